@@ -71,3 +71,9 @@ export interface CoreResponse {
   /** Extra errors body for statuses that Vault answers with errors *and* data (KV v2 404). */
   readonly errors?: readonly string[];
 }
+
+/** What the HTTP layer calls: the core's single entry point. Never throws for a request the
+ * client got wrong; throws HushError (mapped to a status by `http/`) for every failure. */
+export interface RequestHandler {
+  handle(req: CoreRequest): Promise<CoreResponse>;
+}
