@@ -1,0 +1,14 @@
+// `npm start`: set up what is missing, build, and run `hush server --dev` (or the arguments
+// given after `npm start --`).
+import { spawn } from 'node:child_process';
+import { ensureBuilt, ensureInstalled } from './ensure-setup.mjs';
+
+ensureInstalled();
+ensureBuilt();
+const args = process.argv.slice(2);
+const child = spawn(process.execPath, ['dist/cli/main.js', 'server', ...(args.length > 0 ? args : ['--dev'])], {
+  cwd: new URL('..', import.meta.url).pathname,
+  stdio: 'inherit',
+});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

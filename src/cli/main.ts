@@ -1,0 +1,19 @@
+/**
+ * @module Entry point of the `hush` command: the only place that exits the process.
+ */
+import { createProgram, normalizeArgs } from './program.js';
+import { describeFailure } from './cli-errors.js';
+
+async function main(): Promise<number> {
+  const program = createProgram();
+  try {
+    await program.parseAsync(normalizeArgs(process.argv.slice(2)), { from: 'user' });
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (err) {
+    const failure = describeFailure(err);
+    if (failure.line) console.error(failure.line);
+    return failure.exitCode;
+  }
+}
+
+main().then((code) => process.exit(code));

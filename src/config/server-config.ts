@@ -1,0 +1,98 @@
+/**
+ * @module The server configuration: one schema for the configuration file (HCL as Vault writes
+ * it, or JSON) and the environment, parsed once at start-up, validated with safe defaults and
+ * frozen. Unknown keys are rejected so that a typo never silently weakens a setting.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { HushError } from '../lib/errors.js';
+import { parseHcl } from '../policy/hcl-parser.js';
+import { hclToPlain } from './hcl-to-plain.js';
+
+const listenerSchema = z
+  .object({
+    address: z.string().default('127.0.0.1:8200'),
+    tls_disable: z.union([z.boolean(), z.string().transform((s) => s === 'true' || s === '1')]).default(false),
+    tls_cert_file: z.string().optional(),
+    tls_key_file: z.string().optional(),
+    tls_min_version: z.enum(['tls12', 'tls13']).default('tls12'),
+    max_request_size: z.number().int().positive().optional(),
+  })
+  .strict();
+
+const storageSchema = z.union([
+  z.object({ sqlite: z.object({ path: z.string() }).strict() }).strict(),
+  z.object({ memory: z.object({}).strict() }).strict(),
+]);
+
+const configSchema = z
+  .object({
+    storage: storageSchema,
+    listener: z.object({ tcp: listenerSchema }).strict(),
+    max_request_size: z.number().int().positive().default(32 * 1024 * 1024),
+    api_addr: z.string().optional(),
+    cluster_name: z.string().default('hush'),
+    ui: z.boolean().default(true),
+    log_level: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+    disable_mlock: z.boolean().optional(),
+  })
+  .strict();
+
+export type ServerConfigFile = z.infer<typeof configSchema>;
+
+/** The configuration the server runs with, whatever it was read from. */
+export interface ServerConfig {
+  readonly storage: { readonly type: 'sqlite'; readonly path: string } | { readonly type: 'memory' };
+  readonly listen: { readonly host: string; readonly port: number };
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  readonly maxRequestBytes: number;
+  readonly clusterName: string;
+}
+
+/** Splits `host:port` (IPv6 as `[::1]:8200`). */
+export function parseListenAddress(address: string): { host: string; port: number } {
+  const m = /^(?:\[(?<v6>[^\]]+)\]|(?<host>[^:]*)):(?<port>\d{1,5})$/.exec(address.trim());
+  const port = Number(m?.groups?.port);
+  if (!m || port > 65535) throw new HushError('bad_request', `invalid listen address "${address}": expected host:port`);
+  return { host: m.groups!.v6 ?? (m.groups!.host || '127.0.0.1'), port };
+}
+
+/** Reads a configuration file (`.json`, else HCL) into a frozen {@link ServerConfig}. */
+export function loadConfigFile(path: string): ServerConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new HushError('bad_request', `cannot read configuration file ${path}`, { cause: err });
+  }
+  const raw = path.endsWith('.json') ? parseJson(text, path) : hclToPlain(parseHcl(text));
+  return fromFile(raw, path);
+}
+
+function parseJson(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new HushError('bad_request', `configuration file ${path} is not valid JSON`, { cause: err });
+  }
+}
+
+function fromFile(raw: unknown, path: string): ServerConfig {
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]!;
+    throw new HushError('bad_request', `invalid configuration in ${path}: ${first.path.join('.') || '(top)'}: ${first.message}`);
+  }
+  const c = parsed.data;
+  const l = c.listener.tcp;
+  if (!l.tls_disable && (!l.tls_cert_file || !l.tls_key_file)) {
+    throw new HushError('bad_request', `invalid configuration in ${path}: listener needs tls_cert_file and tls_key_file, or tls_disable = true`);
+  }
+  return Object.freeze({
+    storage: 'sqlite' in c.storage ? { type: 'sqlite' as const, path: c.storage.sqlite.path } : { type: 'memory' as const },
+    listen: parseListenAddress(l.address),
+    tls: l.tls_disable ? undefined : { certFile: l.tls_cert_file!, keyFile: l.tls_key_file! },
+    maxRequestBytes: l.max_request_size ?? c.max_request_size,
+    clusterName: c.cluster_name,
+  });
+}

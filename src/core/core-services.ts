@@ -1,0 +1,44 @@
+/**
+ * @module The services the core hands to its `sys/` routes. Everything that exists only while
+ * unsealed is reached through accessors that throw `sealed` otherwise, so a route can never use
+ * state left over from before a seal.
+ */
+import type { Barrier } from '../barrier/barrier.js';
+import type { AuditBroker } from '../audit/audit-broker.js';
+import type { TokenStore } from '../auth/token-store.js';
+import type { EngineRegistry } from '../engines/engine-registry.js';
+import type { MountEntry, MountTable } from './router/mount-table.js';
+import type { PolicyStore } from './policy-store.js';
+
+export interface ServerIdentity {
+  readonly version: string;
+  readonly clusterName: string;
+  readonly clusterId: string;
+  readonly storageType: string;
+  /** `http://127.0.0.1:8200`, once listening. */
+  apiAddress: string;
+}
+
+export interface InitResult {
+  readonly shares: readonly Uint8Array[];
+  readonly rootToken: string;
+}
+
+export interface CoreServices {
+  readonly barrier: Barrier;
+  readonly identity: ServerIdentity;
+  readonly engineRegistry: EngineRegistry;
+  initialize(opts: { secretShares: number; secretThreshold: number; rootTokenId?: string }): Promise<InitResult>;
+  /** Feeds one unseal share; finishes setting up when the threshold is reached. */
+  submitUnsealShare(share: Uint8Array): Promise<void>;
+  seal(): Promise<void>;
+  mounts(): MountTable;
+  authMounts(): MountTable;
+  tokens(): TokenStore;
+  policies(): PolicyStore;
+  audit(): AuditBroker;
+  /** Creates the engine for a new secrets mount (the mount table entry already exists). */
+  startEngine(entry: MountEntry): Promise<void>;
+  /** Stops the engine of a mount and deletes all of its storage. */
+  destroyMountData(entry: MountEntry, kind: 'logical' | 'auth'): Promise<void>;
+}

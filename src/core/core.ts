@@ -1,0 +1,385 @@
+/**
+ * @module The core's single request pipeline, framework-free: seal state, token check, policy,
+ * audit (fail closed), routing to `sys/`, the token store, auth methods or a secrets engine, and
+ * the audit of the response. Engines see only their mount's storage view and a request whose
+ * path is relative to the mount; the client token never reaches them.
+ */
+import { createHash } from 'node:crypto';
+import { HushError, isHushError } from '../lib/errors.js';
+import type { Barrier } from '../barrier/barrier.js';
+import { createStorageView } from '../storage/storage-view.js';
+import { createAuditBroker } from '../audit/audit-broker.js';
+import type { AuditBroker } from '../audit/audit-broker.js';
+import type { AuditAuth } from '../audit/audit-entry.js';
+import { createTokenStore } from '../auth/token-store.js';
+import type { TokenEntry, TokenStore } from '../auth/token-store.js';
+import { handleTokenRequest } from '../auth/token-routes.js';
+import type { EngineRegistry } from '../engines/engine-registry.js';
+import type { SecretsEngine } from '../engines/engine.js';
+import type { Acl } from '../policy/acl.js';
+import type { CoreRequest, CoreResponse, Operation, RequestHandler } from './request.js';
+import { MountTable } from './router/mount-table.js';
+import type { MountEntry } from './router/mount-table.js';
+import { PolicyStore } from './policy-store.js';
+import type { CoreServices, InitResult, ServerIdentity } from './core-services.js';
+import { sysRoutes } from './sys/sys-routes.js';
+import type { SysRoute } from './sys/sys-context.js';
+
+/** What only exists while the barrier is unsealed. */
+interface UnsealedState {
+  readonly mounts: MountTable;
+  readonly authMounts: MountTable;
+  readonly engines: Map<string, SecretsEngine>;
+  readonly tokens: TokenStore;
+  readonly policies: PolicyStore;
+  readonly audit: AuditBroker;
+}
+
+export interface CoreOptions {
+  readonly barrier: Barrier;
+  readonly engineRegistry: EngineRegistry;
+  readonly identity: ServerIdentity;
+  /** Dev mode mounts `secret/` as KV v2 on first unseal, like `vault server -dev`. */
+  readonly devMounts?: boolean;
+}
+
+export class Core implements RequestHandler, CoreServices {
+  readonly barrier: Barrier;
+  readonly engineRegistry: EngineRegistry;
+  readonly identity: ServerIdentity;
+  readonly #devMounts: boolean;
+  #state: UnsealedState | undefined;
+
+  constructor(opts: CoreOptions) {
+    this.barrier = opts.barrier;
+    this.engineRegistry = opts.engineRegistry;
+    this.identity = opts.identity;
+    this.#devMounts = opts.devMounts ?? false;
+  }
+
+  // ---- the pipeline -------------------------------------------------------------------------
+
+  async handle(req: CoreRequest): Promise<CoreResponse> {
+    const sysMatch = req.path.startsWith('sys/') ? matchSysRoute(req.path.slice(4)) : undefined;
+    if (sysMatch?.route.whileSealed && sysMatch.route.unauthenticated) {
+      return this.#runSys(req, sysMatch, undefined);
+    }
+    const state = this.#requireUnsealed();
+
+    if (isLoginPath(req.path)) return this.#handleLogin(req, state);
+
+    const caller = await this.#authenticate(req, state);
+    const acl = await state.policies.aclFor(caller.policies);
+
+    if (sysMatch) {
+      const operation = req.operation === 'update' && sysMatch.route.operations.create && !sysMatch.route.operations.update
+        ? 'create'
+        : req.operation;
+      this.#authorize(acl, req.path, operation, req.data, sysMatch.route.sudo ?? false);
+      return this.#audited(req, caller, state, undefined, () => this.#runSys(req, sysMatch, caller));
+    }
+
+    if (req.path.startsWith('auth/token/') || req.path === 'auth/token') {
+      const sub = req.path.slice('auth/token/'.length);
+      const sudo = TOKEN_SUDO_PATHS.has(sub);
+      this.#authorize(acl, req.path, req.operation, req.data, sudo);
+      return this.#audited(req, caller, state, 'token', async () =>
+        handleTokenRequest({
+          operation: req.operation,
+          path: sub,
+          data: req.data,
+          caller,
+          callerToken: req.clientToken ?? '',
+          remoteAddress: req.remoteAddress,
+          isRoot: caller.policies.includes('root'),
+          hasSudo: (p: string) => acl.allowOperation(p, 'read').sudo,
+          tokens: state.tokens,
+        }),
+      );
+    }
+
+    const routed = state.mounts.match(req.path);
+    if (!routed || routed.entry.type === 'system') {
+      throw new HushError('not_found', `no handler for route "${req.path}". route entry not found.`);
+    }
+    const engine = state.engines.get(routed.entry.uuid);
+    if (!engine) throw new HushError('internal', 'mount has no running engine');
+
+    let operation: Operation = req.operation;
+    if (operation === 'update' && engine.exists && !(await engine.exists(routed.rest))) operation = 'create';
+    this.#authorize(acl, req.path, operation, req.data, false);
+
+    return this.#audited(req, caller, state, routed.entry.type, async () => {
+      const res = await engine.handle({
+        id: req.id,
+        operation,
+        path: routed.rest,
+        data: req.data,
+        query: req.query,
+        headers: req.headers,
+        mountPoint: routed.entry.path,
+        callerId: caller.hashedId,
+      });
+      return {
+        status: res.status,
+        data: res.data ?? null,
+        warnings: res.warnings ?? null,
+        errors: res.errors,
+        renewable: res.lease?.renewable,
+        leaseDuration: res.lease?.ttlSeconds,
+      };
+    }, routed.entry.path);
+  }
+
+  // ---- authentication, authorisation, audit ---------------------------------------------------
+
+  async #authenticate(req: CoreRequest, state: UnsealedState): Promise<TokenEntry> {
+    if (!req.clientToken) throw new HushError('permission_denied', 'permission denied');
+    const entry = await state.tokens.lookup(req.clientToken);
+    if (!entry) throw new HushError('permission_denied', 'permission denied');
+    if (entry.numUses > 0) {
+      const used = await state.tokens.use(entry);
+      if (!used) throw new HushError('permission_denied', 'permission denied');
+      return used;
+    }
+    return entry;
+  }
+
+  #authorize(acl: Acl, path: string, operation: Operation, data: Readonly<Record<string, unknown>>, sudo: boolean): void {
+    const result = acl.allowOperation(path, operation, data);
+    if (!result.allowed || (sudo && !result.sudo)) {
+      throw new HushError('permission_denied', `1 error occurred:\n\t* permission denied\n\n`, {
+        messages: ['1 error occurred:\n\t* permission denied\n\n'],
+      });
+    }
+  }
+
+  /** Logs the request, runs it, logs the response; refuses (fail closed) if audit fails. */
+  async #audited(
+    req: CoreRequest,
+    caller: TokenEntry | undefined,
+    state: UnsealedState,
+    mountType: string | undefined,
+    run: () => Promise<CoreResponse>,
+    mountPoint?: string,
+  ): Promise<CoreResponse> {
+    const auth = caller ? auditAuthOf(caller, req.clientToken) : undefined;
+    const auditReq = {
+      id: req.id,
+      operation: req.operation,
+      path: req.path,
+      data: req.data,
+      remoteAddress: req.remoteAddress,
+      clientToken: req.clientToken,
+      clientTokenAccessor: caller?.accessor,
+      mountType,
+      mountPoint,
+    };
+    const audit = state.audit.hasDevices();
+    if (audit) await state.audit.logRequest({ request: auditReq, auth });
+    let res: CoreResponse;
+    try {
+      res = await run();
+    } catch (err) {
+      if (audit) {
+        await state.audit.logResponse({
+          request: auditReq,
+          auth,
+          error: isHushError(err) ? err.messages.join('; ') || err.code : 'internal error',
+        });
+      }
+      throw err;
+    }
+    if (audit) {
+      await state.audit.logResponse({
+        request: auditReq,
+        auth,
+        response: { data: res.data ?? undefined, auth: res.auth ?? undefined, warnings: res.warnings ?? undefined },
+      });
+    }
+    return res;
+  }
+
+  async #handleLogin(req: CoreRequest, state: UnsealedState): Promise<CoreResponse> {
+    // Auth methods arrive with the machine-login issue; until then only token auth exists.
+    void state;
+    throw new HushError('not_found', `no handler for route "${req.path}". route entry not found.`);
+  }
+
+  async #runSys(req: CoreRequest, match: SysMatch, caller: TokenEntry | undefined): Promise<CoreResponse> {
+    const ops = match.route.operations;
+    const handler = ops[req.operation] ?? (req.operation === 'update' ? ops.create : req.operation === 'create' ? ops.update : undefined);
+    if (!handler) throw new HushError('unsupported_operation', 'unsupported operation');
+    return handler(
+      { operation: req.operation, path: req.path.slice(4), data: req.data, request: req, caller, services: this },
+      match.params,
+    );
+  }
+
+  // ---- seal lifecycle -----------------------------------------------------------------------
+
+  async initialize(opts: { secretShares: number; secretThreshold: number; rootTokenId?: string }): Promise<InitResult> {
+    if (await this.barrier.isInitialized()) throw new HushError('bad_request', 'Vault is already initialized');
+    const { shares } = await this.barrier.initialize({
+      secretShares: opts.secretShares,
+      secretThreshold: opts.secretThreshold,
+    });
+    // Unseal once with the shares to write the first mount tables and the root token.
+    for (const share of shares.slice(0, opts.secretThreshold)) await this.barrier.unseal(share);
+    const state = await this.#setUp();
+    const { token } = await state.tokens.create({
+      policies: ['root'],
+      path: 'auth/token/root',
+      displayName: 'root',
+      orphan: true,
+      id: opts.rootTokenId,
+    });
+    await this.#tearDown();
+    await this.barrier.seal();
+    return { shares, rootToken: token };
+  }
+
+  async submitUnsealShare(share: Uint8Array): Promise<void> {
+    const progress = await this.barrier.unseal(share);
+    if (!progress.sealed && !this.#state) await this.#setUp();
+  }
+
+  async seal(): Promise<void> {
+    await this.#tearDown();
+    await this.barrier.seal();
+  }
+
+  /** Loads (or on first unseal, creates) the mount tables, engines, policies and audit devices. */
+  async #setUp(): Promise<UnsealedState> {
+    const mounts = new MountTable(this.barrier, 'core/mounts', 'mount_');
+    const authMounts = new MountTable(this.barrier, 'core/auth', 'auth_');
+    const policies = new PolicyStore(createStorageView(this.barrier, 'sys/policy/'));
+    const tokens = createTokenStore({ storage: createStorageView(this.barrier, 'sys/token/') });
+    const audit = createAuditBroker({ storage: createStorageView(this.barrier, 'sys/audit/') });
+
+    if (!(await mounts.load())) {
+      await mounts.add({ path: 'cubbyhole', type: 'cubbyhole', description: 'per-token private secret storage', builtin: true, local: true });
+      await mounts.add({ path: 'sys', type: 'system', description: 'system endpoints used for control, policy and debugging', builtin: true });
+      if (this.#devMounts) {
+        await mounts.add({ path: 'secret', type: 'kv', description: 'key/value secret storage', options: { version: '2' } });
+      }
+    }
+    if (!(await authMounts.load())) {
+      await authMounts.add({ path: 'token', type: 'token', description: 'token based credentials', builtin: true });
+    }
+    await policies.ensureDefaults();
+    await audit.load();
+
+    const state: UnsealedState = { mounts, authMounts, engines: new Map(), tokens, policies, audit };
+    this.#state = state;
+    for (const entry of mounts.entries()) {
+      if (entry.type !== 'system') await this.startEngine(entry);
+    }
+    return state;
+  }
+
+  async #tearDown(): Promise<void> {
+    const state = this.#state;
+    this.#state = undefined;
+    if (!state) return;
+    for (const engine of state.engines.values()) await engine.close?.();
+    await state.audit.close();
+  }
+
+  // ---- services for sys/ routes ---------------------------------------------------------------
+
+  #requireUnsealed(): UnsealedState {
+    if (!this.#state) throw new HushError('sealed', 'Vault is sealed');
+    return this.#state;
+  }
+
+  mounts(): MountTable {
+    return this.#requireUnsealed().mounts;
+  }
+  authMounts(): MountTable {
+    return this.#requireUnsealed().authMounts;
+  }
+  tokens(): TokenStore {
+    return this.#requireUnsealed().tokens;
+  }
+  policies(): PolicyStore {
+    return this.#requireUnsealed().policies;
+  }
+  audit(): AuditBroker {
+    return this.#requireUnsealed().audit;
+  }
+
+  async startEngine(entry: MountEntry): Promise<void> {
+    const state = this.#requireUnsealed();
+    const factory = this.engineRegistry.get(entry.type);
+    const engine = await factory.create({
+      view: createStorageView(this.barrier, `logical/${entry.uuid}/`),
+      mount: { path: entry.path, type: entry.type, description: entry.description, options: entry.options, config: entry.config },
+    });
+    state.engines.set(entry.uuid, engine);
+  }
+
+  async destroyMountData(entry: MountEntry, kind: 'logical' | 'auth'): Promise<void> {
+    const state = this.#requireUnsealed();
+    await state.engines.get(entry.uuid)?.close?.();
+    state.engines.delete(entry.uuid);
+    await deleteTree(this.barrier, `${kind}/${entry.uuid}/`);
+  }
+}
+
+// ---- helpers --------------------------------------------------------------------------------
+
+interface SysMatch {
+  readonly route: SysRoute;
+  readonly params: Record<string, string>;
+}
+
+function matchSysRoute(sub: string): SysMatch | undefined {
+  for (const route of sysRoutes) {
+    const m = route.pattern.exec(sub);
+    if (m) return { route, params: { ...(m.groups ?? {}) } };
+  }
+  return undefined;
+}
+
+/** `auth/<mount>/login…` paths are answered without a token. */
+function isLoginPath(path: string): boolean {
+  return /^auth\/(?!token\/).+\/login(\/|$)/.test(path);
+}
+
+/** Token routes that also need `sudo` (Vault marks these root-protected). */
+const TOKEN_SUDO_PATHS = new Set(['create-orphan', 'revoke-orphan', 'accessors', 'accessors/']);
+
+function auditAuthOf(entry: TokenEntry, clientToken: string | undefined): AuditAuth {
+  return {
+    clientToken: clientToken ?? '',
+    accessor: entry.accessor,
+    displayName: entry.displayName,
+    policies: entry.policies,
+    tokenPolicies: entry.policies,
+    metadata: entry.metadata,
+    entityId: entry.entityId ?? '',
+    tokenType: 'service',
+    tokenTtl: entry.ttl,
+  };
+}
+
+/** Deletes every key below `prefix` (used when a mount is disabled). */
+async function deleteTree(storage: Barrier, prefix: string): Promise<void> {
+  const stack = [prefix];
+  while (stack.length > 0) {
+    const dir = stack.pop()!;
+    const names = await storage.list(dir);
+    const ops = [];
+    for (const name of names) {
+      if (name.endsWith('/')) stack.push(dir + name);
+      else ops.push({ kind: 'delete' as const, key: dir + name });
+    }
+    if (ops.length > 0) await storage.transaction(ops);
+  }
+}
+
+/** A stable short id (used for cluster ids in dev). */
+export function shortHash(input: string): string {
+  return createHash('sha256').update(input).digest('hex').slice(0, 16);
+}

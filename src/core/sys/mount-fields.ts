@@ -1,0 +1,75 @@
+/**
+ * @module Reading mount requests and rendering mount entries in Vault's shapes, shared by the
+ * secrets-engine (`sys/mounts`) and auth-method (`sys/auth`) routes.
+ */
+import { HushError } from '../../lib/errors.js';
+import { parseDurationSeconds } from '../../http/duration.js';
+import type { MountEntry, MountTuning } from '../router/mount-table.js';
+
+/** One mount in the shape of `sys/mounts` / `sys/auth` listings. */
+export function renderMount(e: MountEntry): Record<string, unknown> {
+  return {
+    accessor: e.accessor,
+    config: {
+      default_lease_ttl: e.config.default_lease_ttl,
+      force_no_cache: e.config.force_no_cache,
+      max_lease_ttl: e.config.max_lease_ttl,
+    },
+    description: e.description,
+    external_entropy_access: false,
+    local: e.local,
+    options: Object.keys(e.options).length === 0 ? null : e.options,
+    plugin_version: '',
+    running_plugin_version: `v0.1.0+builtin.hush`,
+    running_sha256: '',
+    seal_wrap: e.sealWrap,
+    type: e.type,
+    uuid: e.uuid,
+  };
+}
+
+export function renderTuning(e: MountEntry): Record<string, unknown> {
+  return {
+    default_lease_ttl: e.config.default_lease_ttl,
+    max_lease_ttl: e.config.max_lease_ttl,
+    force_no_cache: e.config.force_no_cache,
+    description: e.description,
+    options: Object.keys(e.options).length === 0 ? null : e.options,
+  };
+}
+
+/** Vault accepts `kv-v2` (and `kv-v1`) as shorthands for `kv` with `options.version`. */
+export function normalizeEngineType(
+  type: unknown,
+  options: Record<string, string>,
+): { type: string; options: Record<string, string> } {
+  if (typeof type !== 'string' || type === '') throw new HushError('bad_request', 'missing required field "type"');
+  if (type === 'kv-v2') return { type: 'kv', options: { ...options, version: '2' } };
+  if (type === 'kv-v1' || type === 'generic') return { type: 'kv', options: { ...options, version: options.version ?? '1' } };
+  if (type === 'kv' && options.version === undefined) return { type, options: { ...options, version: '1' } };
+  return { type, options };
+}
+
+export function stringMap(value: unknown, field: string): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new HushError('bad_request', `"${field}" must be an object`);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = String(v);
+  return out;
+}
+
+/** Reads the tunable fields of a mount's `config` (TTLs as seconds or durations). */
+export function tuningFrom(raw: unknown): Partial<MountTuning> {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new HushError('bad_request', '"config" must be an object');
+  const c = raw as Record<string, unknown>;
+  const out: { -readonly [K in keyof MountTuning]?: MountTuning[K] } = {};
+  if (c.default_lease_ttl !== undefined && c.default_lease_ttl !== '') out.default_lease_ttl = parseDurationSeconds(c.default_lease_ttl as string | number);
+  if (c.max_lease_ttl !== undefined && c.max_lease_ttl !== '') out.max_lease_ttl = parseDurationSeconds(c.max_lease_ttl as string | number);
+  if (c.force_no_cache !== undefined) out.force_no_cache = c.force_no_cache === true || c.force_no_cache === 'true';
+  for (const key of ['audit_non_hmac_request_keys', 'audit_non_hmac_response_keys', 'passthrough_request_headers', 'allowed_response_headers'] as const) {
+    if (Array.isArray(c[key])) out[key] = (c[key] as unknown[]).map(String);
+  }
+  if (typeof c.listing_visibility === 'string') out.listing_visibility = c.listing_visibility;
+  return out;
+}

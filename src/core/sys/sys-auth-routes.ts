@@ -1,0 +1,83 @@
+/**
+ * @module `sys/auth`: enabling, listing, tuning and disabling auth methods. The token method is
+ * built in at `token/` and cannot be disabled.
+ */
+import { HushError } from '../../lib/errors.js';
+import { normalizeMountPath } from '../router/mount-table.js';
+import { defineSysRoutes } from './sys-context.js';
+import { renderMount, renderTuning, stringMap, tuningFrom } from './mount-fields.js';
+
+/** Auth method types this build can mount; the machine-login issue adds approle, jwt, userpass. */
+export const AUTH_METHOD_TYPES: ReadonlySet<string> = new Set(['token']);
+
+export const authRoutes = defineSysRoutes([
+  {
+    pattern: /^auth\/?$/,
+    summary: 'List the enabled auth methods.',
+    operations: {
+      read: async ({ services }) => ({
+        data: Object.fromEntries(services.authMounts().entries().map((e) => [e.path, renderMount(e)])),
+        copyDataToTopLevel: true,
+      }),
+    },
+  },
+  {
+    pattern: /^auth\/(?<path>.+?)\/tune\/?$/,
+    summary: "Read or change an auth method's tuning.",
+    sudo: true,
+    operations: {
+      read: async ({ services }, { path }) => {
+        const entry = services.authMounts().get(normalizeMountPath(path!));
+        if (!entry) throw new HushError('bad_request', `cannot fetch sysview for path "auth/${path}/"`);
+        return { data: renderTuning(entry), copyDataToTopLevel: true };
+      },
+      update: async ({ services, data }, { path }) => {
+        const key = normalizeMountPath(path!);
+        if (!services.authMounts().get(key)) throw new HushError('bad_request', `no auth method at "auth/${key}"`);
+        const tuning = tuningFrom(data);
+        await services.authMounts().update(key, (e) => ({
+          ...e,
+          description: typeof data.description === 'string' ? data.description : e.description,
+          config: { ...e.config, ...tuning },
+        }));
+        return {};
+      },
+    },
+  },
+  {
+    pattern: /^auth\/(?<path>.+)$/,
+    summary: 'Enable, read or disable an auth method at a path.',
+    sudo: true,
+    operations: {
+      read: async ({ services }, { path }) => {
+        const entry = services.authMounts().get(normalizeMountPath(path!));
+        if (!entry) throw new HushError('bad_request', `No auth engine at auth/${path}/`);
+        return { data: renderMount(entry) };
+      },
+      update: async ({ services, data }, { path }) => {
+        const type = data.type;
+        if (typeof type !== 'string' || type === '') throw new HushError('bad_request', 'missing required field "type"');
+        if (type === 'token') throw new HushError('bad_request', 'token credential backend cannot be instantiated');
+        if (!AUTH_METHOD_TYPES.has(type)) throw new HushError('bad_request', `plugin not found in the catalog: ${type}`);
+        await services.authMounts().add({
+          path: normalizeMountPath(path!),
+          type,
+          description: typeof data.description === 'string' ? data.description : '',
+          options: stringMap(data.options, 'options'),
+          config: tuningFrom(data.config),
+          local: data.local === true,
+        });
+        return {};
+      },
+      delete: async ({ services }, { path }) => {
+        const mounts = services.authMounts();
+        const entry = mounts.get(normalizeMountPath(path!));
+        if (!entry) return {};
+        if (entry.builtin) throw new HushError('bad_request', 'token credential backend cannot be disabled');
+        await mounts.remove(entry.path);
+        await services.destroyMountData(entry, 'auth');
+        return {};
+      },
+    },
+  },
+]);

@@ -1,0 +1,19 @@
+/**
+ * @module All `sys/` routes in match order (more specific patterns first within each group).
+ */
+import type { SysRoute } from './sys-context.js';
+import { sealRoutes } from './sys-seal-routes.js';
+import { mountRoutes } from './sys-mount-routes.js';
+import { authRoutes } from './sys-auth-routes.js';
+import { policyRoutes } from './sys-policy-routes.js';
+import { auditRoutes } from './sys-audit-routes.js';
+import { capabilitiesRoutes } from './sys-capabilities-routes.js';
+
+export const sysRoutes: readonly SysRoute[] = [
+  ...sealRoutes,
+  ...mountRoutes,
+  ...authRoutes,
+  ...policyRoutes,
+  ...auditRoutes,
+  ...capabilitiesRoutes,
+];

@@ -1,0 +1,56 @@
+/**
+ * @module Wiring only: configuration → storage → barrier → core → HTTP. Everything with
+ * behaviour lives in the modules it connects.
+ */
+import { randomUUID } from 'node:crypto';
+import { createSqliteBackend } from './storage/sqlite/sqlite-backend.js';
+import { createMemoryBackend } from './storage/memory/memory-backend.js';
+import type { StorageBackend } from './storage/storage.js';
+import { createBarrier } from './barrier/barrier.js';
+import { createDefaultEngineRegistry } from './engines/engine-registry.js';
+import { Core } from './core/core.js';
+import { createHttpServer } from './http/http-server.js';
+import type { ServerConfig } from './config/server-config.js';
+import { HUSH_VERSION } from './version.js';
+
+export interface RunningServer {
+  readonly address: string;
+  readonly core: Core;
+  close(): Promise<void>;
+}
+
+export function openBackend(config: ServerConfig): StorageBackend {
+  return config.storage.type === 'sqlite' ? createSqliteBackend({ path: config.storage.path }) : createMemoryBackend();
+}
+
+/** Builds the core over the configured storage, without listening. */
+export function buildCore(config: ServerConfig, backend: StorageBackend, opts: { devMounts?: boolean } = {}): Core {
+  return new Core({
+    barrier: createBarrier(backend),
+    engineRegistry: createDefaultEngineRegistry(),
+    identity: {
+      version: HUSH_VERSION,
+      clusterName: config.clusterName,
+      clusterId: randomUUID(),
+      storageType: backend.kind,
+      apiAddress: '',
+    },
+    devMounts: opts.devMounts ?? false,
+  });
+}
+
+/** Starts listening with an already-built core; closing stops HTTP, seals and closes storage. */
+export async function serve(config: ServerConfig, core: Core, backend: StorageBackend): Promise<RunningServer> {
+  const http = await createHttpServer({ handler: core, maxRequestBytes: config.maxRequestBytes, tls: config.tls });
+  const { address } = await http.listen(config.listen.host, config.listen.port);
+  core.identity.apiAddress = address;
+  return {
+    address,
+    core,
+    async close() {
+      await http.close();
+      if (!core.barrier.isSealed()) await core.seal();
+      await backend.close();
+    },
+  };
+}
