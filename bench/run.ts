@@ -1,0 +1,64 @@
+/**
+ * `npm run bench`: server throughput and latency at 32 concurrent connections, with one file
+ * audit device enabled, against a no-op route of the same server measured in the same run.
+ * Prints figures and ratios; never passes or fails on timing.
+ */
+import { join } from 'node:path';
+import { startBenchServer } from './server-process.js';
+import { runLoad } from './load.js';
+import type { LoadResult } from './load.js';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+
+async function main(): Promise<void> {
+  const server = await startBenchServer();
+  const headers = { 'x-vault-token': server.token, 'content-type': 'application/json' };
+  try {
+    const put = (path: string, body: unknown) =>
+      fetch(`${server.address}/v1/${path}`, { method: 'PUT', headers, body: JSON.stringify(body) });
+    const audit = await put('sys/audit/file', { type: 'file', options: { file_path: join(server.dataDir, 'audit.log') } });
+    if (audit.status !== 204) throw new Error(`enabling the audit device answered ${audit.status}`);
+    await put('secret/data/bench/read', { data: { DB_PASSWORD: 'x'.repeat(32), API_KEY: 'y'.repeat(40) } });
+
+    const results: LoadResult[] = [];
+    const tick = () => server.sampleRss();
+    results.push(await runLoad({ name: 'no-op route (sys/health)', url: `${server.address}/v1/sys/health`, seconds }, tick));
+    results.push(
+      await runLoad({ name: 'KV v2 read (audited)', url: `${server.address}/v1/secret/data/bench/read`, headers, seconds }, tick),
+    );
+    let n = 0;
+    results.push(
+      await runLoad(
+        {
+          name: 'KV v2 write (audited, durable)',
+          url: `${server.address}/v1/secret/data/bench/w0`,
+          method: 'PUT',
+          headers,
+          seconds,
+          next: () => ({ path: `/v1/secret/data/bench/w${n++ % 1000}`, body: JSON.stringify({ data: { v: `value-${n}` } }) }),
+        },
+        tick,
+      ),
+    );
+
+    const noop = results[0]!.requestsPerSec;
+    console.log(`\nHush server benchmark: 32 connections, ${seconds}s per route, file audit device on, SQLite storage\n`);
+    console.log('route                              req/s      p50 ms   p99 ms   errors   vs no-op');
+    for (const r of results) {
+      console.log(
+        `${r.name.padEnd(34)} ${r.requestsPerSec.toFixed(0).padStart(8)} ${r.p50Ms.toFixed(2).padStart(9)} ${r.p99Ms
+          .toFixed(2)
+          .padStart(8)} ${String(r.errors).padStart(8)}   ${((r.requestsPerSec / noop) * 100).toFixed(1)} %`,
+      );
+    }
+    console.log(`\nserver peak RSS under load: ${server.peakRssMiB().toFixed(1)} MiB`);
+    console.log('goals: KV read >= 50 % of no-op, writes >= 3000/s durable, RSS < 150 MB');
+  } finally {
+    await server.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

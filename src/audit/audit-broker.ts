@@ -1,0 +1,242 @@
+/**
+ * @module The audit broker: the table of enabled devices (`sys/audit`), and the one place the
+ * core sends every request and response to be logged.
+ *
+ * Fail closed: when at least one device is enabled and none of them writes an entry,
+ * `logRequest` / `logResponse` reject with `HushError('internal', 'audit log failure')`, and the
+ * core must refuse the request (and return no secret). When only some devices fail, the failure
+ * is reported to the operator's log and the request goes on, as in Vault.
+ *
+ * @example
+ * const audit = createAuditBroker({ storage: barrierView('audit/') });
+ * await audit.load();                       // after unseal: devices come back
+ * await audit.enable('file', 'file', { file_path: '/var/log/hush/audit.log' }, 'main log');
+ * await audit.logRequest({ request, auth });  // throws => refuse the request
+ * process.on('SIGHUP', () => void audit.reopen());
+ */
+import type { Writable } from 'node:stream';
+import { HushError, badRequest } from '../lib/errors.js';
+import type { Storage } from '../storage/storage.js';
+import { buildRequestEntry, buildResponseEntry } from './audit-entry.js';
+import type { AuditEntry, AuditRequestInput, AuditResponseInput } from './audit-entry.js';
+import { parseDeviceSettings } from './audit-device.js';
+import type { AuditDevice, DeviceSettings } from './audit-device.js';
+import { createAuditHasher, hashEntry, newSalt, saltKey } from './audit-hmac.js';
+import type { AuditHasher } from './audit-hmac.js';
+import { readTable, saveDisabled, saveEnabled } from './audit-table.js';
+import type { AuditTableEntry } from './audit-table.js';
+import { createDiscardDevice } from './discard-device.js';
+import { createFileDevice } from './file-device.js';
+import { createStdoutDevice } from './stdout-device.js';
+
+export interface AuditBrokerDeps {
+  /** Where the device table and salts live; the core hands a barrier-backed view. */
+  readonly storage: Storage;
+  /** Reports a device that failed while others succeeded. Defaults to `console.error`. */
+  readonly warn?: (message: string, cause: unknown) => void;
+  readonly now?: () => Date;
+  /** The stream of `file_path=stdout` devices; defaults to `process.stdout`. */
+  readonly stdout?: Writable;
+}
+
+/** One row of `GET sys/audit`, keyed by path (`{"file/": {...}}`). */
+export interface AuditDeviceListing {
+  readonly type: string;
+  readonly description: string;
+  readonly options: Readonly<Record<string, string>>;
+  readonly path: string;
+  readonly local: boolean;
+}
+
+export interface AuditBroker {
+  /** Restores the persisted devices (after unseal). Replaces any devices already loaded. */
+  load(): Promise<void>;
+  /** Enables a device; rejects with `bad_request` for a used path, a wrong option or a file that
+   * cannot be opened. The device and its new salt are persisted before this resolves. */
+  enable(
+    path: string,
+    type: string,
+    options?: Readonly<Record<string, string>>,
+    description?: string,
+    local?: boolean,
+  ): Promise<void>;
+  /** Disables a device and forgets its salt. Disabling a path with no device is a no-op. */
+  disable(path: string): Promise<void>;
+  list(): Record<string, AuditDeviceListing>;
+  /** Logs the request entry; rejects when no enabled device could write it (fail closed). */
+  logRequest(input: AuditRequestInput): Promise<void>;
+  /** Logs the response entry; rejects when no enabled device could write it (fail closed). */
+  logResponse(input: AuditResponseInput): Promise<void>;
+  /** `hmac-sha256:<hex>` of `input` with the device's salt (`sys/audit-hash`). */
+  hash(path: string, input: string): Promise<string>;
+  hasDevices(): boolean;
+  /** Re-opens every file (log rotation, SIGHUP). */
+  reopen(): Promise<void>;
+  /** Flushes and closes every device (seal, shutdown). */
+  close(): Promise<void>;
+}
+
+interface LiveDevice {
+  readonly entry: AuditTableEntry;
+  readonly settings: DeviceSettings;
+  readonly device: AuditDevice;
+  readonly hash: AuditHasher;
+}
+
+const BROKEN_SETTINGS: DeviceSettings = { filePath: '', mode: 0, logRaw: false, hmacAccessor: true, prefix: '' };
+
+/** Stands in for a stored device that cannot be created: every write fails. */
+function brokenDevice(entry: AuditTableEntry, cause: unknown): AuditDevice {
+  const fail = () => Promise.reject(new HushError('unavailable', 'audit device is misconfigured', { cause }));
+  return { path: entry.path, type: entry.type, options: entry.options, write: fail, reopen: async () => {}, close: async () => {} };
+}
+
+/** `file`, `/file/`, `file/` → `file/`; refuses empty paths and `.`/`..` segments. */
+export function normalizeDevicePath(path: string): string {
+  const trimmed = path.replace(/^\/+|\/+$/g, '');
+  if (trimmed === '' || trimmed.split('/').some((s) => s === '' || s === '.' || s === '..')) {
+    throw badRequest('invalid audit device path');
+  }
+  return `${trimmed}/`;
+}
+
+export function createAuditBroker(deps: AuditBrokerDeps): AuditBroker {
+  const { storage } = deps;
+  const warn = deps.warn ?? ((message, cause) => console.error(message, cause));
+  const now = deps.now ?? (() => new Date());
+  const devices = new Map<string, LiveDevice>();
+  let lock: Promise<unknown> = Promise.resolve();
+
+  /** Serialises table changes (enable, disable, load). */
+  function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = lock.then(fn, fn);
+    lock = run.catch(() => undefined);
+    return run;
+  }
+
+  function makeDevice(entry: AuditTableEntry, settings: DeviceSettings): AuditDevice {
+    const params = { path: entry.path, options: entry.options };
+    if (settings.filePath === 'discard') return createDiscardDevice(params);
+    if (settings.filePath === 'stdout') return createStdoutDevice({ ...params, stream: deps.stdout });
+    return createFileDevice({ ...params, settings });
+  }
+
+  async function write(entry: AuditEntry): Promise<void> {
+    const live = [...devices.values()];
+    if (live.length === 0) return;
+    const results = await Promise.allSettled(
+      live.map((d) => {
+        const line = d.settings.prefix + JSON.stringify(hashEntry(entry, d.hash, d.settings));
+        return d.device.write(line);
+      }),
+    );
+    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ path: live[i]?.entry.path, err: r.reason }] : []));
+    if (failed.length === results.length) {
+      throw new HushError('internal', 'audit log failure', {
+        cause: new AggregateError(failed.map((f) => f.err), 'no audit device could write the entry'),
+      });
+    }
+    for (const f of failed) warn(`audit device ${f.path ?? '?'} failed to write an entry`, f.err);
+  }
+
+  async function closeAll(): Promise<void> {
+    const live = [...devices.values()];
+    devices.clear();
+    await Promise.all(live.map((d) => d.device.close().catch((err: unknown) => warn('closing an audit device failed', err))));
+  }
+
+  return {
+    load: () =>
+      exclusive(async () => {
+        await closeAll();
+        for (const entry of await readTable(storage)) {
+          let salt = await storage.get(saltKey(entry.path));
+          if (salt === undefined) {
+            warn(`audit device ${entry.path} had no salt; a new one was made (old hashes no longer match)`, undefined);
+            salt = newSalt();
+            await storage.put(saltKey(entry.path), salt);
+          }
+          const hash = createAuditHasher(salt);
+          let settings: DeviceSettings;
+          try {
+            settings = parseDeviceSettings(entry.type, entry.options);
+          } catch (err) {
+            // A stored device we cannot run still counts as enabled: its writes fail (closed).
+            warn(`audit device ${entry.path} has invalid stored options`, err);
+            devices.set(entry.path, { entry, settings: BROKEN_SETTINGS, device: brokenDevice(entry, err), hash });
+            continue;
+          }
+          // Opened lazily: a file that cannot be opened makes writes fail (closed), not load.
+          devices.set(entry.path, { entry, settings, device: makeDevice(entry, settings), hash });
+        }
+      }),
+
+    enable: (rawPath, type, options = {}, description = '', local = false) =>
+      exclusive(async () => {
+        const path = normalizeDevicePath(rawPath);
+        for (const existing of devices.keys()) {
+          if (existing.startsWith(path) || path.startsWith(existing)) throw badRequest(`path "${path}" is already in use`);
+        }
+        const entry: AuditTableEntry = { path, type, description, options: { ...options }, local };
+        const settings = parseDeviceSettings(type, entry.options);
+        const device = makeDevice(entry, settings);
+        try {
+          await device.open?.();
+        } catch (err) {
+          await device.close().catch(() => undefined);
+          throw badRequest('the audit device could not open its file', err);
+        }
+        const salt = newSalt();
+        const table = [...[...devices.values()].map((d) => d.entry), entry];
+        try {
+          await saveEnabled(storage, table, path, salt);
+        } catch (err) {
+          await device.close().catch(() => undefined);
+          throw err;
+        }
+        devices.set(path, { entry, settings, device, hash: createAuditHasher(salt) });
+      }),
+
+    disable: (rawPath) =>
+      exclusive(async () => {
+        const path = normalizeDevicePath(rawPath);
+        const live = devices.get(path);
+        if (live === undefined) return;
+        const table = [...devices.values()].filter((d) => d.entry.path !== path).map((d) => d.entry);
+        await saveDisabled(storage, table, path);
+        devices.delete(path);
+        await live.device.close().catch((err: unknown) => warn(`closing audit device ${path} failed`, err));
+      }),
+
+    list() {
+      const out: Record<string, AuditDeviceListing> = {};
+      for (const { entry } of devices.values()) {
+        out[entry.path] = {
+          type: entry.type,
+          description: entry.description,
+          options: { ...entry.options },
+          path: entry.path,
+          local: entry.local,
+        };
+      }
+      return out;
+    },
+
+    logRequest: (input) => write(buildRequestEntry(input, now())),
+    logResponse: (input) => write(buildResponseEntry(input, now())),
+
+    async hash(rawPath, input) {
+      const live = devices.get(normalizeDevicePath(rawPath));
+      if (live === undefined) throw badRequest('unknown audit device');
+      return live.hash(input);
+    },
+
+    hasDevices: () => devices.size > 0,
+
+    async reopen() {
+      await Promise.all([...devices.values()].map((d) => d.device.reopen()));
+    },
+
+    close: () => exclusive(closeAll),
+  };
+}

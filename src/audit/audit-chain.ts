@@ -1,0 +1,102 @@
+/**
+ * @module The hash chain of audit files (beyond Vault; see README.md). Every line is a JSON
+ * object (after an optional prefix) whose last two fields are `hush_seq` (1 for the first line
+ * of a file, +1 per line) and `hush_chain` (SHA-256 hex of the previous line's bytes without its
+ * newline, or of the empty string for the first line).
+ */
+import { createHash } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
+
+/** `hush_chain` of the first line of a file: SHA-256 of the empty string. */
+export const GENESIS = sha256Hex('');
+
+/** Where the chain of a file stands: the last line's `hush_seq` and the digest of its bytes. */
+export interface ChainState {
+  readonly seq: number;
+  readonly head: string;
+}
+
+export const EMPTY_CHAIN: ChainState = { seq: 0, head: GENESIS };
+
+/** The chain fields read back from one line. */
+export interface ChainFields {
+  readonly seq: number;
+  readonly chain: string;
+}
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * Adds the chain fields to `line` (a JSON object, possibly after a prefix, without newline) and
+ * returns the sealed line and the state after it.
+ */
+export function sealLine(line: string, state: ChainState): { line: string; next: ChainState } {
+  if (!line.endsWith('}')) throw new TypeError('an audit line must end with a JSON object');
+  const seq = state.seq + 1;
+  const sep = line.endsWith('{}') ? '' : ',';
+  const sealed = `${line.slice(0, -1)}${sep}"hush_seq":${seq},"hush_chain":"${state.head}"}`;
+  return { line: sealed, next: { seq, head: sha256Hex(sealed) } };
+}
+
+/**
+ * The chain fields of one line (bytes without the newline), or `undefined` when the line is not
+ * a JSON object carrying a valid `hush_seq` and `hush_chain`. The JSON starts after `prefix`
+ * when the line begins with it, otherwise at the first `{`.
+ */
+export function parseChainLine(bytes: Uint8Array | string, prefix = ''): ChainFields | undefined {
+  const text = typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8');
+  const start = prefix !== '' && text.startsWith(prefix) ? prefix.length : text.indexOf('{');
+  if (start < 0) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.slice(start));
+  } catch {
+    return undefined;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+  const { hush_seq: seq, hush_chain: chain } = parsed as Record<string, unknown>;
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return undefined;
+  if (typeof chain !== 'string' || !/^[0-9a-f]{64}$/.test(chain)) return undefined;
+  return { seq, chain };
+}
+
+const TAIL_CHUNK = 64 * 1024;
+
+/**
+ * Reads the chain state at the end of an open file, so that appending continues the chain.
+ * An empty file starts a new chain. Throws when the file does not end with a complete, valid
+ * chain line (a torn write or a foreign file): appending would break the chain silently.
+ */
+export async function readChainTail(handle: FileHandle, prefix = ''): Promise<ChainState> {
+  const { size } = await handle.stat();
+  if (size === 0) return EMPTY_CHAIN;
+  const last = Buffer.alloc(1);
+  await handle.read(last, 0, 1, size - 1);
+  if (last[0] !== 0x0a) throw new Error('audit file does not end with a newline (torn write?)');
+
+  // Read backwards until the newline before the last line is found (or the file starts).
+  const lineEnd = size - 1;
+  let chunks: Buffer[] = [];
+  let pos = lineEnd;
+  let lineStart = 0;
+  while (pos > 0) {
+    const len = Math.min(TAIL_CHUNK, pos);
+    const buf = Buffer.alloc(len);
+    await handle.read(buf, 0, len, pos - len);
+    const nl = buf.lastIndexOf(0x0a);
+    if (nl >= 0) {
+      chunks = [buf.subarray(nl + 1), ...chunks];
+      lineStart = pos - len + nl + 1;
+      break;
+    }
+    chunks = [buf, ...chunks];
+    pos -= len;
+  }
+  const bytes = Buffer.concat(chunks);
+  if (bytes.length !== lineEnd - lineStart) throw new Error('audit file tail could not be read');
+  const fields = parseChainLine(bytes, prefix);
+  if (fields === undefined) throw new Error('the last line of the audit file is not a hush chain line');
+  return { seq: fields.seq, head: sha256Hex(bytes) };
+}

@@ -1,0 +1,441 @@
+/**
+ * @module The barrier: storage that encrypts every value with the keyring before it reaches the
+ * backend, and that is sealed (knows no keys) until enough unseal key shares are given.
+ *
+ * Key hierarchy: the unseal key (never stored; split into Shamir shares at initialisation)
+ * encrypts the root key; the root key encrypts the keyring; the keyring's active term encrypts
+ * values. Stored value format:
+ *
+ * `version (1) = 1 | term (u32 BE) | nonce (12) | ciphertext | tag (16)`
+ *
+ * with AAD = the 5 header bytes followed by the UTF-8 storage key, so a value copied to another
+ * key (or another term) fails to decrypt.
+ *
+ * The barrier's own entries, listed in {@link BARRIER_KEYS}, live under `core/` beside the
+ * core's (mount table …) and are not reachable through the Storage API:
+ * - `core/seal-config`: `{"secret_shares":n,"secret_threshold":t}` as plain JSON (readable while sealed);
+ * - `core/root-key`: the root key, encrypted with the unseal key (term 0);
+ * - `core/keyring`: the serialised keyring, encrypted with the root key (term 0).
+ */
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { HushError } from '../lib/errors.js';
+import type { Storage, StorageBackend, StorageOp } from '../storage/storage.js';
+import { assertListPrefix, assertStorageKey, assertStorageOps, assertStorageValue } from '../storage/storage-keys.js';
+import { AES_KEY_BYTES, openAesGcm, sealAesGcm } from './aes-gcm.js';
+import type { Keyring } from './keyring.js';
+import {
+  activeKeyTerm,
+  createKeyring,
+  findKeyTerm,
+  parseKeyring,
+  rotateKeyring,
+  serializeKeyring,
+  wipeKeyring,
+} from './keyring.js';
+import { combineShares, splitSecret } from './shamir.js';
+
+/** Storage keys the barrier keeps for itself (see the module comment). */
+export const BARRIER_KEYS = {
+  sealConfig: 'core/seal-config',
+  rootKey: 'core/root-key',
+  keyring: 'core/keyring',
+} as const;
+
+/** Shamir parameters chosen at initialisation; stored unencrypted. Vault's field names. */
+export interface SealConfig {
+  readonly secret_shares: number;
+  readonly secret_threshold: number;
+}
+
+/** Unseal state in Vault's `sys/seal-status` vocabulary. */
+export interface UnsealProgress {
+  readonly sealed: boolean;
+  /** Threshold: shares needed (0 when not initialised). */
+  readonly t: number;
+  /** Number of shares made at initialisation (0 when not initialised). */
+  readonly n: number;
+  /** Distinct shares given so far in this unseal attempt. */
+  readonly progress: number;
+  /** Identifies the current unseal attempt; `""` when none is in progress. */
+  readonly nonce: string;
+}
+
+/** The active key term, as Vault's `sys/key-status` answers. */
+export interface KeyStatus {
+  readonly term: number;
+  /** RFC 3339 time the term was installed. */
+  readonly install_time: string;
+  /** Values encrypted with this term by this process since it was unsealed. */
+  readonly encryptions: number;
+}
+
+export interface InitializeOptions {
+  readonly secretShares: number;
+  readonly secretThreshold: number;
+}
+
+/**
+ * Storage that encrypts values and can be sealed. While sealed, `get`, `put`, `delete`, `list`
+ * and `transaction` throw `HushError('sealed', 'Vault is sealed')`. The barrier does not own its
+ * backend: closing the backend is the caller's job.
+ */
+export interface Barrier extends Storage {
+  /** Whether `initialize` has run on this storage (the seal configuration exists). */
+  isInitialized(): Promise<boolean>;
+  /**
+   * Generates the unseal key, root key and keyring, stores them, and returns the unseal key
+   * split into `secretShares` shares (`secretThreshold` of which unseal). The barrier stays
+   * sealed. Throws `bad_request` when already initialised or the parameters are invalid.
+   */
+  initialize(options: InitializeOptions): Promise<{ shares: Uint8Array[] }>;
+  /** The seal configuration, or `undefined` before initialisation. */
+  sealConfig(): Promise<SealConfig | undefined>;
+  /**
+   * Adds one share. Below the threshold it answers the progress; at the threshold it unseals,
+   * or, when the shares do not open the root key, resets the progress and throws `bad_request`.
+   * A share already given in this attempt is ignored. When already unsealed it just answers.
+   */
+  unseal(share: Uint8Array): Promise<UnsealProgress>;
+  /** The current unseal state. */
+  unsealProgress(): Promise<UnsealProgress>;
+  /** Forgets the shares given so far. */
+  resetUnseal(): void;
+  isSealed(): boolean;
+  /** Forgets every key held in memory (and any unseal progress). */
+  seal(): Promise<void>;
+  /** Adds a new key term, used for every later write; older values stay readable. */
+  rotate(): Promise<KeyStatus>;
+  /** The active key term. Throws `sealed` while sealed. */
+  keyStatus(): KeyStatus;
+}
+
+const VALUE_VERSION = 1;
+const HEADER_BYTES = 5;
+const SHARE_BYTES = AES_KEY_BYTES + 1;
+const RESERVED = new Set<string>(Object.values(BARRIER_KEYS));
+const encoder = new TextEncoder();
+
+interface Unsealed {
+  readonly rootKey: Uint8Array;
+  keyring: Keyring;
+  readonly encryptions: Map<number, number>;
+}
+
+/** Creates a barrier over `backend`; it starts sealed. */
+export function createBarrier(backend: StorageBackend): Barrier {
+  return new KeyringBarrier(backend);
+}
+
+class KeyringBarrier implements Barrier {
+  readonly #backend: StorageBackend;
+  #unsealed: Unsealed | undefined;
+  #config: SealConfig | undefined;
+  #shares: Uint8Array[] = [];
+  #nonce = '';
+  #lock: Promise<unknown> = Promise.resolve();
+
+  constructor(backend: StorageBackend) {
+    this.#backend = backend;
+  }
+
+  // ---- Storage -------------------------------------------------------------------------------
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    this.#usable(key);
+    const stored = await this.#backend.get(key);
+    if (stored === undefined) return undefined;
+    return this.#decrypt(key, stored);
+  }
+
+  async put(key: string, value: Uint8Array): Promise<void> {
+    this.#usable(key);
+    assertStorageValue(value);
+    await this.#backend.put(key, this.#encrypt(key, value));
+  }
+
+  async delete(key: string): Promise<void> {
+    this.#usable(key);
+    await this.#backend.delete(key);
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    this.#state();
+    assertListPrefix(prefix);
+    const names = await this.#backend.list(prefix);
+    const visible = names.filter((name) => !RESERVED.has(prefix + name));
+    if (prefix === '' && visible.includes('core/')) {
+      // Hide `core/` when it holds nothing but the barrier's own entries.
+      const inCore = await this.#backend.list('core/');
+      if (inCore.every((name) => RESERVED.has(`core/${name}`))) return visible.filter((name) => name !== 'core/');
+    }
+    return visible;
+  }
+
+  async transaction(ops: readonly StorageOp[]): Promise<void> {
+    this.#state();
+    assertStorageOps(ops);
+    for (const op of ops) this.#usable(op.key);
+    const sealed = ops.map((op): StorageOp =>
+      op.kind === 'put' ? { kind: 'put', key: op.key, value: this.#encrypt(op.key, op.value) } : op,
+    );
+    await this.#backend.transaction(sealed);
+  }
+
+  // ---- Initialisation and seal ----------------------------------------------------------------
+
+  async isInitialized(): Promise<boolean> {
+    return (await this.sealConfig()) !== undefined;
+  }
+
+  async sealConfig(): Promise<SealConfig | undefined> {
+    if (this.#config !== undefined) return this.#config;
+    const raw = await this.#backend.get(BARRIER_KEYS.sealConfig);
+    if (raw === undefined) return undefined;
+    this.#config = parseSealConfig(raw);
+    return this.#config;
+  }
+
+  initialize(options: InitializeOptions): Promise<{ shares: Uint8Array[] }> {
+    return this.#exclusive(async () => {
+      const config = checkInitOptions(options);
+      if (await this.isInitialized()) throw new HushError('bad_request', 'Vault is already initialized');
+      const unsealKey = randomBytes(AES_KEY_BYTES);
+      const rootKey = randomBytes(AES_KEY_BYTES);
+      const keyring = createKeyring();
+      const keyringBytes = serializeKeyring(keyring);
+      try {
+        await this.#backend.transaction([
+          { kind: 'put', key: BARRIER_KEYS.rootKey, value: envelope(unsealKey, 0, BARRIER_KEYS.rootKey, rootKey) },
+          { kind: 'put', key: BARRIER_KEYS.keyring, value: envelope(rootKey, 0, BARRIER_KEYS.keyring, keyringBytes) },
+          { kind: 'put', key: BARRIER_KEYS.sealConfig, value: encoder.encode(JSON.stringify(config)) },
+        ]);
+        this.#config = config;
+        return { shares: splitSecret(unsealKey, config.secret_shares, config.secret_threshold) };
+      } finally {
+        unsealKey.fill(0);
+        rootKey.fill(0);
+        keyringBytes.fill(0);
+        wipeKeyring(keyring);
+      }
+    });
+  }
+
+  unseal(share: Uint8Array): Promise<UnsealProgress> {
+    return this.#exclusive(async () => {
+      if (this.#unsealed !== undefined) return this.unsealProgress();
+      const config = await this.sealConfig();
+      if (config === undefined) throw new HushError('not_initialized', 'Vault is not initialized');
+      if (!(share instanceof Uint8Array) || share.length !== SHARE_BYTES) {
+        throw new HushError('bad_request', 'unseal key has the wrong length');
+      }
+      if (this.#shares.some((given) => timingSafeEqual(given, share))) return this.unsealProgress();
+      if (this.#shares.length === 0) this.#nonce = randomUUID();
+      this.#shares.push(Uint8Array.from(share));
+      if (this.#shares.length < config.secret_threshold) return this.unsealProgress();
+
+      let unsealKey: Uint8Array | undefined;
+      try {
+        unsealKey = combineShares(this.#shares);
+        this.#unsealed = await this.#openKeys(unsealKey);
+      } catch (err) {
+        if (err instanceof HushError && err.code === 'unavailable') throw err;
+        throw new HushError(
+          'bad_request',
+          'unseal failed: the unseal keys given do not open this vault; unseal progress was reset',
+          { cause: err },
+        );
+      } finally {
+        unsealKey?.fill(0);
+        this.resetUnseal();
+      }
+      return this.unsealProgress();
+    });
+  }
+
+  async unsealProgress(): Promise<UnsealProgress> {
+    const config = await this.sealConfig();
+    return {
+      sealed: this.#unsealed === undefined,
+      t: config?.secret_threshold ?? 0,
+      n: config?.secret_shares ?? 0,
+      progress: this.#shares.length,
+      nonce: this.#nonce,
+    };
+  }
+
+  resetUnseal(): void {
+    for (const share of this.#shares) share.fill(0);
+    this.#shares = [];
+    this.#nonce = '';
+  }
+
+  isSealed(): boolean {
+    return this.#unsealed === undefined;
+  }
+
+  seal(): Promise<void> {
+    return this.#exclusive(async () => {
+      const keys = this.#unsealed;
+      this.#unsealed = undefined;
+      this.resetUnseal();
+      if (keys !== undefined) {
+        keys.rootKey.fill(0);
+        wipeKeyring(keys.keyring);
+      }
+    });
+  }
+
+  // ---- Keyring ---------------------------------------------------------------------------------
+
+  rotate(): Promise<KeyStatus> {
+    return this.#exclusive(async () => {
+      const keys = this.#state();
+      // Start from the stored keyring so a rotation made by another node is kept, not lost.
+      const next = rotateKeyring(await this.#loadKeyring(keys.rootKey));
+      const bytes = serializeKeyring(next);
+      try {
+        await this.#backend.put(BARRIER_KEYS.keyring, envelope(keys.rootKey, 0, BARRIER_KEYS.keyring, bytes));
+      } finally {
+        bytes.fill(0);
+      }
+      keys.keyring = next;
+      return this.keyStatus();
+    });
+  }
+
+  keyStatus(): KeyStatus {
+    const keys = this.#state();
+    const active = activeKeyTerm(keys.keyring);
+    return {
+      term: active.term,
+      install_time: active.installTime.toISOString(),
+      encryptions: keys.encryptions.get(active.term) ?? 0,
+    };
+  }
+
+  // ---- Internals -------------------------------------------------------------------------------
+
+  #state(): Unsealed {
+    if (this.#unsealed === undefined) throw new HushError('sealed', 'Vault is sealed');
+    return this.#unsealed;
+  }
+
+  /** Throws unless unsealed and `key` is a valid key that is not one of the barrier's own. */
+  #usable(key: string): Unsealed {
+    const keys = this.#state();
+    assertStorageKey(key);
+    if (RESERVED.has(key)) throw new HushError('bad_request', 'storage key is reserved for the barrier');
+    return keys;
+  }
+
+  #encrypt(key: string, value: Uint8Array): Uint8Array {
+    const keys = this.#state();
+    const active = activeKeyTerm(keys.keyring);
+    keys.encryptions.set(active.term, (keys.encryptions.get(active.term) ?? 0) + 1);
+    return envelope(active.key, active.term, key, value);
+  }
+
+  async #decrypt(key: string, stored: Uint8Array): Promise<Uint8Array> {
+    const keys = this.#state();
+    const term = readTerm(stored);
+    let keyTerm = findKeyTerm(keys.keyring, term);
+    if (keyTerm === undefined) {
+      // Another node sharing this storage may have rotated: reload the keyring once.
+      keys.keyring = await this.#loadKeyring(keys.rootKey);
+      keyTerm = findKeyTerm(keys.keyring, term);
+      if (keyTerm === undefined) throw new HushError('internal', 'stored value uses an unknown key term');
+    }
+    return openEnvelope(keyTerm.key, term, key, stored);
+  }
+
+  async #openKeys(unsealKey: Uint8Array): Promise<Unsealed> {
+    const stored = await this.#backend.get(BARRIER_KEYS.rootKey);
+    if (stored === undefined) throw new HushError('internal', 'root key is missing from storage');
+    const rootKey = openEnvelope(unsealKey, 0, BARRIER_KEYS.rootKey, stored);
+    try {
+      return { rootKey, keyring: await this.#loadKeyring(rootKey), encryptions: new Map() };
+    } catch (err) {
+      rootKey.fill(0);
+      throw err;
+    }
+  }
+
+  async #loadKeyring(rootKey: Uint8Array): Promise<Keyring> {
+    const stored = await this.#backend.get(BARRIER_KEYS.keyring);
+    if (stored === undefined) throw new HushError('internal', 'keyring is missing from storage');
+    const bytes = openEnvelope(rootKey, 0, BARRIER_KEYS.keyring, stored);
+    try {
+      return parseKeyring(bytes);
+    } finally {
+      bytes.fill(0);
+    }
+  }
+
+  /** Runs `work` after every earlier exclusive operation (init, unseal, seal, rotate) settled. */
+  #exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#lock.then(work, work);
+    this.#lock = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function header(term: number): Uint8Array {
+  const out = Buffer.alloc(HEADER_BYTES);
+  out.writeUInt8(VALUE_VERSION, 0);
+  out.writeUInt32BE(term, 1);
+  return out;
+}
+
+function aadFor(head: Uint8Array, storageKey: string): Uint8Array {
+  return Buffer.concat([head, encoder.encode(storageKey)]);
+}
+
+/** `header | AES-GCM box`, with the header and storage key as AAD. */
+function envelope(key: Uint8Array, term: number, storageKey: string, plaintext: Uint8Array): Uint8Array {
+  const head = header(term);
+  return Buffer.concat([head, sealAesGcm(key, plaintext, aadFor(head, storageKey))]);
+}
+
+function readTerm(stored: Uint8Array): number {
+  if (stored.length < HEADER_BYTES || stored[0] !== VALUE_VERSION) {
+    throw new HushError('internal', 'stored value has an unknown format');
+  }
+  return Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength).readUInt32BE(1);
+}
+
+function openEnvelope(key: Uint8Array, term: number, storageKey: string, stored: Uint8Array): Uint8Array {
+  if (readTerm(stored) !== term) throw new HushError('internal', 'stored value has an unexpected key term');
+  const head = stored.subarray(0, HEADER_BYTES);
+  try {
+    return openAesGcm(key, stored.subarray(HEADER_BYTES), aadFor(head, storageKey));
+  } catch (err) {
+    throw new HushError('internal', 'stored value failed to decrypt', { cause: err });
+  }
+}
+
+function checkInitOptions(options: InitializeOptions): SealConfig {
+  const shares = options?.secretShares;
+  const threshold = options?.secretThreshold;
+  const bad = (message: string): HushError => new HushError('bad_request', `invalid seal configuration: ${message}`);
+  if (!Number.isInteger(shares) || shares < 1) throw bad('shares must be at least one');
+  if (shares > 255) throw bad('shares must be at most 255');
+  if (!Number.isInteger(threshold) || threshold < 1) throw bad('threshold must be at least one');
+  if (threshold > shares) throw bad('threshold cannot be larger than shares');
+  if (shares > 1 && threshold === 1) throw bad('threshold must be greater than one for multiple shares');
+  return { secret_shares: shares, secret_threshold: threshold };
+}
+
+function parseSealConfig(raw: Uint8Array): SealConfig {
+  try {
+    const parsed: unknown = JSON.parse(new TextDecoder().decode(raw));
+    if (typeof parsed === 'object' && parsed !== null) {
+      const { secret_shares: n, secret_threshold: t } = parsed as Record<string, unknown>;
+      if (typeof n === 'number' && typeof t === 'number' && Number.isInteger(n) && Number.isInteger(t)) {
+        return { secret_shares: n, secret_threshold: t };
+      }
+    }
+  } catch (err) {
+    throw new HushError('internal', 'stored seal configuration is malformed', { cause: err });
+  }
+  throw new HushError('internal', 'stored seal configuration is malformed');
+}

@@ -1,0 +1,151 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isHushError } from '../../lib/errors.js';
+import { describeStorage } from '../storage-conformance.js';
+import { createSqliteBackend } from './sqlite-backend.js';
+
+const root = mkdtempSync(join(tmpdir(), 'hush-sqlite-test-'));
+let counter = 0;
+const freshPath = (): string => join(root, `case-${(counter += 1)}`, 'data', 'hush.db');
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+const mode = (path: string): number => statSync(path).mode & 0o777;
+
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+describeStorage('sqlite', async () => createSqliteBackend({ path: freshPath() }));
+
+describe('sqlite backend', () => {
+  it('creates the file and its side files 0600 in a 0700 directory', async () => {
+    const path = freshPath();
+    const backend = createSqliteBackend({ path });
+    await backend.put('k', bytes('v'));
+    expect(backend.kind).toBe('sqlite');
+    expect(mode(path)).toBe(0o600);
+    expect(mode(join(path, '..'))).toBe(0o700);
+    expect(mode(`${path}-wal`)).toBe(0o600);
+    expect(mode(`${path}-shm`)).toBe(0o600);
+    await backend.close();
+  });
+
+  it('uses WAL with synchronous=FULL', async () => {
+    const path = freshPath();
+    const backend = createSqliteBackend({ path });
+    await backend.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('keeps data across close and reopen', async () => {
+    const path = freshPath();
+    const first = createSqliteBackend({ path });
+    await first.put('persist/a', bytes('alpha'));
+    await first.transaction([
+      { kind: 'put', key: 'persist/b', value: bytes('beta') },
+      { kind: 'put', key: 'persist/c/d', value: new Uint8Array(0) },
+    ]);
+    await first.close();
+    const second = createSqliteBackend({ path });
+    expect(new TextDecoder().decode(await second.get('persist/a'))).toBe('alpha');
+    expect((await second.get('persist/c/d'))?.length).toBe(0);
+    expect(await second.list('persist/')).toEqual(['a', 'b', 'c/']);
+    await second.close();
+  });
+
+  it('lands every put of 32 concurrent writers x 200 puts', async () => {
+    const backend = createSqliteBackend({ path: freshPath() });
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: 32 }, async (_, w) => {
+        for (let i = 0; i < 200; i += 1) await backend.put(`w${w}/k${String(i).padStart(3, '0')}`, bytes(`${w}/${i}`));
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`sqlite group commit: ${Math.round(6400 / seconds)} durable puts/s (32 writers)`);
+    const dirs = await backend.list('');
+    expect(dirs.length).toBe(32);
+    for (let w = 0; w < 32; w += 1) {
+      const names = await backend.list(`w${w}/`);
+      expect(names.length).toBe(200);
+      expect(new TextDecoder().decode(await backend.get(`w${w}/k199`))).toBe(`${w}/199`);
+    }
+    await backend.close();
+  });
+
+  it('settles a batch of writes independently and in call order', async () => {
+    const backend = createSqliteBackend({ path: freshPath() });
+    const good = backend.put('batch/a', bytes('1'));
+    const bad = backend.transaction([{ kind: 'put', key: '/bad', value: bytes('x') }]);
+    const also = backend.transaction([
+      { kind: 'put', key: 'batch/b', value: bytes('2') },
+      { kind: 'delete', key: 'batch/a' },
+    ]);
+    await expect(bad).rejects.toSatisfy((err: unknown) => isHushError(err, 'bad_request'));
+    await good;
+    await also;
+    expect(await backend.list('batch/')).toEqual(['b']);
+    await backend.close();
+  });
+
+  it('rolls back only the failing caller of a group commit', async () => {
+    const path = freshPath();
+    await createSqliteBackend({ path }).close();
+    const raw = new Database(path);
+    raw.exec(
+      "CREATE TRIGGER refuse_boom BEFORE INSERT ON hush_kv WHEN NEW.key = 'group/boom' BEGIN SELECT RAISE(ABORT, 'refused'); END",
+    );
+    raw.close();
+    const backend = createSqliteBackend({ path });
+    const before = backend.put('group/before', bytes('1'));
+    const failing = backend.transaction([
+      { kind: 'put', key: 'group/partial', value: bytes('must roll back') },
+      { kind: 'put', key: 'group/boom', value: bytes('x') },
+    ]);
+    const after = backend.put('group/after', bytes('2'));
+    await expect(failing).rejects.toSatisfy(
+      (err: unknown) => isHushError(err, 'unavailable') && !(err as Error).message.includes('group/'),
+    );
+    await before;
+    await after;
+    expect(await backend.list('group/')).toEqual(['after', 'before']);
+    await backend.close();
+  });
+
+  it('takes a copy of the value when put is called', async () => {
+    const backend = createSqliteBackend({ path: freshPath() });
+    const value = bytes('before');
+    const pending = backend.put('copy', value);
+    value.fill(0x21);
+    await pending;
+    expect(new TextDecoder().decode(await backend.get('copy'))).toBe('before');
+    await backend.close();
+  });
+
+  it('lists a wide directory with many deep keys efficiently', async () => {
+    const backend = createSqliteBackend({ path: freshPath() });
+    const ops = [];
+    for (let d = 0; d < 50; d += 1) for (let i = 0; i < 200; i += 1) ops.push({ kind: 'put' as const, key: `wide/d${d}/k${i}`, value: bytes('x') });
+    await backend.transaction(ops);
+    const started = performance.now();
+    const names = await backend.list('wide/');
+    expect(names.length).toBe(50);
+    expect(names[0]).toBe('d0/');
+    expect(performance.now() - started).toBeLessThan(1000);
+    await backend.close();
+  });
+
+  it('wraps driver failures as unavailable without naming keys', async () => {
+    const backend = createSqliteBackend({ path: freshPath() });
+    await backend.close();
+    await expect(backend.get('secret-name')).rejects.toSatisfy(
+      (err: unknown) => isHushError(err, 'unavailable') && !String((err as Error).message).includes('secret-name'),
+    );
+    await expect(backend.put('secret-name', bytes('x'))).rejects.toSatisfy((err: unknown) => isHushError(err, 'unavailable'));
+    expect(() => createSqliteBackend({ path: root })).toThrow(/sqlite/);
+  });
+});

@@ -1,0 +1,252 @@
+/**
+ * @module The SQLite storage backend (the default): one file, WAL mode, `synchronous=FULL` so a
+ * resolved write survives power loss.
+ *
+ * Writes use group commit: every put, delete and transaction arriving in the same turn of the
+ * event loop is queued and written in one SQLite transaction (one fsync). Each caller's
+ * operations run inside their own SAVEPOINT, so a failure rolls back only that caller's work,
+ * and each promise settles after the shared commit. Reads go straight to prepared statements
+ * and see every write whose promise has resolved.
+ *
+ * Files: the database, its `-wal` and `-shm` are mode 0600; a directory created for them is 0700.
+ */
+import { chmodSync, existsSync, mkdirSync, openSync, closeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { HushError } from '../../lib/errors.js';
+import type { StorageBackend, StorageOp } from '../storage.js';
+import {
+  assertListPrefix,
+  assertStorageKey,
+  assertStorageOps,
+  assertStorageValue,
+  sortNames,
+} from '../storage-keys.js';
+
+export interface SqliteBackendOptions {
+  /** Path of the database file; created (0600, directory 0700) when missing. */
+  readonly path: string;
+}
+
+/** Queued writes hold a private copy of each value, taken when the call was made. */
+interface WriteJob {
+  readonly ops: readonly StorageOp[];
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
+}
+
+/**
+ * Opens (creating when needed) the SQLite database at `path`. Throws `HushError('unavailable')`
+ * when the file cannot be opened.
+ */
+export function createSqliteBackend(options: SqliteBackendOptions): StorageBackend {
+  const path = resolve(options.path);
+  let db: Database.Database;
+  try {
+    prepareFile(path);
+    db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    db.exec('CREATE TABLE IF NOT EXISTS hush_kv (key TEXT PRIMARY KEY NOT NULL, value BLOB) WITHOUT ROWID');
+    for (const side of [`${path}-wal`, `${path}-shm`]) if (existsSync(side)) chmodSync(side, 0o600);
+  } catch (err) {
+    throw unavailable(err, 'cannot open the sqlite storage file');
+  }
+  return new SqliteBackend(db);
+}
+
+class SqliteBackend implements StorageBackend {
+  readonly kind = 'sqlite';
+  readonly #db: Database.Database;
+  readonly #getStmt: Database.Statement<[string], Buffer | null>;
+  readonly #seekStmt: Database.Statement<[string], string>;
+  readonly #putStmt: Database.Statement<[string, Buffer]>;
+  readonly #deleteStmt: Database.Statement<[string]>;
+  readonly #control: Readonly<Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'undo', Database.Statement>>;
+  #queue: WriteJob[] = [];
+  #scheduled = false;
+  #closed = false;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+    this.#getStmt = db.prepare<[string], Buffer | null>('SELECT value FROM hush_kv WHERE key = ?').pluck();
+    this.#seekStmt = db.prepare<[string], string>('SELECT key FROM hush_kv WHERE key >= ? ORDER BY key').pluck();
+    this.#putStmt = db.prepare<[string, Buffer]>(
+      'INSERT INTO hush_kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    );
+    this.#deleteStmt = db.prepare<[string]>('DELETE FROM hush_kv WHERE key = ?');
+    this.#control = {
+      begin: db.prepare('BEGIN IMMEDIATE'),
+      commit: db.prepare('COMMIT'),
+      rollback: db.prepare('ROLLBACK'),
+      savepoint: db.prepare('SAVEPOINT hush_job'),
+      release: db.prepare('RELEASE hush_job'),
+      undo: db.prepare('ROLLBACK TO hush_job'),
+    };
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    this.#assertOpen();
+    assertStorageKey(key);
+    let value: Buffer | null | undefined;
+    try {
+      value = this.#getStmt.get(key);
+    } catch (err) {
+      throw unavailable(err);
+    }
+    if (value === undefined) return undefined;
+    if (value === null) return new Uint8Array(0);
+    return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  }
+
+  put(key: string, value: Uint8Array): Promise<void> {
+    return this.#enqueue(() => {
+      assertStorageKey(key);
+      assertStorageValue(value);
+      return [{ kind: 'put', key, value: Buffer.from(value) }];
+    });
+  }
+
+  delete(key: string): Promise<void> {
+    return this.#enqueue(() => {
+      assertStorageKey(key);
+      return [{ kind: 'delete', key }];
+    });
+  }
+
+  transaction(ops: readonly StorageOp[]): Promise<void> {
+    return this.#enqueue(() => {
+      assertStorageOps(ops);
+      return ops.map((op) => (op.kind === 'put' ? { kind: 'put', key: op.key, value: Buffer.from(op.value) } : op));
+    });
+  }
+
+  /**
+   * Skip-scan over the primary key: runs of plain names are streamed from one range query; on a
+   * sub-directory the scan jumps past all its keys (`dir/` → `dir0`), so the cost grows with the
+   * number of names returned, not the number of keys below the prefix.
+   */
+  async list(prefix: string): Promise<string[]> {
+    this.#assertOpen();
+    assertListPrefix(prefix);
+    const names: string[] = [];
+    try {
+      let from = prefix;
+      let more = true;
+      while (more) {
+        more = false;
+        for (const key of this.#seekStmt.iterate(from)) {
+          if (!key.startsWith(prefix)) break;
+          if (key.length === prefix.length) continue;
+          const slash = key.indexOf('/', prefix.length);
+          if (slash === -1) {
+            names.push(key.slice(prefix.length));
+            continue;
+          }
+          names.push(key.slice(prefix.length, slash + 1));
+          from = `${key.slice(0, slash)}0`; // '0' is the character after '/'
+          more = true;
+          break;
+        }
+      }
+    } catch (err) {
+      throw unavailable(err);
+    }
+    return sortNames(names);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    if (this.#queue.length > 0) this.#flush();
+    this.#closed = true;
+    try {
+      this.#db.close();
+    } catch (err) {
+      throw unavailable(err);
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new HushError('unavailable', 'storage backend is closed');
+  }
+
+  #enqueue(build: () => StorageOp[]): Promise<void> {
+    return new Promise<void>((resolvePromise, rejectPromise) => {
+      this.#assertOpen();
+      const ops = build();
+      this.#queue.push({ ops, resolve: resolvePromise, reject: rejectPromise });
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  /** Writes every queued job in one transaction; each job in its own savepoint. */
+  #flush(): void {
+    this.#scheduled = false;
+    const jobs = this.#queue;
+    this.#queue = [];
+    if (jobs.length === 0) return;
+    if (this.#closed) {
+      for (const job of jobs) job.reject(new HushError('unavailable', 'storage backend is closed'));
+      return;
+    }
+    const failed = new Map<WriteJob, unknown>();
+    const c = this.#control;
+    try {
+      c.begin.run();
+      for (const job of jobs) {
+        c.savepoint.run();
+        try {
+          for (const op of job.ops) this.#apply(op);
+          c.release.run();
+        } catch (err) {
+          c.undo.run();
+          c.release.run();
+          failed.set(job, err);
+        }
+      }
+      c.commit.run();
+    } catch (err) {
+      if (this.#db.inTransaction) {
+        try {
+          c.rollback.run();
+        } catch {
+          // the commit failure below is what callers need to see
+        }
+      }
+      const wrapped = unavailable(err);
+      for (const job of jobs) job.reject(wrapped);
+      return;
+    }
+    for (const job of jobs) {
+      if (failed.has(job)) job.reject(unavailable(failed.get(job)));
+      else job.resolve();
+    }
+  }
+
+  #apply(op: StorageOp): void {
+    if (op.kind === 'put') {
+      this.#putStmt.run(op.key, op.value as Buffer);
+    } else {
+      this.#deleteStmt.run(op.key);
+    }
+  }
+}
+
+/** Creates the directory (0700) and file (0600) before SQLite opens it. */
+function prepareFile(path: string): void {
+  const dir = dirname(path);
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (!existsSync(path)) closeSync(openSync(path, 'wx', 0o600));
+  chmodSync(path, 0o600);
+}
+
+/** Wraps a driver error; the message carries only SQLite's result code, never keys or values. */
+function unavailable(err: unknown, message = 'storage backend failed'): HushError {
+  if (err instanceof HushError) return err;
+  const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
+  return new HushError('unavailable', /^[A-Z_]+$/.test(code) ? `${message} (${code})` : message, { cause: err });
+}

@@ -1,0 +1,61 @@
+/**
+ * @module Small helpers every storage implementation shares: checking the shape of keys and
+ * list prefixes, and folding a set of keys into the one-level names `list(prefix)` returns.
+ */
+import { HushError } from '../lib/errors.js';
+import type { StorageOp } from './storage.js';
+
+/**
+ * Throws `bad_request` unless `key` is a usable storage key: a non-empty string without a
+ * leading `/`. The message never repeats the key.
+ */
+export function assertStorageKey(key: unknown): asserts key is string {
+  if (typeof key !== 'string' || key === '') throw new HushError('bad_request', 'storage key must be a non-empty string');
+  if (key.startsWith('/')) throw new HushError('bad_request', 'storage key must not start with "/"');
+}
+
+/** Throws `bad_request` unless `prefix` is a string (normally `""` or ending in `/`). */
+export function assertListPrefix(prefix: unknown): asserts prefix is string {
+  if (typeof prefix !== 'string') throw new HushError('bad_request', 'list prefix must be a string');
+  if (prefix.startsWith('/')) throw new HushError('bad_request', 'list prefix must not start with "/"');
+}
+
+/** Throws `bad_request` unless `value` is a Uint8Array (Buffers are Uint8Arrays). */
+export function assertStorageValue(value: unknown): asserts value is Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new HushError('bad_request', 'storage value must be bytes');
+}
+
+/** Validates every operation of a transaction before anything is applied. */
+export function assertStorageOps(ops: readonly StorageOp[]): void {
+  if (!Array.isArray(ops)) throw new HushError('bad_request', 'transaction operations must be an array');
+  for (const op of ops) {
+    assertStorageKey(op.key);
+    if (op.kind === 'put') assertStorageValue(op.value);
+    else if (op.kind !== 'delete') throw new HushError('bad_request', 'unknown transaction operation');
+  }
+}
+
+/**
+ * The name `key` contributes to `list(prefix)`: the part after `prefix` up to and including the
+ * first `/`, or `undefined` when `key` is not below `prefix` (or equals it).
+ */
+export function listNameOf(prefix: string, key: string): string | undefined {
+  if (!key.startsWith(prefix) || key.length === prefix.length) return undefined;
+  const slash = key.indexOf('/', prefix.length);
+  return slash === -1 ? key.slice(prefix.length) : key.slice(prefix.length, slash + 1);
+}
+
+/** Folds `keys` into the sorted, de-duplicated one-level names below `prefix`. */
+export function collectListNames(prefix: string, keys: Iterable<string>): string[] {
+  const names = new Set<string>();
+  for (const key of keys) {
+    const name = listNameOf(prefix, key);
+    if (name !== undefined) names.add(name);
+  }
+  return sortNames([...names]);
+}
+
+/** Sorts names by UTF-16 code units, the order every backend reports. */
+export function sortNames(names: string[]): string[] {
+  return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}

@@ -1,0 +1,50 @@
+/**
+ * Python's hvac, installed by the test itself (current release and 0.11.2, the version Debian
+ * ships as python3-hvac), runs the calls teams already write against a real Hush server.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureVenv } from './python-env.js';
+import { startTestServer } from '../helpers/test-server.js';
+import type { TestServer } from '../helpers/test-server.js';
+
+const script = join(import.meta.dirname, 'hvac_workflow.py');
+
+describe.each([
+  ['current', ['hvac']],
+  ['0.11.2', ['hvac==0.11.2']],
+])('hvac %s', (name, packages) => {
+  let server: TestServer;
+  let python: string;
+
+  beforeAll(async () => {
+    python = ensureVenv(`hvac-${name}`, packages);
+    server = await startTestServer();
+  });
+  afterAll(async () => server?.close());
+
+  it('runs the usual Django-team workflow unchanged', () => {
+    const auditFile = join(server.dataDir, 'audit.log');
+    const out = JSON.parse(
+      execFileSync(python, [script], {
+        env: { ...process.env, VAULT_ADDR: server.address, VAULT_TOKEN: server.rootToken, HUSH_AUDIT_FILE: auditFile },
+        encoding: 'utf8',
+      }),
+    );
+    if (name !== 'current') expect(out.hvac_version).toBe(name);
+    expect(out.is_authenticated).toBe(true);
+    expect(out.read_data).toEqual({ username: 'django', password: 's3cr3t-pw' });
+    expect(out.read_version).toBe(1);
+    expect(out.read_v1).toEqual({ username: 'django', password: 's3cr3t-pw' });
+    expect(out.list_keys).toEqual(['api', 'database']);
+    expect(out.metadata_current_version).toBe(2);
+    expect(out.deleted_read).toBe('InvalidPath');
+    expect(out.mounts_have_team_kv).toBe(true);
+    expect(out.team_kv_read).toEqual({ a: 'b' });
+    expect(out.policy_listed).toBe(true);
+    expect(out.audit_devices).toEqual(['file/']);
+    expect(out.limited_read).toBe('rotated');
+    expect(out.limited_write).toBe('Forbidden');
+  });
+});
