@@ -11,7 +11,19 @@ export interface CliFailure {
   readonly exitCode: number;
 }
 
+/** A failure a command reports itself, with the exact line and exit code vault would use. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
+    super(message);
+  }
+}
+
 export function describeFailure(err: unknown): CliFailure {
+  if (err instanceof CliError) return { line: `Error: ${err.message.split('\n')[0]}`, exitCode: err.exitCode };
   if (err instanceof ApiError) {
     const what = err.errors.length > 0 ? err.errors.join('; ').replace(/\s+/g, ' ').trim() : `HTTP ${err.status}`;
     const hint =
@@ -25,7 +37,9 @@ export function describeFailure(err: unknown): CliFailure {
   if (err instanceof ConnectionError) {
     return { line: `Error: ${err.message} (is the server running? set HUSH_ADDR or VAULT_ADDR)`, exitCode: 2 };
   }
-  if (err instanceof HushError) return { line: `Error: ${err.message}`, exitCode: err.code === 'bad_request' ? 2 : 1 };
+  if (err instanceof HushError) {
+    return { line: `Error: ${err.message.split('\n')[0]}`, exitCode: err.code === 'bad_request' || err.code === 'not_found' ? 2 : 1 };
+  }
   if (err instanceof CommanderError) return { line: '', exitCode: err.exitCode === 0 ? 0 : 2 };
   if (process.env.HUSH_DEBUG) console.error(err);
   const message = err instanceof Error ? err.message : String(err);

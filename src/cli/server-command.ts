@@ -12,6 +12,7 @@ import { setUpDevServer } from '../dev-setup.js';
 import { ensurePrivateDir } from '../lib/secret-file.js';
 import { HushError } from '../lib/errors.js';
 import { createDevTls } from '../http/dev-tls.js';
+import type { Core } from '../core/core.js';
 
 interface ServerFlags {
   dev?: boolean;
@@ -50,6 +51,7 @@ async function runServer(flags: ServerFlags): Promise<void> {
     const backend = openBackend(config);
     const core = buildCore(config, backend);
     const server = await serve(config, core, backend);
+    reopenAuditOnHup(core);
     const sealed = (await core.barrier.isInitialized()) ? 'sealed: unseal with hush operator unseal' : 'not initialised: run hush operator init';
     console.log(`Hush server listening on ${server.address} (${sealed})`);
     await runUntilSignal(server.close);
@@ -76,6 +78,7 @@ async function runServer(flags: ServerFlags): Promise<void> {
   const core = buildCore(config, backend, { devMounts: true });
   const rootToken = await setUpDevServer(core, { dataDir, rootTokenId: flags.devRootTokenId });
   const server = await serve(config, core, backend);
+  reopenAuditOnHup(core);
   printDevBanner({ address: server.address, rootToken, dataDir, caFile });
   await runUntilSignal(server.close);
 }
@@ -111,6 +114,16 @@ function untilSignal(): Promise<string> {
     };
     process.on('SIGINT', on);
     process.on('SIGTERM', on);
+  });
+}
+
+/** SIGHUP reopens audit log files (after logrotate moved them), as Vault does. */
+function reopenAuditOnHup(core: Core): void {
+  process.on('SIGHUP', () => {
+    if (core.barrier.isSealed()) return;
+    core.audit().reopen().catch((err: unknown) => {
+      console.error(`reopening audit devices failed: ${err instanceof Error ? err.message : String(err)}`);
+    });
   });
 }
 

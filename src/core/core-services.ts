@@ -5,7 +5,7 @@
  */
 import type { Barrier } from '../barrier/barrier.js';
 import type { AuditBroker } from '../audit/audit-broker.js';
-import type { TokenStore } from '../auth/token-store.js';
+import type { TokenStore } from '../auth/token-types.js';
 import type { EngineRegistry } from '../engines/engine-registry.js';
 import type { MountEntry, MountTable } from './router/mount-table.js';
 import type { PolicyStore } from './policy-store.js';

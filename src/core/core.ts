@@ -12,8 +12,9 @@ import { createAuditBroker } from '../audit/audit-broker.js';
 import type { AuditBroker } from '../audit/audit-broker.js';
 import type { AuditAuth } from '../audit/audit-entry.js';
 import { createTokenStore } from '../auth/token-store.js';
-import type { TokenEntry, TokenStore } from '../auth/token-store.js';
-import { handleTokenRequest } from '../auth/token-routes.js';
+import type { TokenEntry, TokenStore } from '../auth/token-types.js';
+import { createTokenRoutes } from '../auth/token-routes.js';
+import type { TokenRoutes } from '../auth/token-routes.js';
 import type { EngineRegistry } from '../engines/engine-registry.js';
 import type { SecretsEngine } from '../engines/engine.js';
 import type { Acl } from '../policy/acl.js';
@@ -31,6 +32,7 @@ interface UnsealedState {
   readonly authMounts: MountTable;
   readonly engines: Map<string, SecretsEngine>;
   readonly tokens: TokenStore;
+  readonly tokenRoutes: TokenRoutes;
   readonly policies: PolicyStore;
   readonly audit: AuditBroker;
 }
@@ -83,8 +85,8 @@ export class Core implements RequestHandler, CoreServices {
       const sub = req.path.slice('auth/token/'.length);
       const sudo = TOKEN_SUDO_PATHS.has(sub);
       this.#authorize(acl, req.path, req.operation, req.data, sudo);
-      return this.#audited(req, caller, state, 'token', async () =>
-        handleTokenRequest({
+      return this.#audited(req, caller, state, 'token', async () => {
+        const res = await state.tokenRoutes.handle({
           operation: req.operation,
           path: sub,
           data: req.data,
@@ -92,10 +94,10 @@ export class Core implements RequestHandler, CoreServices {
           callerToken: req.clientToken ?? '',
           remoteAddress: req.remoteAddress,
           isRoot: caller.policies.includes('root'),
-          hasSudo: (p: string) => acl.allowOperation(p, 'read').sudo,
-          tokens: state.tokens,
-        }),
-      );
+          hasSudo: (p: string) => acl.allowOperation(p, req.operation).sudo,
+        });
+        return { status: res.status, data: res.data ?? null, auth: res.auth ?? null, warnings: res.warnings ?? null };
+      });
     }
 
     const routed = state.mounts.match(req.path);
@@ -270,7 +272,8 @@ export class Core implements RequestHandler, CoreServices {
     await policies.ensureDefaults();
     await audit.load();
 
-    const state: UnsealedState = { mounts, authMounts, engines: new Map(), tokens, policies, audit };
+    const tokenRoutes = createTokenRoutes({ store: tokens });
+    const state: UnsealedState = { mounts, authMounts, engines: new Map(), tokens, tokenRoutes, policies, audit };
     this.#state = state;
     for (const entry of mounts.entries()) {
       if (entry.type !== 'system') await this.startEngine(entry);

@@ -4,7 +4,7 @@
  * (for the first path) at the top level, as Vault does.
  */
 import { HushError } from '../../lib/errors.js';
-import type { TokenEntry } from '../../auth/token-store.js';
+import type { TokenEntry } from '../../auth/token-types.js';
 import type { CoreResponse } from '../request.js';
 import { defineSysRoutes } from './sys-context.js';
 import type { SysRequest } from './sys-context.js';

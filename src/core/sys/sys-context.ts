@@ -4,7 +4,7 @@
  */
 import type { Operation, CoreRequest, CoreResponse } from '../request.js';
 import type { CoreServices } from '../core-services.js';
-import type { TokenEntry } from '../../auth/token-store.js';
+import type { TokenEntry } from '../../auth/token-types.js';
 
 export interface SysRequest {
   readonly operation: Operation;
