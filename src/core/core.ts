@@ -4,7 +4,7 @@
  * the audit of the response. Engines see only their mount's storage view and a request whose
  * path is relative to the mount; the client token never reaches them.
  */
-import { createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { HushError, isHushError } from '../lib/errors.js';
 import type { Barrier } from '../barrier/barrier.js';
 import { createStorageView } from '../storage/storage-view.js';
@@ -14,6 +14,7 @@ import type { AuditAuth } from '../audit/audit-entry.js';
 import { createTokenStore } from '../auth/token-store.js';
 import type { TokenEntry, TokenStore } from '../auth/token-types.js';
 import { createTokenRoutes } from '../auth/token-routes.js';
+import { isAddressAllowed } from '../auth/bound-cidrs.js';
 import type { TokenRoutes } from '../auth/token-routes.js';
 import type { EngineRegistry } from '../engines/engine-registry.js';
 import type { SecretsEngine } from '../engines/engine.js';
@@ -138,7 +139,9 @@ export class Core implements RequestHandler, CoreServices {
   async #authenticate(req: CoreRequest, state: UnsealedState): Promise<TokenEntry> {
     if (!req.clientToken) throw new HushError('permission_denied', 'permission denied');
     const entry = await state.tokens.lookup(req.clientToken);
-    if (!entry) throw new HushError('permission_denied', 'permission denied');
+    if (!entry || !isAddressAllowed(entry.boundCidrs, req.remoteAddress)) {
+      throw new HushError('permission_denied', 'permission denied');
+    }
     if (entry.numUses > 0) {
       const used = await state.tokens.use(entry);
       if (!used) throw new HushError('permission_denied', 'permission denied');
@@ -256,7 +259,10 @@ export class Core implements RequestHandler, CoreServices {
     const mounts = new MountTable(this.barrier, 'core/mounts', 'mount_');
     const authMounts = new MountTable(this.barrier, 'core/auth', 'auth_');
     const policies = new PolicyStore(createStorageView(this.barrier, 'sys/policy/'));
-    const tokens = createTokenStore({ storage: createStorageView(this.barrier, 'sys/token/') });
+    const tokens = createTokenStore({
+      storage: createStorageView(this.barrier, 'sys/token/'),
+      hashKey: await loadOrCreateKey(this.barrier, 'core/token-hash-key'),
+    });
     const audit = createAuditBroker({ storage: createStorageView(this.barrier, 'sys/audit/') });
 
     if (!(await mounts.load())) {
@@ -367,6 +373,16 @@ function auditAuthOf(entry: TokenEntry, clientToken: string | undefined): AuditA
   };
 }
 
+/** A random 256-bit key kept inside the barrier (encrypted at rest), created on first use.
+ * Keys token hashes, so that a guessable custom token cannot be confirmed from storage keys. */
+async function loadOrCreateKey(storage: Barrier, key: string): Promise<Uint8Array> {
+  const existing = await storage.get(key);
+  if (existing) return existing;
+  const fresh = randomBytes(32);
+  await storage.put(key, fresh);
+  return fresh;
+}
+
 /** Deletes every key below `prefix` (used when a mount is disabled). */
 async function deleteTree(storage: Barrier, prefix: string): Promise<void> {
   const stack = [prefix];
@@ -380,9 +396,4 @@ async function deleteTree(storage: Barrier, prefix: string): Promise<void> {
     }
     if (ops.length > 0) await storage.transaction(ops);
   }
-}
-
-/** A stable short id (used for cluster ids in dev). */
-export function shortHash(input: string): string {
-  return createHash('sha256').update(input).digest('hex').slice(0, 16);
 }

@@ -1,0 +1,238 @@
+/**
+ * @module The `auth/token/*` routes as a path table, with Vault's rules and response shapes.
+ * The core has already checked the caller's token, counted its use and checked its policy for
+ * the path; these handlers add the token method's own rules:
+ *
+ * - A non-root caller may only give a new token policies it holds itself (sudo lifts this), and
+ *   only a root caller may create a `root` token.
+ * - `no_parent`, `id` and `period` need root or sudo on the create path. `create-orphan` needs
+ *   only the policy on its own path, as in Vault.
+ * - `revoke-orphan` and `accessors` are root-protected: root or sudo.
+ * - `lookup` returns `id` only when the caller supplied the token; `lookup-accessor` returns
+ *   `id: ""`.
+ *
+ * @example
+ * ```ts
+ * const routes = createTokenRoutes({ store });
+ * const res = await routes.handle({ operation: 'update', path: 'create', data: { ttl: '1h' }, … });
+ * res.auth?.client_token; // "hvs.…"
+ * ```
+ */
+import { badRequest, permissionDenied } from '../lib/errors.js';
+import { definePath, dispatch } from '../engines/path-table.js';
+import type { PathDeclaration } from '../engines/path-table.js';
+import { readBool, readDuration, readInt, readString, readStringList, readStringMap } from './token-fields.js';
+import { constantTimeEqual } from './token-format.js';
+import { toLookupData, toResponseAuth } from './token-response.js';
+import { sanitizePolicies } from './token-store.js';
+import type { TokenEntry, TokenRequestContext, TokenRouteResponse, TokenStore } from './token-types.js';
+
+/** Mount path of the token method, with trailing slash. */
+export const TOKEN_MOUNT = 'auth/token/';
+
+export interface TokenRoutesOptions {
+  readonly store: TokenStore;
+}
+
+export interface TokenRoutes {
+  readonly paths: readonly PathDeclaration<TokenRequestContext>[];
+  /** Routes a request below `auth/token/`; throws HushError (not_found, bad_request, …). */
+  handle(ctx: TokenRequestContext): Promise<TokenRouteResponse>;
+}
+
+type Handler = (ctx: TokenRequestContext, params: Readonly<Record<string, string>>) => Promise<TokenRouteResponse>;
+
+const NO_CONTENT: TokenRouteResponse = { status: 204 };
+
+/** Vault prefixes requested display names with `token-` and replaces unusual characters. */
+export function sanitizeDisplayName(name: string): string {
+  if (name === '') return 'token';
+  return `token-${name}`.replace(/[^a-zA-Z0-9-]/g, '-').replace(/-+$/, '');
+}
+
+/** Root, or sudo on the request's path (without a trailing slash). */
+function isPrivileged(ctx: TokenRequestContext): boolean {
+  return ctx.isRoot || ctx.hasSudo(TOKEN_MOUNT + ctx.path.replace(/\/+$/, ''));
+}
+
+export function createTokenRoutes(options: TokenRoutesOptions): TokenRoutes {
+  const store = options.store;
+
+  const createToken =
+    (orphanEndpoint: boolean): Handler =>
+    async (ctx, params) => {
+      if (params.role !== undefined) throw badRequest(`unknown role ${params.role}`);
+      const d = ctx.data;
+      const privileged = isPrivileged(ctx);
+      const caller = ctx.caller;
+
+      const noParent = readBool(d, 'no_parent');
+      if (noParent && !orphanEndpoint && !privileged) {
+        throw badRequest('root or sudo privileges required to create orphan token');
+      }
+      const id = readString(d, 'id');
+      if (id !== '' && !privileged) throw badRequest('root or sudo privileges required to specify token id');
+      const period = readDuration(d, 'period');
+      if (period > 0 && !privileged) throw badRequest('root or sudo privileges required to create periodic token');
+      const type = readString(d, 'type');
+      if (type === 'batch') throw badRequest('batch tokens are not supported');
+      if (type !== '' && type !== 'service' && type !== 'default' && type !== 'default-service') {
+        throw badRequest(`invalid token type "${type}"`);
+      }
+      const numUses = readInt(d, 'num_uses');
+      if (numUses < 0) throw badRequest('number of uses cannot be negative');
+      const noDefaultPolicy = readBool(d, 'no_default_policy');
+      const requested = readStringList(d, 'policies');
+
+      // The subset rule compares what the new token would hold with what the caller holds;
+      // `default` is always allowed, since it is added to every token anyway.
+      const effective = sanitizePolicies(requested.length > 0 ? requested : caller.policies, !noDefaultPolicy);
+      if (!ctx.isRoot) {
+        if (effective.includes('root')) {
+          throw badRequest('root tokens may not be created without parent token being root');
+        }
+        if (!privileged) {
+          const held = new Set([...caller.policies, 'default']);
+          if (!effective.every((p) => held.has(p))) throw badRequest('child policies must be subset of parent');
+        }
+      }
+
+      const created = await store.create({
+        policies: effective,
+        parent: caller,
+        orphan: orphanEndpoint || noParent,
+        // `lease` is Vault's deprecated name for `ttl`.
+        ttl: readDuration(d, d.ttl === undefined && d.lease !== undefined ? 'lease' : 'ttl'),
+        explicitMaxTtl: readDuration(d, 'explicit_max_ttl'),
+        period,
+        numUses,
+        metadata: readStringMap(d, 'meta'),
+        displayName: sanitizeDisplayName(readString(d, 'display_name')),
+        renewable: readBool(d, 'renewable', true),
+        noDefaultPolicy,
+        path: TOKEN_MOUNT + ctx.path,
+        ...(id !== '' ? { id } : {}),
+      });
+      return {
+        status: 200,
+        auth: toResponseAuth(created.token, created.entry),
+        ...(created.warnings.length > 0 ? { warnings: created.warnings } : {}),
+      };
+    };
+
+  /** The entry for a token the caller supplied, or the caller's own when it is the caller. */
+  async function findToken(ctx: TokenRequestContext, token: string): Promise<TokenEntry | undefined> {
+    if (constantTimeEqual(token, ctx.callerToken)) return ctx.caller;
+    return store.lookup(token);
+  }
+
+  async function findAccessor(ctx: TokenRequestContext, params: Readonly<Record<string, string>>) {
+    const accessor = params.accessor ?? readString(ctx.data, 'accessor');
+    if (accessor === '') throw badRequest('missing accessor');
+    const entry = accessor === ctx.caller.accessor ? ctx.caller : await store.lookupByAccessor(accessor);
+    if (!entry) throw badRequest('invalid accessor');
+    return entry;
+  }
+
+  const lookup: Handler = async (ctx) => {
+    const token = readString(ctx.data, 'token');
+    if (token === '') return lookupSelf(ctx, {});
+    const entry = await findToken(ctx, token);
+    if (!entry) throw permissionDenied('bad token');
+    return { data: toLookupData(entry, token, store) };
+  };
+
+  const lookupSelf: Handler = async (ctx) => ({ data: toLookupData(ctx.caller, ctx.callerToken, store) });
+
+  const lookupAccessor: Handler = async (ctx, params) => ({
+    data: toLookupData(await findAccessor(ctx, params), '', store),
+  });
+
+  const renewWith = async (ctx: TokenRequestContext, token: string, entry: TokenEntry) => {
+    const increment = readDuration(ctx.data, 'increment');
+    const renewed = await store.renew(entry, increment);
+    return {
+      status: 200,
+      auth: toResponseAuth(token, renewed.entry),
+      ...(renewed.warnings.length > 0 ? { warnings: renewed.warnings } : {}),
+    } satisfies TokenRouteResponse;
+  };
+
+  const renew: Handler = async (ctx) => {
+    const token = readString(ctx.data, 'token');
+    if (token === '') throw badRequest('missing token');
+    const entry = await findToken(ctx, token);
+    if (!entry) throw badRequest('token not found');
+    return renewWith(ctx, token, entry);
+  };
+
+  const renewSelf: Handler = async (ctx) => renewWith(ctx, ctx.callerToken, ctx.caller);
+
+  const renewAccessor: Handler = async (ctx, params) => renewWith(ctx, '', await findAccessor(ctx, params));
+
+  const revoke: Handler = async (ctx) => {
+    const token = readString(ctx.data, 'token');
+    if (token === '') throw badRequest('missing token');
+    const entry = await findToken(ctx, token);
+    // Revoking an unknown token succeeds, so the route is no oracle for token values.
+    if (entry) await store.revoke(entry);
+    return NO_CONTENT;
+  };
+
+  const revokeSelf: Handler = async (ctx) => {
+    await store.revoke(ctx.caller);
+    return NO_CONTENT;
+  };
+
+  const revokeAccessor: Handler = async (ctx, params) => {
+    await store.revoke(await findAccessor(ctx, params));
+    return NO_CONTENT;
+  };
+
+  const revokeOrphan: Handler = async (ctx) => {
+    if (!isPrivileged(ctx)) throw permissionDenied();
+    const token = readString(ctx.data, 'token');
+    if (token === '') throw badRequest('missing token');
+    const entry = await findToken(ctx, token);
+    if (!entry) throw badRequest('token to revoke not found');
+    await store.revokeOrphan(entry);
+    return NO_CONTENT;
+  };
+
+  const listAccessors: Handler = async (ctx) => {
+    if (!isPrivileged(ctx)) throw permissionDenied();
+    return { data: { keys: await store.listAccessors() } };
+  };
+
+  const path = (pattern: RegExp, summary: string, operations: PathDeclaration<TokenRequestContext>['operations']) =>
+    definePath<TokenRequestContext>({ pattern, summary, operations });
+
+  const paths: readonly PathDeclaration<TokenRequestContext>[] = [
+    path(/^create$/, 'Create a child token of the caller.', { update: createToken(false) }),
+    path(/^create-orphan$/, 'Create a token without a parent.', { update: createToken(true) }),
+    path(/^create\/(?<role>[^/]+)$/, 'Create a token against a role (no roles exist yet).', {
+      update: createToken(false),
+    }),
+    path(/^lookup$/, 'Look up a token given in `token` (or the caller).', { read: lookup, update: lookup }),
+    path(/^lookup-self$/, 'Look up the calling token.', { read: lookupSelf, update: lookupSelf }),
+    path(/^lookup-accessor(?:\/(?<accessor>[^/]+))?$/, 'Look up a token by its accessor.', {
+      update: lookupAccessor,
+    }),
+    path(/^renew$/, 'Renew a token given in `token`.', { update: renew }),
+    path(/^renew-self$/, 'Renew the calling token.', { update: renewSelf }),
+    path(/^renew-accessor(?:\/(?<accessor>[^/]+))?$/, 'Renew a token by its accessor.', { update: renewAccessor }),
+    path(/^revoke$/, 'Revoke a token and all its children.', { update: revoke }),
+    path(/^revoke-self$/, 'Revoke the calling token and all its children.', { update: revokeSelf }),
+    path(/^revoke-accessor(?:\/(?<accessor>[^/]+))?$/, 'Revoke a token and its children by accessor.', {
+      update: revokeAccessor,
+    }),
+    path(/^revoke-orphan$/, 'Revoke a token, leaving its children as orphans (sudo).', { update: revokeOrphan }),
+    path(/^accessors\/?$/, 'List the accessors of all tokens (sudo).', { list: listAccessors }),
+  ];
+
+  return {
+    paths,
+    // Every handler in `paths` returns a TokenRouteResponse; dispatch only widens the type.
+    handle: async (ctx) => (await dispatch(paths, ctx)) as TokenRouteResponse,
+  };
+}
