@@ -262,6 +262,12 @@ export class Core implements RequestHandler, CoreServices {
     const tokens = createTokenStore({
       storage: createStorageView(this.barrier, 'sys/token/'),
       hashKey: await loadOrCreateKey(this.barrier, 'core/token-hash-key'),
+      // A revoked token's cubbyhole goes with it.
+      onRevoke: async (entry) => {
+        for (const m of mounts.entries()) {
+          if (m.type === 'cubbyhole') await deleteTree(this.barrier, `logical/${m.uuid}/${entry.hashedId}/`);
+        }
+      },
     });
     const audit = createAuditBroker({ storage: createStorageView(this.barrier, 'sys/audit/') });
 

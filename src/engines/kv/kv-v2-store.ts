@@ -1,0 +1,90 @@
+/**
+ * @module The KV v2 storage layout over a mount's view, and the per-key lock. See README.md:
+ *
+ * - `config`                 the mount's {@link KvV2Config} (JSON)
+ * - `meta/<path>`            the key's {@link KeyMetadata} (JSON); listing `meta/<folder>/`
+ *                            answers `LIST metadata/<folder>/`
+ * - `versions/<path>/<n>`    the data object of version n (JSON); absent once destroyed or pruned
+ *
+ * Every change to a key (new version, delete, destroy, metadata) runs under the key's lock and
+ * is written with one `transaction`, so metadata and version data never disagree.
+ */
+import type { Storage, StorageOp } from '../../storage/storage.js';
+import { decodeJson, encodeJson } from './json-codec.js';
+import { KeyLock } from './key-lock.js';
+import { defaultKvV2Config } from './kv-v2-metadata.js';
+import type { KeyMetadata, KvV2Config } from './kv-v2-metadata.js';
+import type { JsonObject } from './merge-patch.js';
+
+const CONFIG_KEY = 'config';
+/** Lock name for the mount config; cannot collide with a key path (those never start with `/`). */
+const CONFIG_LOCK = '/config';
+
+export const metaKey = (path: string): string => `meta/${path}`;
+export const metaFolderKey = (folder: string): string => `meta/${folder}`;
+export const versionKey = (path: string, version: number): string => `versions/${path}/${version}`;
+
+export class KvV2Store {
+  readonly #view: Storage;
+  readonly #lock = new KeyLock();
+
+  constructor(view: Storage) {
+    this.#view = view;
+  }
+
+  async config(): Promise<KvV2Config> {
+    const bytes = await this.#view.get(CONFIG_KEY);
+    return bytes === undefined ? defaultKvV2Config : { ...defaultKvV2Config, ...decodeJson<Partial<KvV2Config>>(bytes) };
+  }
+
+  async meta(path: string): Promise<KeyMetadata | undefined> {
+    const bytes = await this.#view.get(metaKey(path));
+    return bytes === undefined ? undefined : decodeJson<KeyMetadata>(bytes);
+  }
+
+  async versionData(path: string, version: number): Promise<JsonObject | undefined> {
+    const bytes = await this.#view.get(versionKey(path, version));
+    return bytes === undefined ? undefined : decodeJson<JsonObject>(bytes);
+  }
+
+  async listMeta(folder: string): Promise<string[]> {
+    return this.#view.list(metaFolderKey(folder));
+  }
+
+  async commit(ops: readonly StorageOp[]): Promise<void> {
+    if (ops.length > 0) await this.#view.transaction(ops);
+  }
+
+  async putConfig(config: KvV2Config): Promise<void> {
+    await this.#view.put(CONFIG_KEY, encodeJson(config));
+  }
+
+  /** Runs `fn` holding the lock of key `path`. */
+  withKey<T>(path: string, fn: () => Promise<T>): Promise<T> {
+    return this.#lock.run(path, fn);
+  }
+
+  /** Runs `fn` holding the lock of the mount config. */
+  withConfig<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#lock.run(CONFIG_LOCK, fn);
+  }
+}
+
+export const putMetaOp = (path: string, meta: KeyMetadata): StorageOp => ({
+  kind: 'put',
+  key: metaKey(path),
+  value: encodeJson(meta),
+});
+
+export const deleteMetaOp = (path: string): StorageOp => ({ kind: 'delete', key: metaKey(path) });
+
+export const putVersionOp = (path: string, version: number, data: JsonObject): StorageOp => ({
+  kind: 'put',
+  key: versionKey(path, version),
+  value: encodeJson(data),
+});
+
+export const deleteVersionOp = (path: string, version: number): StorageOp => ({
+  kind: 'delete',
+  key: versionKey(path, version),
+});
