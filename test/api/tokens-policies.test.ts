@@ -75,8 +75,9 @@ describe('policies', () => {
   it('a token cannot create a child with policies it does not hold', async () => {
     await api(s, 'PUT', 'sys/policies/acl/tokens', { token: root, body: { policy: 'path "auth/token/create" { capabilities = ["update"] }' } });
     const t2 = (await api(s, 'POST', 'auth/token/create', { token: root, body: { policies: ['myapp', 'tokens'] } })).body.auth.client_token;
-    const escalate = await api(s, 'POST', 'auth/token/create', { token: t2, body: { policies: ['root'] } });
-    expect(escalate.status).toBe(403);
+    const escalate = await api(s, 'POST', 'auth/token/create', { token: t2, body: { policies: ['jsonpol'] } });
+    expect(escalate.status).toBe(400); // Vault: "child policies must be subset of parent"
+    expect(escalate.body.errors[0]).toMatch(/subset/);
     const ok = await api(s, 'POST', 'auth/token/create', { token: t2, body: { policies: ['myapp'] } });
     expect(ok.status).toBe(200);
   });
@@ -84,7 +85,7 @@ describe('policies', () => {
 
 describe('tokens', () => {
   it('lookup-self, renew-self and revoke of a parent revokes its children', async () => {
-    const parent = (await api(s, 'POST', 'auth/token/create', { token: root, body: { policies: ['default'], ttl: '1h', meta: { app: 'shop' } } })).body.auth;
+    const parent = (await api(s, 'POST', 'auth/token/create', { token: root, body: { policies: ['tokens'], ttl: '1h', meta: { app: 'shop' } } })).body.auth;
     const child = (await api(s, 'POST', 'auth/token/create', { token: parent.client_token, body: { ttl: '30m' } })).body.auth;
     const orphan = (await api(s, 'POST', 'auth/token/create-orphan', { token: root, body: { policies: ['default'] } })).body.auth;
     const self = await api(s, 'GET', 'auth/token/lookup-self', { token: parent.client_token });

@@ -2,7 +2,8 @@
  * Python's hvac, installed by the test itself (current release and 0.11.2, the version Debian
  * ships as python3-hvac), runs the calls teams already write against a real Hush server.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureVenv } from './python-env.js';
@@ -24,14 +25,14 @@ describe.each([
   });
   afterAll(async () => server?.close());
 
-  it('runs the usual Django-team workflow unchanged', () => {
+  it('runs the usual Django-team workflow unchanged', async () => {
     const auditFile = join(server.dataDir, 'audit.log');
-    const out = JSON.parse(
-      execFileSync(python, [script], {
-        env: { ...process.env, VAULT_ADDR: server.address, VAULT_TOKEN: server.rootToken, HUSH_AUDIT_FILE: auditFile },
-        encoding: 'utf8',
-      }),
-    );
+    // Asynchronous: the server runs in this process and must keep answering while python runs.
+    const { stdout } = await promisify(execFile)(python, [script], {
+      env: { ...process.env, VAULT_ADDR: server.address, VAULT_TOKEN: server.rootToken, HUSH_AUDIT_FILE: auditFile },
+      encoding: 'utf8',
+    });
+    const out = JSON.parse(stdout);
     if (name !== 'current') expect(out.hvac_version).toBe(name);
     expect(out.is_authenticated).toBe(true);
     expect(out.read_data).toEqual({ username: 'django', password: 's3cr3t-pw' });

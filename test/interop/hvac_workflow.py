@@ -6,10 +6,11 @@ Works with hvac 0.11.x (Debian's python3-hvac) and the current release.
 import json
 import os
 import sys
+from importlib.metadata import version
 
 import hvac
 
-out = {"hvac_version": getattr(hvac, "__version__", "unknown")}
+out = {"hvac_version": version("hvac")}
 client = hvac.Client(url=os.environ["VAULT_ADDR"], token=os.environ["VAULT_TOKEN"],
                      verify=os.environ.get("VAULT_CACERT", True))
 out["is_authenticated"] = client.is_authenticated()

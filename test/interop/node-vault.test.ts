@@ -37,7 +37,10 @@ describe('node-vault', () => {
     await vault.enableAudit({ name: 'nvaudit', type: 'file', options: { file_path: join(s.dataDir, 'nv-audit.log') } });
     expect(Object.keys(await vault.audits())).toContain('nvaudit/');
 
-    const created = await vault.tokenCreate({ policies: ['shop-read'], ttl: '10m' });
+    // node-vault switches a client to the token it creates, so create it with a client of its own.
+    const creator = nodeVault({ apiVersion: 'v1', endpoint: s.address, token: s.rootToken });
+    const created = await creator.tokenCreate({ policies: ['shop-read'], ttl: '10m' });
+    expect(creator.token).toBe(created.auth.client_token);
     const limited = nodeVault({ apiVersion: 'v1', endpoint: s.address, token: created.auth.client_token });
     expect((await limited.tokenLookupSelf()).data.policies).toEqual(['default', 'shop-read']);
     expect((await limited.read('secret/data/shop/db')).data.data.password).toBe('nv-pass');
