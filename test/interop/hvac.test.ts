@@ -7,6 +7,9 @@ import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureVenv } from './python-env.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createDevTls } from '../../src/http/dev-tls.js';
 import { startTestServer } from '../helpers/test-server.js';
 import type { TestServer } from '../helpers/test-server.js';
 
@@ -47,5 +50,31 @@ describe.each([
     expect(out.audit_devices).toEqual(['file/']);
     expect(out.limited_read).toBe('rotated');
     expect(out.limited_write).toBe('Forbidden');
+  });
+});
+
+describe('hvac over TLS', () => {
+  let server: TestServer;
+  let caFile: string;
+  beforeAll(async () => {
+    const tls = await createDevTls(mkdtempSync(join(tmpdir(), 'hush-tls-')));
+    caFile = tls.caFile;
+    server = await startTestServer({ storage: 'memory', tls: { certFile: tls.certFile, keyFile: tls.keyFile } });
+  });
+  afterAll(async () => server?.close());
+
+  it('works with verify=<CA path> and refuses an untrusted server', async () => {
+    const python = ensureVenv('hvac-current', ['hvac']);
+    expect(server.address).toMatch(/^https:/);
+    const run = promisify(execFile);
+    const ok = await run(python, [script], {
+      env: { ...process.env, VAULT_ADDR: server.address, VAULT_TOKEN: server.rootToken, VAULT_CACERT: caFile },
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(ok.stdout).read_data).toEqual({ username: 'django', password: 's3cr3t-pw' });
+    const code = 'import hvac, os; hvac.Client(url=os.environ["VAULT_ADDR"], token="x").sys.read_health_status()';
+    await expect(
+      run(python, ['-c', code], { env: { ...process.env, VAULT_ADDR: server.address }, encoding: 'utf8' }),
+    ).rejects.toMatchObject({ stderr: expect.stringMatching(/SSL|certificate/i) });
   });
 });
