@@ -3,7 +3,7 @@
  * JSON types or their string forms (`"true"`, `"3"`, `"a,b"`), with a `bad_request` naming the
  * field for anything else. Durations go through the shared `parseDurationSeconds` of `http/`.
  */
-import { parseDurationSeconds } from '../http/duration.js';
+import { parseDurationSeconds } from '../lib/duration.js';
 import { badRequest, isHushError } from '../lib/errors.js';
 
 type Data = Readonly<Record<string, unknown>>;

@@ -5,7 +5,7 @@ import type { FakeClock } from './testing/fake-clock.js';
 import { createMapStorage } from './testing/map-storage.js';
 import type { MapStorage } from './testing/map-storage.js';
 import { hashToken } from './token-format.js';
-import { DEFAULT_MAX_TTL_SECONDS, createTokenStore, formatGoDuration } from './token-store.js';
+import { DEFAULT_MAX_TTL_SECONDS, createTokenStore } from './token-store.js';
 import type { TokenStoreOptions } from './token-store.js';
 import type { TokenEntry, TokenStore } from './token-types.js';
 
@@ -433,17 +433,5 @@ describe('revoke', () => {
     const a = await store.create({});
     const b = await store.create({});
     expect(await store.listAccessors()).toEqual([a.entry.accessor, b.entry.accessor].sort());
-  });
-});
-
-describe('formatGoDuration', () => {
-  it.each([
-    [0, '0s'],
-    [45, '45s'],
-    [1800, '30m0s'],
-    [2764800, '768h0m0s'],
-    [5415, '1h30m15s'],
-  ])('%d → %s', (seconds, text) => {
-    expect(formatGoDuration(seconds)).toBe(text);
   });
 });

@@ -15,6 +15,7 @@
  * ```
  */
 import { badRequest } from '../lib/errors.js';
+import { formatDurationSeconds } from '../lib/duration.js';
 import type { Storage, StorageOp } from '../storage/storage.js';
 import { parseBoundCidrs } from './bound-cidrs.js';
 import { createKeyedLock } from './keyed-lock.js';
@@ -57,13 +58,6 @@ type Verdict = { readonly valid: true; readonly entry: TokenEntry } | { readonly
 
 /** Seconds as Go's `time.Duration` prints them (`768h0m0s`, `30m0s`, `45s`), for Vault's
  * warning texts. */
-export function formatGoDuration(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60) % 60;
-  const h = Math.floor(s / 3600);
-  return h > 0 ? `${h}h${m}m${s % 60}s` : `${m}m${s % 60}s`;
-}
 
 function encode(value: unknown): Uint8Array {
   return encoder.encode(JSON.stringify(value));
@@ -228,7 +222,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
       if (ttl === 0 && !isRootPolicy) ttl = defaultTtl;
       if (maxTtl > 0 && ttl > maxTtl) {
         warnings.push(
-          `TTL of "${formatGoDuration(ttl)}" exceeded the effective max_ttl of "${formatGoDuration(maxTtl)}"; TTL value is capped accordingly`,
+          `TTL of "${formatDurationSeconds(ttl)}" exceeded the effective max_ttl of "${formatDurationSeconds(maxTtl)}"; TTL value is capped accordingly`,
         );
         ttl = maxTtl;
       }
@@ -236,7 +230,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     if (explicitMaxTtl > 0 && (ttl === 0 || ttl > explicitMaxTtl)) {
       if (ttl > 0) {
         warnings.push(
-          `explicit max TTL of "${formatGoDuration(explicitMaxTtl)}" is less than TTL of "${formatGoDuration(ttl)}"; TTL value is capped accordingly`,
+          `explicit max TTL of "${formatDurationSeconds(explicitMaxTtl)}" is less than TTL of "${formatDurationSeconds(ttl)}"; TTL value is capped accordingly`,
         );
       }
       ttl = explicitMaxTtl;
@@ -335,7 +329,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
           if (left <= 0) throw badRequest('past the max TTL, cannot renew');
           if (ttl > left) {
             warnings.push(
-              `period of "${formatGoDuration(ttl)}" exceeded the effective max_ttl of "${formatGoDuration(left)}"; Period value is capped accordingly`,
+              `period of "${formatDurationSeconds(ttl)}" exceeded the effective max_ttl of "${formatDurationSeconds(left)}"; Period value is capped accordingly`,
             );
             ttl = left;
           }
@@ -349,7 +343,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
           if (left <= 0) throw badRequest('past the max TTL, cannot renew');
           if (ttl > left) {
             warnings.push(
-              `TTL of "${formatGoDuration(ttl)}" exceeded the effective max_ttl of "${formatGoDuration(left)}"; TTL value is capped accordingly`,
+              `TTL of "${formatDurationSeconds(ttl)}" exceeded the effective max_ttl of "${formatDurationSeconds(left)}"; TTL value is capped accordingly`,
             );
             ttl = left;
           }

@@ -7,7 +7,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CoreRequest, Operation } from '../core/request.js';
 import { HushError, badRequest, unsupportedOperation } from '../lib/errors.js';
-import { parseDurationSeconds } from './duration.js';
+import { parseDurationSeconds } from '../lib/duration.js';
 
 /** The parts of an HTTP request the mapping reads. */
 export interface HttpRequestParts {

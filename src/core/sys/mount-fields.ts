@@ -3,7 +3,7 @@
  * secrets-engine (`sys/mounts`) and auth-method (`sys/auth`) routes.
  */
 import { HushError } from '../../lib/errors.js';
-import { parseDurationSeconds } from '../../http/duration.js';
+import { parseDurationSeconds } from '../../lib/duration.js';
 import type { MountEntry, MountTuning } from '../router/mount-table.js';
 
 /** One mount in the shape of `sys/mounts` / `sys/auth` listings. */

@@ -6,7 +6,7 @@ import { notFound } from '../../lib/errors.js';
 import type { EngineRequest, EngineResponse } from '../engine.js';
 import { definePath } from '../path-table.js';
 import type { PathDeclaration } from '../path-table.js';
-import { parseDurationMs } from './go-duration.js';
+import { parseDurationMs } from '../../lib/duration.js';
 import {
   boolField,
   checkKeyPath,

@@ -5,7 +5,7 @@
  * `read_secret_version()['data']['metadata']`, `read_secret_metadata()['data']`).
  */
 import { HushError, badRequest } from '../../lib/errors.js';
-import { formatDurationMs } from './go-duration.js';
+import { formatDurationMs } from '../../lib/duration.js';
 import { addMs, formatRfc3339Nano, parseRfc3339Ms } from './kv-timestamp.js';
 import type { Instant } from './kv-timestamp.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isHushError } from '../../lib/errors.js';
-import { formatDurationMs, parseDurationMs } from './go-duration.js';
+import { isHushError } from './errors.js';
+import { formatDurationMs, formatDurationSeconds, parseDurationMs } from './duration.js';
 
 describe('parseDurationMs', () => {
   it.each([
@@ -25,7 +25,7 @@ describe('parseDurationMs', () => {
       expect.unreachable();
     } catch (err) {
       expect(isHushError(err, 'bad_request')).toBe(true);
-      expect((err as Error).message).toBe('invalid duration for "delete_version_after"');
+      expect((err as Error).message).toBe('invalid duration for "delete_version_after": expected seconds or a duration like 30s, 5m, 1h30m');
     }
   });
 });
@@ -42,5 +42,17 @@ describe('formatDurationMs', () => {
     [172_800_000, '48h0m0s'],
   ])('%d ms → %s', (ms, text) => {
     expect(formatDurationMs(ms)).toBe(text);
+  });
+});
+
+describe('formatDurationSeconds', () => {
+  it.each([
+    [0, '0s'],
+    [45, '45s'],
+    [1800, '30m0s'],
+    [2764800, '768h0m0s'],
+    [5415, '1h30m15s'],
+  ])('%d → %s', (seconds, text) => {
+    expect(formatDurationSeconds(seconds)).toBe(text);
   });
 });
