@@ -8,6 +8,7 @@ import { createMemoryBackend } from './storage/memory/memory-backend.js';
 import type { StorageBackend } from './storage/storage.js';
 import { createBarrier } from './barrier/barrier.js';
 import { createDefaultEngineRegistry } from './engines/engine-registry.js';
+import { createDefaultAuthMethodRegistry } from './auth/methods/default-auth-methods.js';
 import { Core } from './core/core.js';
 import { createHttpServer } from './http/http-server.js';
 import type { ServerConfig } from './config/server-config.js';
@@ -28,6 +29,7 @@ export function buildCore(config: ServerConfig, backend: StorageBackend, opts: {
   return new Core({
     barrier: createBarrier(backend),
     engineRegistry: createDefaultEngineRegistry(),
+    authRegistry: createDefaultAuthMethodRegistry(),
     identity: {
       version: HUSH_VERSION,
       clusterName: config.clusterName,

@@ -7,6 +7,8 @@ import type { Barrier } from '../barrier/barrier.js';
 import type { AuditBroker } from '../audit/audit-broker.js';
 import type { TokenStore } from '../auth/token-types.js';
 import type { EngineRegistry } from '../engines/engine-registry.js';
+import type { AuthMethodRegistry } from '../auth/methods/auth-method-registry.js';
+import type { LoginLockout } from './login-lockout.js';
 import type { MountEntry, MountTable } from './router/mount-table.js';
 import type { PolicyStore } from './policy-store.js';
 
@@ -28,6 +30,7 @@ export interface CoreServices {
   readonly barrier: Barrier;
   readonly identity: ServerIdentity;
   readonly engineRegistry: EngineRegistry;
+  readonly authRegistry: AuthMethodRegistry;
   initialize(opts: { secretShares: number; secretThreshold: number; rootTokenId?: string }): Promise<InitResult>;
   /** Feeds one unseal share; finishes setting up when the threshold is reached. */
   submitUnsealShare(share: Uint8Array): Promise<void>;
@@ -39,6 +42,9 @@ export interface CoreServices {
   audit(): AuditBroker;
   /** Creates the engine for a new secrets mount (the mount table entry already exists). */
   startEngine(entry: MountEntry): Promise<void>;
+  /** Creates the method for a new auth mount (the mount table entry already exists). */
+  startAuthMethod(entry: MountEntry): Promise<void>;
+  lockout(): LoginLockout;
   /** Stops the engine of a mount and deletes all of its storage. */
   destroyMountData(entry: MountEntry, kind: 'logical' | 'auth'): Promise<void>;
 }

@@ -17,7 +17,11 @@ import { createTokenRoutes } from '../auth/token-routes.js';
 import { isAddressAllowed } from '../auth/bound-cidrs.js';
 import type { TokenRoutes } from '../auth/token-routes.js';
 import type { EngineRegistry } from '../engines/engine-registry.js';
-import type { SecretsEngine } from '../engines/engine.js';
+import type { EngineResponse, SecretsEngine } from '../engines/engine.js';
+import type { AuthMethod, AuthRequest, AuthResponse, LoginResult } from '../auth/methods/auth-method.js';
+import type { AuthMethodRegistry } from '../auth/methods/auth-method-registry.js';
+import { toResponseAuth } from '../auth/token-response.js';
+import { LoginLockout } from './login-lockout.js';
 import type { Acl } from '../policy/acl.js';
 import type { CoreRequest, CoreResponse, Operation, RequestHandler } from './request.js';
 import { MountTable } from './router/mount-table.js';
@@ -32,6 +36,8 @@ interface UnsealedState {
   readonly mounts: MountTable;
   readonly authMounts: MountTable;
   readonly engines: Map<string, SecretsEngine>;
+  readonly authMethods: Map<string, AuthMethod>;
+  readonly lockout: LoginLockout;
   readonly tokens: TokenStore;
   readonly tokenRoutes: TokenRoutes;
   readonly policies: PolicyStore;
@@ -41,6 +47,7 @@ interface UnsealedState {
 export interface CoreOptions {
   readonly barrier: Barrier;
   readonly engineRegistry: EngineRegistry;
+  readonly authRegistry: AuthMethodRegistry;
   readonly identity: ServerIdentity;
   /** Dev mode mounts `secret/` as KV v2 on first unseal, like `vault server -dev`. */
   readonly devMounts?: boolean;
@@ -49,6 +56,7 @@ export interface CoreOptions {
 export class Core implements RequestHandler, CoreServices {
   readonly barrier: Barrier;
   readonly engineRegistry: EngineRegistry;
+  readonly authRegistry: AuthMethodRegistry;
   readonly identity: ServerIdentity;
   readonly #devMounts: boolean;
   #state: UnsealedState | undefined;
@@ -56,6 +64,7 @@ export class Core implements RequestHandler, CoreServices {
   constructor(opts: CoreOptions) {
     this.barrier = opts.barrier;
     this.engineRegistry = opts.engineRegistry;
+    this.authRegistry = opts.authRegistry;
     this.identity = opts.identity;
     this.#devMounts = opts.devMounts ?? false;
   }
@@ -69,7 +78,8 @@ export class Core implements RequestHandler, CoreServices {
     }
     const state = this.#requireUnsealed();
 
-    if (isLoginPath(req.path)) return this.#handleLogin(req, state);
+    const authRoute = matchAuthMethod(req.path, state);
+    if (authRoute?.method.isUnauthenticatedPath(authRoute.rest)) return this.#login(req, state, authRoute);
 
     const caller = await this.#authenticate(req, state);
     const acl = await state.policies.aclFor(caller.policies);
@@ -80,6 +90,14 @@ export class Core implements RequestHandler, CoreServices {
         : req.operation;
       this.#authorize(acl, req.path, operation, req.data, sysMatch.route.sudo ?? false);
       return this.#audited(req, caller, state, undefined, () => this.#runSys(req, sysMatch, caller));
+    }
+
+    if (authRoute) {
+      this.#authorize(acl, req.path, req.operation, req.data, false);
+      return this.#audited(req, caller, state, authRoute.entry.type, async () =>
+        engineResult(await authRoute.method.handle(authRequestOf(req, authRoute))),
+        `auth/${authRoute.entry.path}`,
+      );
     }
 
     if (req.path.startsWith('auth/token/') || req.path === 'auth/token') {
@@ -123,14 +141,7 @@ export class Core implements RequestHandler, CoreServices {
         mountPoint: routed.entry.path,
         callerId: caller.hashedId,
       });
-      return {
-        status: res.status,
-        data: res.data ?? null,
-        warnings: res.warnings ?? null,
-        errors: res.errors,
-        renewable: res.lease?.renewable,
-        leaseDuration: res.lease?.ttlSeconds,
-      };
+      return engineResult(res);
     }, routed.entry.path);
   }
 
@@ -205,10 +216,53 @@ export class Core implements RequestHandler, CoreServices {
     return res;
   }
 
-  async #handleLogin(req: CoreRequest, state: UnsealedState): Promise<CoreResponse> {
-    // Auth methods arrive with the machine-login issue; until then only token auth exists.
-    void state;
-    throw new HushError('not_found', `no handler for route "${req.path}". route entry not found.`);
+  /** A login: no token needed; lockout checked; on success the core issues the token. */
+  async #login(req: CoreRequest, state: UnsealedState, route: AuthRoute): Promise<CoreResponse> {
+    const authReq = authRequestOf(req, route);
+    const identifier = route.method.loginIdentifier?.(authReq);
+    const accessor = route.entry.accessor;
+    state.lockout.check(accessor, identifier, req.remoteAddress);
+    return this.#audited(req, undefined, state, route.entry.type, async () => {
+      let res: AuthResponse;
+      try {
+        res = await route.method.handle(authReq);
+      } catch (err) {
+        if (isHushError(err, 'permission_denied') || isHushError(err, 'bad_request')) {
+          state.lockout.recordFailure(accessor, identifier, req.remoteAddress);
+        }
+        throw err;
+      }
+      if (!res.login) return engineResult(res);
+      state.lockout.recordSuccess(accessor, identifier);
+      return this.#issueLoginToken(state, route.entry, res.login, res.warnings);
+    }, `auth/${route.entry.path}`);
+  }
+
+  /** Turns a method's {@link LoginResult} into a token, within the mount's TTL limits. */
+  async #issueLoginToken(
+    state: UnsealedState,
+    mount: MountEntry,
+    login: LoginResult,
+    warnings: readonly string[] | undefined,
+  ): Promise<CoreResponse> {
+    const maxTtl = minPositive(login.maxTtl, mount.config.max_lease_ttl);
+    const ttl = minPositive(login.ttl || mount.config.default_lease_ttl || undefined, maxTtl);
+    const created = await state.tokens.create({
+      policies: login.policies,
+      noDefaultPolicy: login.noDefaultPolicy,
+      metadata: login.metadata,
+      displayName: `${mount.path.replace(/\/$/, '').replace(/\//g, '-')}-${login.displayName}`,
+      ttl,
+      explicitMaxTtl: minPositive(login.explicitMaxTtl, maxTtl),
+      period: login.period,
+      numUses: login.numUses,
+      boundCidrs: login.boundCidrs,
+      renewable: login.renewable ?? true,
+      orphan: true,
+      path: `auth/${mount.path}login`,
+    });
+    const all = [...(warnings ?? []), ...created.warnings];
+    return { auth: toResponseAuth(created.token, created.entry), warnings: all.length > 0 ? all : null };
   }
 
   async #runSys(req: CoreRequest, match: SysMatch, caller: TokenEntry | undefined): Promise<CoreResponse> {
@@ -285,10 +339,23 @@ export class Core implements RequestHandler, CoreServices {
     await audit.load();
 
     const tokenRoutes = createTokenRoutes({ store: tokens });
-    const state: UnsealedState = { mounts, authMounts, engines: new Map(), tokens, tokenRoutes, policies, audit };
+    const state: UnsealedState = {
+      mounts,
+      authMounts,
+      engines: new Map(),
+      authMethods: new Map(),
+      lockout: new LoginLockout(),
+      tokens,
+      tokenRoutes,
+      policies,
+      audit,
+    };
     this.#state = state;
     for (const entry of mounts.entries()) {
       if (entry.type !== 'system') await this.startEngine(entry);
+    }
+    for (const entry of authMounts.entries()) {
+      if (entry.type !== 'token') await this.startAuthMethod(entry);
     }
     return state;
   }
@@ -298,6 +365,7 @@ export class Core implements RequestHandler, CoreServices {
     this.#state = undefined;
     if (!state) return;
     for (const engine of state.engines.values()) await engine.close?.();
+    for (const method of state.authMethods.values()) await method.close?.();
     await state.audit.close();
   }
 
@@ -334,10 +402,27 @@ export class Core implements RequestHandler, CoreServices {
     state.engines.set(entry.uuid, engine);
   }
 
+  async startAuthMethod(entry: MountEntry): Promise<void> {
+    const state = this.#requireUnsealed();
+    const factory = this.authRegistry.get(entry.type);
+    const method = await factory.create({
+      view: createStorageView(this.barrier, `auth/${entry.uuid}/`),
+      mount: { path: entry.path, type: entry.type, description: entry.description, options: entry.options, config: entry.config },
+      now: Date.now,
+    });
+    state.authMethods.set(entry.uuid, method);
+  }
+
+  lockout(): LoginLockout {
+    return this.#requireUnsealed().lockout;
+  }
+
   async destroyMountData(entry: MountEntry, kind: 'logical' | 'auth'): Promise<void> {
     const state = this.#requireUnsealed();
     await state.engines.get(entry.uuid)?.close?.();
+    await state.authMethods.get(entry.uuid)?.close?.();
     state.engines.delete(entry.uuid);
+    state.authMethods.delete(entry.uuid);
     await deleteTree(this.barrier, `${kind}/${entry.uuid}/`);
   }
 }
@@ -357,9 +442,51 @@ function matchSysRoute(sub: string): SysMatch | undefined {
   return undefined;
 }
 
-/** `auth/<mount>/login…` paths are answered without a token. */
-function isLoginPath(path: string): boolean {
-  return /^auth\/(?!token\/).+\/login(\/|$)/.test(path);
+interface AuthRoute {
+  readonly entry: MountEntry;
+  readonly method: AuthMethod;
+  readonly rest: string;
+}
+
+/** The auth method mounted at `auth/<path>` (not the built-in token method). */
+function matchAuthMethod(path: string, state: UnsealedState): AuthRoute | undefined {
+  if (!path.startsWith('auth/')) return undefined;
+  const routed = state.authMounts.match(path.slice(5));
+  if (!routed || routed.entry.type === 'token') return undefined;
+  const method = state.authMethods.get(routed.entry.uuid);
+  if (!method) throw new HushError('internal', 'auth mount has no running method');
+  return { entry: routed.entry, method, rest: routed.rest };
+}
+
+function authRequestOf(req: CoreRequest, route: AuthRoute): AuthRequest {
+  return {
+    id: req.id,
+    operation: req.operation,
+    path: route.rest,
+    data: req.data,
+    query: req.query,
+    headers: req.headers,
+    mountPoint: route.entry.path,
+    remoteAddress: req.remoteAddress,
+  };
+}
+
+/** An engine's (or auth method's) answer in the core's response shape. */
+function engineResult(res: EngineResponse): CoreResponse {
+  return {
+    status: res.status,
+    data: res.data ?? null,
+    warnings: res.warnings ?? null,
+    errors: res.errors,
+    renewable: res.lease?.renewable,
+    leaseDuration: res.lease?.ttlSeconds,
+  };
+}
+
+/** The smallest of the positive values given, or undefined when none is. */
+function minPositive(...values: (number | undefined)[]): number | undefined {
+  const set = values.filter((v): v is number => v !== undefined && v > 0);
+  return set.length === 0 ? undefined : Math.min(...set);
 }
 
 /** Token routes that also need `sudo` (Vault marks these root-protected). */

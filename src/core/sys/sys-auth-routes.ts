@@ -7,9 +7,6 @@ import { normalizeMountPath } from '../router/mount-table.js';
 import { defineSysRoutes } from './sys-context.js';
 import { renderMount, renderTuning, stringMap, tuningFrom } from './mount-fields.js';
 
-/** Auth method types this build can mount; the machine-login issue adds approle, jwt, userpass. */
-export const AUTH_METHOD_TYPES: ReadonlySet<string> = new Set(['token']);
-
 export const authRoutes = defineSysRoutes([
   {
     pattern: /^auth\/?$/,
@@ -58,8 +55,8 @@ export const authRoutes = defineSysRoutes([
         const type = data.type;
         if (typeof type !== 'string' || type === '') throw new HushError('bad_request', 'missing required field "type"');
         if (type === 'token') throw new HushError('bad_request', 'token credential backend cannot be instantiated');
-        if (!AUTH_METHOD_TYPES.has(type)) throw new HushError('bad_request', `plugin not found in the catalog: ${type}`);
-        await services.authMounts().add({
+        services.authRegistry.get(type); // unknown types fail before anything is written
+        const entry = await services.authMounts().add({
           path: normalizeMountPath(path!),
           type,
           description: typeof data.description === 'string' ? data.description : '',
@@ -67,6 +64,12 @@ export const authRoutes = defineSysRoutes([
           config: tuningFrom(data.config),
           local: data.local === true,
         });
+        try {
+          await services.startAuthMethod(entry);
+        } catch (err) {
+          await services.authMounts().remove(entry.path);
+          throw err;
+        }
         return {};
       },
       delete: async ({ services }, { path }) => {

@@ -8,6 +8,7 @@ import { authRoutes } from './sys-auth-routes.js';
 import { policyRoutes } from './sys-policy-routes.js';
 import { auditRoutes } from './sys-audit-routes.js';
 import { capabilitiesRoutes } from './sys-capabilities-routes.js';
+import { lockoutRoutes } from './sys-lockout-routes.js';
 
 export const sysRoutes: readonly SysRoute[] = [
   ...sealRoutes,
@@ -16,4 +17,5 @@ export const sysRoutes: readonly SysRoute[] = [
   ...policyRoutes,
   ...auditRoutes,
   ...capabilitiesRoutes,
+  ...lockoutRoutes,
 ];

@@ -1,0 +1,76 @@
+/**
+ * @module The auth-method contract. An auth method is mounted under `auth/<path>/` like an
+ * engine, sees only its mount's storage view, and answers its own paths (roles, users, config,
+ * login). On a successful login it returns WHO logged in and what the token may do
+ * ({@link LoginResult}); the core issues the token, applies the mount's TTL limits, audits the
+ * login and counts failures for lockout. Methods never create tokens themselves.
+ */
+import type { Operation } from '../../core/request.js';
+import type { EngineResponse, MountConfig } from '../../engines/engine.js';
+import type { Storage } from '../../storage/storage.js';
+
+export interface AuthRequest {
+  readonly id: string;
+  readonly operation: Operation;
+  /** Path below the mount, e.g. `login`, `role/ci`, `users/alice`. */
+  readonly path: string;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly query: Readonly<Record<string, string>>;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Mount point with trailing slash and without `auth/`, e.g. `approle/`. */
+  readonly mountPoint: string;
+  /** Caller's address, for CIDR bindings. */
+  readonly remoteAddress: string;
+}
+
+/** What a successful login grants; the core turns it into a token. */
+export interface LoginResult {
+  /** Policies of the new token (the core adds `default` unless `noDefaultPolicy`). */
+  readonly policies: readonly string[];
+  readonly noDefaultPolicy?: boolean;
+  /** Token metadata, visible in lookups and audit (e.g. `role_name`, `username`). */
+  readonly metadata: Readonly<Record<string, string>>;
+  /** Shown as the token's display name, prefixed with the mount type by the core. */
+  readonly displayName: string;
+  /** Seconds; 0 or absent = the mount's default. */
+  readonly ttl?: number;
+  readonly maxTtl?: number;
+  readonly explicitMaxTtl?: number;
+  readonly period?: number;
+  readonly numUses?: number;
+  readonly boundCidrs?: readonly string[];
+  /** Whether the token may be renewed (default true). */
+  readonly renewable?: boolean;
+  /** The identity behind the login (user name, role id, `sub`), for audit and lockout. */
+  readonly aliasName: string;
+}
+
+export interface AuthResponse extends EngineResponse {
+  /** Set by a successful login; the core answers with the `auth` block of the new token. */
+  readonly login?: LoginResult;
+}
+
+export interface AuthMethod {
+  handle(req: AuthRequest): Promise<AuthResponse>;
+  /** Paths answered without a client token (login endpoints). */
+  isUnauthenticatedPath(path: string): boolean;
+  /**
+   * The name lockout counts failed logins against (user name, role id, role), read from a login
+   * request before it is handled; undefined when the request names none.
+   */
+  loginIdentifier?(req: AuthRequest): string | undefined;
+  close?(): Promise<void>;
+}
+
+export interface AuthMethodContext {
+  readonly view: Storage;
+  readonly mount: MountConfig;
+  /** Milliseconds since the epoch; injectable for tests of expiry. */
+  readonly now: () => number;
+}
+
+export interface AuthMethodFactory {
+  /** Mount type, e.g. `approle`, `jwt`, `userpass`. */
+  readonly type: string;
+  create(ctx: AuthMethodContext): Promise<AuthMethod>;
+}
