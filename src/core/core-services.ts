@@ -9,6 +9,7 @@ import type { TokenStore } from '../auth/token-types.js';
 import type { EngineRegistry } from '../engines/engine-registry.js';
 import type { AuthMethodRegistry } from '../auth/methods/auth-method-registry.js';
 import type { LoginLockout } from './login-lockout.js';
+import type { ResponseWrapping } from './response-wrapping.js';
 import type { MountEntry, MountTable } from './router/mount-table.js';
 import type { PolicyStore } from './policy-store.js';
 
@@ -45,6 +46,7 @@ export interface CoreServices {
   /** Creates the method for a new auth mount (the mount table entry already exists). */
   startAuthMethod(entry: MountEntry): Promise<void>;
   lockout(): LoginLockout;
+  wrapping(): ResponseWrapping;
   /** Stops the engine of a mount and deletes all of its storage. */
   destroyMountData(entry: MountEntry, kind: 'logical' | 'auth'): Promise<void>;
 }

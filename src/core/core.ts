@@ -22,6 +22,7 @@ import type { AuthMethod, AuthRequest, AuthResponse, LoginResult } from '../auth
 import type { AuthMethodRegistry } from '../auth/methods/auth-method-registry.js';
 import { toResponseAuth } from '../auth/token-response.js';
 import { LoginLockout } from './login-lockout.js';
+import { ResponseWrapping, WRAPPING_POLICY } from './response-wrapping.js';
 import type { Acl } from '../policy/acl.js';
 import type { CoreRequest, CoreResponse, Operation, RequestHandler } from './request.js';
 import { MountTable } from './router/mount-table.js';
@@ -38,6 +39,7 @@ interface UnsealedState {
   readonly engines: Map<string, SecretsEngine>;
   readonly authMethods: Map<string, AuthMethod>;
   readonly lockout: LoginLockout;
+  readonly wrapping: ResponseWrapping;
   readonly tokens: TokenStore;
   readonly tokenRoutes: TokenRoutes;
   readonly policies: PolicyStore;
@@ -77,6 +79,9 @@ export class Core implements RequestHandler, CoreServices {
       return this.#runSys(req, sysMatch, undefined);
     }
     const state = this.#requireUnsealed();
+    if (sysMatch?.route.unauthenticated) {
+      return this.#audited(req, undefined, state, 'system', () => this.#runSys(req, sysMatch, undefined));
+    }
 
     const authRoute = matchAuthMethod(req.path, state);
     if (authRoute?.method.isUnauthenticatedPath(authRoute.rest)) return this.#login(req, state, authRoute);
@@ -88,12 +93,12 @@ export class Core implements RequestHandler, CoreServices {
       const operation = req.operation === 'update' && sysMatch.route.operations.create && !sysMatch.route.operations.update
         ? 'create'
         : req.operation;
-      this.#authorize(acl, req.path, operation, req.data, sysMatch.route.sudo ?? false);
+      this.#authorize(acl, req.path, operation, req.data, sysMatch.route.sudo ?? false, req.wrapTtlSeconds);
       return this.#audited(req, caller, state, undefined, () => this.#runSys(req, sysMatch, caller));
     }
 
     if (authRoute) {
-      this.#authorize(acl, req.path, req.operation, req.data, false);
+      this.#authorize(acl, req.path, req.operation, req.data, false, req.wrapTtlSeconds);
       return this.#audited(req, caller, state, authRoute.entry.type, async () =>
         engineResult(await authRoute.method.handle(authRequestOf(req, authRoute))),
         `auth/${authRoute.entry.path}`,
@@ -103,7 +108,7 @@ export class Core implements RequestHandler, CoreServices {
     if (req.path.startsWith('auth/token/') || req.path === 'auth/token') {
       const sub = req.path.slice('auth/token/'.length);
       const sudo = TOKEN_SUDO_PATHS.has(sub);
-      this.#authorize(acl, req.path, req.operation, req.data, sudo);
+      this.#authorize(acl, req.path, req.operation, req.data, sudo, req.wrapTtlSeconds);
       return this.#audited(req, caller, state, 'token', async () => {
         const res = await state.tokenRoutes.handle({
           operation: req.operation,
@@ -128,7 +133,7 @@ export class Core implements RequestHandler, CoreServices {
 
     let operation: Operation = req.operation;
     if (operation === 'update' && engine.exists && !(await engine.exists(routed.rest))) operation = 'create';
-    this.#authorize(acl, req.path, operation, req.data, false);
+    this.#authorize(acl, req.path, operation, req.data, false, req.wrapTtlSeconds);
 
     return this.#audited(req, caller, state, routed.entry.type, async () => {
       const res = await engine.handle({
@@ -150,7 +155,9 @@ export class Core implements RequestHandler, CoreServices {
   async #authenticate(req: CoreRequest, state: UnsealedState): Promise<TokenEntry> {
     if (!req.clientToken) throw new HushError('permission_denied', 'permission denied');
     const entry = await state.tokens.lookup(req.clientToken);
-    if (!entry || !isAddressAllowed(entry.boundCidrs, req.remoteAddress)) {
+    // A wrapping token works only on sys/wrapping/* (handled before this); using it elsewhere
+    // must not spend its single use.
+    if (!entry || entry.policies.includes(WRAPPING_POLICY) || !isAddressAllowed(entry.boundCidrs, req.remoteAddress)) {
       throw new HushError('permission_denied', 'permission denied');
     }
     if (entry.numUses > 0) {
@@ -161,8 +168,8 @@ export class Core implements RequestHandler, CoreServices {
     return entry;
   }
 
-  #authorize(acl: Acl, path: string, operation: Operation, data: Readonly<Record<string, unknown>>, sudo: boolean): void {
-    const result = acl.allowOperation(path, operation, data);
+  #authorize(acl: Acl, path: string, operation: Operation, data: Readonly<Record<string, unknown>>, sudo: boolean, wrapTtlSeconds?: number): void {
+    const result = acl.allowOperation(path, operation, data, { wrapTtlSeconds });
     if (!result.allowed || (sudo && !result.sudo)) {
       throw new HushError('permission_denied', `1 error occurred:\n\t* permission denied\n\n`, {
         messages: ['1 error occurred:\n\t* permission denied\n\n'],
@@ -195,7 +202,7 @@ export class Core implements RequestHandler, CoreServices {
     if (audit) await state.audit.logRequest({ request: auditReq, auth });
     let res: CoreResponse;
     try {
-      res = await run();
+      res = await this.#maybeWrap(req, state, await run());
     } catch (err) {
       if (audit) {
         await state.audit.logResponse({
@@ -214,6 +221,14 @@ export class Core implements RequestHandler, CoreServices {
       });
     }
     return res;
+  }
+
+  /** Answers with a wrapping token instead when the caller asked for it (`X-Vault-Wrap-TTL`). */
+  async #maybeWrap(req: CoreRequest, state: UnsealedState, res: CoreResponse): Promise<CoreResponse> {
+    const ttl = req.wrapTtlSeconds;
+    if (!ttl || ttl <= 0 || res.wrapInfo || (!res.data && !res.auth) || req.path.startsWith('sys/wrapping/')) return res;
+    if ((res.status ?? 200) >= 300) return res;
+    return state.wrapping.wrap(res, ttl, req.path);
   }
 
   /** A login: no token needed; lockout checked; on success the core issues the token. */
@@ -345,6 +360,7 @@ export class Core implements RequestHandler, CoreServices {
       engines: new Map(),
       authMethods: new Map(),
       lockout: new LoginLockout(),
+      wrapping: new ResponseWrapping(tokens, createStorageView(this.barrier, 'sys/wrapping/')),
       tokens,
       tokenRoutes,
       policies,
@@ -415,6 +431,9 @@ export class Core implements RequestHandler, CoreServices {
 
   lockout(): LoginLockout {
     return this.#requireUnsealed().lockout;
+  }
+  wrapping(): ResponseWrapping {
+    return this.#requireUnsealed().wrapping;
   }
 
   async destroyMountData(entry: MountEntry, kind: 'logical' | 'auth'): Promise<void> {

@@ -9,6 +9,7 @@ import { policyRoutes } from './sys-policy-routes.js';
 import { auditRoutes } from './sys-audit-routes.js';
 import { capabilitiesRoutes } from './sys-capabilities-routes.js';
 import { lockoutRoutes } from './sys-lockout-routes.js';
+import { wrappingRoutes } from './sys-wrapping-routes.js';
 
 export const sysRoutes: readonly SysRoute[] = [
   ...sealRoutes,
@@ -18,4 +19,5 @@ export const sysRoutes: readonly SysRoute[] = [
   ...auditRoutes,
   ...capabilitiesRoutes,
   ...lockoutRoutes,
+  ...wrappingRoutes,
 ];
