@@ -4,47 +4,30 @@
  * the audit of the response. Engines see only their mount's storage view and a request whose
  * path is relative to the mount; the client token never reaches them.
  */
-import { randomBytes } from 'node:crypto';
 import { HushError, isHushError } from '../lib/errors.js';
 import type { Barrier } from '../barrier/barrier.js';
 import { createStorageView } from '../storage/storage-view.js';
-import { createAuditBroker } from '../audit/audit-broker.js';
 import type { AuditBroker } from '../audit/audit-broker.js';
 import type { AuditAuth } from '../audit/audit-entry.js';
-import { createTokenStore } from '../auth/token-store.js';
 import type { TokenEntry, TokenStore } from '../auth/token-types.js';
-import { createTokenRoutes } from '../auth/token-routes.js';
 import { isAddressAllowed } from '../auth/bound-cidrs.js';
-import type { TokenRoutes } from '../auth/token-routes.js';
-import type { EngineRegistry } from '../engines/engine-registry.js';
-import type { EngineResponse, SecretsEngine } from '../engines/engine.js';
-import type { AuthMethod, AuthRequest, AuthResponse, LoginResult } from '../auth/methods/auth-method.js';
-import type { AuthMethodRegistry } from '../auth/methods/auth-method-registry.js';
 import { toResponseAuth } from '../auth/token-response.js';
-import { LoginLockout } from './login-lockout.js';
-import { ResponseWrapping, WRAPPING_POLICY } from './response-wrapping.js';
+import type { AuthResponse, LoginResult } from '../auth/methods/auth-method.js';
+import type { AuthMethodRegistry } from '../auth/methods/auth-method-registry.js';
+import type { EngineRegistry } from '../engines/engine-registry.js';
 import type { Acl } from '../policy/acl.js';
+import type { LoginLockout } from './login-lockout.js';
+import { WRAPPING_POLICY } from './response-wrapping.js';
+import type { ResponseWrapping } from './response-wrapping.js';
 import type { CoreRequest, CoreResponse, Operation, RequestHandler } from './request.js';
-import { MountTable } from './router/mount-table.js';
-import type { MountEntry } from './router/mount-table.js';
-import { PolicyStore } from './policy-store.js';
+import type { MountEntry, MountTable } from './router/mount-table.js';
+import type { PolicyStore } from './policy-store.js';
 import type { CoreServices, InitResult, ServerIdentity } from './core-services.js';
-import { sysRoutes } from './sys/sys-routes.js';
-import type { SysRoute } from './sys/sys-context.js';
-
-/** What only exists while the barrier is unsealed. */
-interface UnsealedState {
-  readonly mounts: MountTable;
-  readonly authMounts: MountTable;
-  readonly engines: Map<string, SecretsEngine>;
-  readonly authMethods: Map<string, AuthMethod>;
-  readonly lockout: LoginLockout;
-  readonly wrapping: ResponseWrapping;
-  readonly tokens: TokenStore;
-  readonly tokenRoutes: TokenRoutes;
-  readonly policies: PolicyStore;
-  readonly audit: AuditBroker;
-}
+import { authRequestOf, engineResult, matchAuthMethod, matchSysRoute, TOKEN_SUDO_PATHS } from './core-routing.js';
+import type { AuthRoute, SysMatch } from './core-routing.js';
+import { openUnsealedState } from './unsealed-state.js';
+import type { UnsealedState } from './unsealed-state.js';
+import { deleteTree } from './storage-tree.js';
 
 export interface CoreOptions {
   readonly barrier: Barrier;
@@ -323,54 +306,14 @@ export class Core implements RequestHandler, CoreServices {
     await this.barrier.seal();
   }
 
-  /** Loads (or on first unseal, creates) the mount tables, engines, policies and audit devices. */
+  /** Loads (or on first unseal, creates) the unsealed state, then starts engines and methods. */
   async #setUp(): Promise<UnsealedState> {
-    const mounts = new MountTable(this.barrier, 'core/mounts', 'mount_');
-    const authMounts = new MountTable(this.barrier, 'core/auth', 'auth_');
-    const policies = new PolicyStore(createStorageView(this.barrier, 'sys/policy/'));
-    const tokens = createTokenStore({
-      storage: createStorageView(this.barrier, 'sys/token/'),
-      hashKey: await loadOrCreateKey(this.barrier, 'core/token-hash-key'),
-      // A revoked token's cubbyhole goes with it.
-      onRevoke: async (entry) => {
-        for (const m of mounts.entries()) {
-          if (m.type === 'cubbyhole') await deleteTree(this.barrier, `logical/${m.uuid}/${entry.hashedId}/`);
-        }
-      },
-    });
-    const audit = createAuditBroker({ storage: createStorageView(this.barrier, 'sys/audit/') });
-
-    if (!(await mounts.load())) {
-      await mounts.add({ path: 'cubbyhole', type: 'cubbyhole', description: 'per-token private secret storage', builtin: true, local: true });
-      await mounts.add({ path: 'sys', type: 'system', description: 'system endpoints used for control, policy and debugging', builtin: true });
-      if (this.#devMounts) {
-        await mounts.add({ path: 'secret', type: 'kv', description: 'key/value secret storage', options: { version: '2' } });
-      }
-    }
-    if (!(await authMounts.load())) {
-      await authMounts.add({ path: 'token', type: 'token', description: 'token based credentials', builtin: true });
-    }
-    await policies.ensureDefaults();
-    await audit.load();
-
-    const tokenRoutes = createTokenRoutes({ store: tokens });
-    const state: UnsealedState = {
-      mounts,
-      authMounts,
-      engines: new Map(),
-      authMethods: new Map(),
-      lockout: new LoginLockout(),
-      wrapping: new ResponseWrapping(tokens, createStorageView(this.barrier, 'sys/wrapping/')),
-      tokens,
-      tokenRoutes,
-      policies,
-      audit,
-    };
+    const state = await openUnsealedState(this.barrier, { devMounts: this.#devMounts });
     this.#state = state;
-    for (const entry of mounts.entries()) {
+    for (const entry of state.mounts.entries()) {
       if (entry.type !== 'system') await this.startEngine(entry);
     }
-    for (const entry of authMounts.entries()) {
+    for (const entry of state.authMounts.entries()) {
       if (entry.type !== 'token') await this.startAuthMethod(entry);
     }
     return state;
@@ -446,70 +389,14 @@ export class Core implements RequestHandler, CoreServices {
   }
 }
 
+
 // ---- helpers --------------------------------------------------------------------------------
-
-interface SysMatch {
-  readonly route: SysRoute;
-  readonly params: Record<string, string>;
-}
-
-function matchSysRoute(sub: string): SysMatch | undefined {
-  for (const route of sysRoutes) {
-    const m = route.pattern.exec(sub);
-    if (m) return { route, params: { ...(m.groups ?? {}) } };
-  }
-  return undefined;
-}
-
-interface AuthRoute {
-  readonly entry: MountEntry;
-  readonly method: AuthMethod;
-  readonly rest: string;
-}
-
-/** The auth method mounted at `auth/<path>` (not the built-in token method). */
-function matchAuthMethod(path: string, state: UnsealedState): AuthRoute | undefined {
-  if (!path.startsWith('auth/')) return undefined;
-  const routed = state.authMounts.match(path.slice(5));
-  if (!routed || routed.entry.type === 'token') return undefined;
-  const method = state.authMethods.get(routed.entry.uuid);
-  if (!method) throw new HushError('internal', 'auth mount has no running method');
-  return { entry: routed.entry, method, rest: routed.rest };
-}
-
-function authRequestOf(req: CoreRequest, route: AuthRoute): AuthRequest {
-  return {
-    id: req.id,
-    operation: req.operation,
-    path: route.rest,
-    data: req.data,
-    query: req.query,
-    headers: req.headers,
-    mountPoint: route.entry.path,
-    remoteAddress: req.remoteAddress,
-  };
-}
-
-/** An engine's (or auth method's) answer in the core's response shape. */
-function engineResult(res: EngineResponse): CoreResponse {
-  return {
-    status: res.status,
-    data: res.data ?? null,
-    warnings: res.warnings ?? null,
-    errors: res.errors,
-    renewable: res.lease?.renewable,
-    leaseDuration: res.lease?.ttlSeconds,
-  };
-}
 
 /** The smallest of the positive values given, or undefined when none is. */
 function minPositive(...values: (number | undefined)[]): number | undefined {
   const set = values.filter((v): v is number => v !== undefined && v > 0);
   return set.length === 0 ? undefined : Math.min(...set);
 }
-
-/** Token routes that also need `sudo` (Vault marks these root-protected). */
-const TOKEN_SUDO_PATHS = new Set(['create-orphan', 'revoke-orphan', 'accessors', 'accessors/']);
 
 function auditAuthOf(entry: TokenEntry, clientToken: string | undefined): AuditAuth {
   return {
@@ -525,27 +412,3 @@ function auditAuthOf(entry: TokenEntry, clientToken: string | undefined): AuditA
   };
 }
 
-/** A random 256-bit key kept inside the barrier (encrypted at rest), created on first use.
- * Keys token hashes, so that a guessable custom token cannot be confirmed from storage keys. */
-async function loadOrCreateKey(storage: Barrier, key: string): Promise<Uint8Array> {
-  const existing = await storage.get(key);
-  if (existing) return existing;
-  const fresh = randomBytes(32);
-  await storage.put(key, fresh);
-  return fresh;
-}
-
-/** Deletes every key below `prefix` (used when a mount is disabled). */
-async function deleteTree(storage: Barrier, prefix: string): Promise<void> {
-  const stack = [prefix];
-  while (stack.length > 0) {
-    const dir = stack.pop()!;
-    const names = await storage.list(dir);
-    const ops = [];
-    for (const name of names) {
-      if (name.endsWith('/')) stack.push(dir + name);
-      else ops.push({ kind: 'delete' as const, key: dir + name });
-    }
-    if (ops.length > 0) await storage.transaction(ops);
-  }
-}

@@ -1,0 +1,90 @@
+/**
+ * @module What exists only while the barrier is unsealed: the mount tables, token store,
+ * policies, audit broker, lockout counters and wrapped responses. Built on every unseal from
+ * storage (on the first unseal, with the default mounts) and dropped on seal.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Barrier } from '../barrier/barrier.js';
+import type { Storage } from '../storage/storage.js';
+import { createStorageView } from '../storage/storage-view.js';
+import { createAuditBroker } from '../audit/audit-broker.js';
+import type { AuditBroker } from '../audit/audit-broker.js';
+import { createTokenStore } from '../auth/token-store.js';
+import type { TokenStore } from '../auth/token-types.js';
+import { createTokenRoutes } from '../auth/token-routes.js';
+import type { TokenRoutes } from '../auth/token-routes.js';
+import type { SecretsEngine } from '../engines/engine.js';
+import type { AuthMethod } from '../auth/methods/auth-method.js';
+import { LoginLockout } from './login-lockout.js';
+import { ResponseWrapping } from './response-wrapping.js';
+import { MountTable } from './router/mount-table.js';
+import { PolicyStore } from './policy-store.js';
+import { deleteTree } from './storage-tree.js';
+
+export interface UnsealedState {
+  readonly mounts: MountTable;
+  readonly authMounts: MountTable;
+  /** Running engines and auth methods by mount UUID; the core starts them after opening. */
+  readonly engines: Map<string, SecretsEngine>;
+  readonly authMethods: Map<string, AuthMethod>;
+  readonly lockout: LoginLockout;
+  readonly wrapping: ResponseWrapping;
+  readonly tokens: TokenStore;
+  readonly tokenRoutes: TokenRoutes;
+  readonly policies: PolicyStore;
+  readonly audit: AuditBroker;
+}
+
+/** Loads the unsealed state from the barrier, creating the defaults on the first unseal. */
+export async function openUnsealedState(barrier: Barrier, opts: { devMounts: boolean }): Promise<UnsealedState> {
+  const mounts = new MountTable(barrier, 'core/mounts', 'mount_');
+  const authMounts = new MountTable(barrier, 'core/auth', 'auth_');
+  const policies = new PolicyStore(createStorageView(barrier, 'sys/policy/'));
+  const tokens = createTokenStore({
+    storage: createStorageView(barrier, 'sys/token/'),
+    hashKey: await loadOrCreateKey(barrier, 'core/token-hash-key'),
+    // A revoked token's cubbyhole goes with it.
+    onRevoke: async (entry) => {
+      for (const m of mounts.entries()) {
+        if (m.type === 'cubbyhole') await deleteTree(barrier, `logical/${m.uuid}/${entry.hashedId}/`);
+      }
+    },
+  });
+  const audit = createAuditBroker({ storage: createStorageView(barrier, 'sys/audit/') });
+
+  if (!(await mounts.load())) {
+    await mounts.add({ path: 'cubbyhole', type: 'cubbyhole', description: 'per-token private secret storage', builtin: true, local: true });
+    await mounts.add({ path: 'sys', type: 'system', description: 'system endpoints used for control, policy and debugging', builtin: true });
+    if (opts.devMounts) {
+      await mounts.add({ path: 'secret', type: 'kv', description: 'key/value secret storage', options: { version: '2' } });
+    }
+  }
+  if (!(await authMounts.load())) {
+    await authMounts.add({ path: 'token', type: 'token', description: 'token based credentials', builtin: true });
+  }
+  await policies.ensureDefaults();
+  await audit.load();
+
+  return {
+    mounts,
+    authMounts,
+    engines: new Map(),
+    authMethods: new Map(),
+    lockout: new LoginLockout(),
+    wrapping: new ResponseWrapping(tokens, createStorageView(barrier, 'sys/wrapping/')),
+    tokens,
+    tokenRoutes: createTokenRoutes({ store: tokens }),
+    policies,
+    audit,
+  };
+}
+
+/** A random 256-bit key kept inside the barrier (encrypted at rest), created on first use.
+ * Keys token hashes, so that a guessable custom token cannot be confirmed from storage keys. */
+async function loadOrCreateKey(storage: Storage, key: string): Promise<Uint8Array> {
+  const existing = await storage.get(key);
+  if (existing) return existing;
+  const fresh = randomBytes(32);
+  await storage.put(key, fresh);
+  return fresh;
+}
