@@ -36,7 +36,7 @@ async function freePort(): Promise<number> {
 export async function startBenchServer(): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hush-bench-'));
   const port = await freePort();
-  const token = 'hvs.bench-root-token';
+  const token = 'bench-root-token';
   const child: ChildProcess = spawn(
     process.execPath,
     [join(root, 'dist/cli/main.js'), 'server', '--dev', '--data-dir', dataDir, '--dev-listen-address', `127.0.0.1:${port}`, '--dev-root-token-id', token],

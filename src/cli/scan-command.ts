@@ -38,7 +38,7 @@ export function createScanCommand(): Command {
     .option('--staged', 'scan only lines added in the staged change (pre-commit)')
     .option('--since <rev>', 'scan lines added by the commits in <rev>..HEAD')
     .option('--history', 'scan every blob of the full git history once')
-    .option('--image <tar...>', 'scan a `docker save` or OCI layout tarball')
+    .option('--image <tar>', 'scan a `docker save` or OCI layout tarball (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--no-git', 'scan directories as plain files even inside a git repository')
     .option('--no-ignore', 'do not respect .gitignore')
     .addOption(new Option('--format <format>', 'report format').choices(REPORT_FORMATS).default('text'))

@@ -1,0 +1,34 @@
+/**
+ * @module Builds a {@link ScanEngine} from a serialisable {@link EngineSpec} (built-in rules,
+ * plus a `.gitleaks.toml`), so the main thread and every worker thread build the same engine.
+ */
+import { loadGitleaksConfig } from '../config/gitleaks-config.js';
+import { loadBuiltinRuleSet, ruleSetVersion } from './rule-set.js';
+import { ScanEngine } from './scan-engine.js';
+import type { ScanRule } from './scan-rule.js';
+
+/** Everything needed to rebuild the same engine in another thread. */
+export interface EngineSpec {
+  /** Absolute path of a `.gitleaks.toml` whose rules and allowlists are added. */
+  readonly gitleaksConfig?: string;
+}
+
+export interface BuiltEngine {
+  readonly engine: ScanEngine;
+  readonly rules: readonly ScanRule[];
+  /** Identifies the detection behaviour; keys the history cache. */
+  readonly version: string;
+}
+
+export async function buildEngine(spec: EngineSpec): Promise<BuiltEngine> {
+  const builtin = await loadBuiltinRuleSet();
+  const config = spec.gitleaksConfig === undefined ? undefined : await loadGitleaksConfig(spec.gitleaksConfig);
+  const rules = [...builtin.rules, ...(config?.rules ?? [])];
+  const engine = new ScanEngine({
+    rules,
+    ...(builtin.isFalsePositive !== undefined ? { isFalsePositive: builtin.isFalsePositive } : {}),
+    ...(config !== undefined ? { allowlists: config.allowlists } : {}),
+  });
+  const allowText = JSON.stringify(config?.allowlists.map((a) => [a.regexes.map(String), a.paths.map(String), a.stopwords, a.commits]) ?? []);
+  return { engine, rules, version: ruleSetVersion(rules, allowText + String(builtin.isFalsePositive ?? '')) };
+}
