@@ -141,7 +141,10 @@ export class ScanEngine {
       else for (let i = 0; i < windows.length; i += 2) this.#runRule(c, text, windows[i]!, windows[i + 1]!, target, out);
     }
     if (depth < this.#maxDepth) {
+      const direct = out.slice();
       for (const run of findDecodedRuns(text, runs)) {
+        // An encoded value a rule already reported as it stands is not reported again decoded.
+        if (direct.some((m) => m.index < run.index + run.length && run.index < m.index + m.length)) continue;
         const inner0 = this.#scan(run.text, target, depth + 1);
         if (inner0.length === 0 || lineAt(text, run.index).includes(ALLOW_MARKER)) continue;
         for (const inner of inner0) {
