@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { Command } from 'commander';
 import { HushClient } from '../client/hush-client.js';
 
 export interface CliEnv {
@@ -39,4 +40,26 @@ export function readCliEnv(env: NodeJS.ProcessEnv = process.env): CliEnv {
 export function clientFromEnv(env: NodeJS.ProcessEnv = process.env): HushClient {
   const e = readCliEnv(env);
   return new HushClient({ address: e.address, token: e.token, caCertFile: e.caCertFile, skipVerify: e.skipVerify });
+}
+
+/** Flags the vault CLI accepts on every API command, overriding the environment. */
+export interface ConnectionFlags {
+  readonly address?: string;
+  readonly caCert?: string;
+  readonly tlsSkipVerify?: boolean;
+}
+
+/** Adds `-address`, `-ca-cert` and `-tls-skip-verify` to a command. */
+export function addConnectionFlags(cmd: Command): Command {
+  return cmd
+    .option('--address <url>', 'server address (overrides HUSH_ADDR / VAULT_ADDR)')
+    .option('--ca-cert <file>', 'PEM CA certificate to trust (overrides HUSH_CACERT / VAULT_CACERT)')
+    .option('--tls-skip-verify', 'do not verify the server certificate (insecure)');
+}
+
+/** Applies the connection flags for this process (called once, before the command runs). */
+export function applyConnectionFlags(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): void {
+  if (flags.address) env.HUSH_ADDR = flags.address;
+  if (flags.caCert) env.HUSH_CACERT = flags.caCert;
+  if (flags.tlsSkipVerify) env.HUSH_SKIP_VERIFY = '1';
 }

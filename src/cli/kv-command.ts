@@ -41,7 +41,7 @@ export async function resolveKvPath(client: HushClient, path: string, mountFlag?
   const full = mountFlag ? `${mountFlag.replace(/^\/+|\/+$/g, '')}/${clean}` : clean;
   let res;
   try {
-    res = await client.read<ApiBody>(`sys/internal/ui/mounts/${full}`);
+    res = await client.read<ApiBody>(`sys/internal/ui/mounts/${full.replace(/\/+$/, '')}`);
   } catch (err) {
     // Servers without the pre-flight route: assume KV v1 at the first segment, like vault.
     if (err instanceof ApiError && err.status === 404) {
@@ -54,7 +54,7 @@ export async function resolveKvPath(client: HushClient, path: string, mountFlag?
   const mount = typeof data.path === 'string' && data.path !== '' ? data.path.replace(/\/?$/, '/') : `${full.split('/')[0]}/`;
   const options = isRecord(data.options) ? data.options : {};
   const version = String(options.version ?? '1');
-  if (typeof data.type === 'string' && data.type !== 'kv' && data.type !== 'generic') {
+  if (typeof data.type === 'string' && !['kv', 'generic', 'cubbyhole'].includes(data.type)) {
     throw new CliError(`${mount} is a ${data.type} mount, not a KV secrets engine`, 2);
   }
   const key = full.startsWith(mount) ? full.slice(mount.length) : full.slice(full.indexOf('/') + 1);

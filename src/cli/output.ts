@@ -63,16 +63,15 @@ export function formatTable(rows: Readonly<Record<string, unknown>>, headers: [s
   );
 }
 
-/** `====== Title ======` sized to the block below it. */
-export function sectionHeader(title: string, body: string): string {
-  const width = Math.max(...body.split('\n').map((l) => l.length), title.length + 4);
-  const pad = Math.max(2, Math.floor((width - title.length - 2) / 2));
+/** `====== Title ======`, about as wide as vault's. */
+export function sectionHeader(title: string): string {
+  const pad = Math.max(2, Math.floor((24 - title.length - 2) / 2));
   return `${'='.repeat(pad)} ${title} ${'='.repeat(pad)}`;
 }
 
 /** Titled blocks separated by blank lines (`hush kv get`). */
 export function formatSections(sections: readonly { title: string; body: string }[]): string {
-  return sections.map((s) => `${sectionHeader(s.title, s.body)}\n${s.body}`).join('\n\n');
+  return sections.map((s) => `${sectionHeader(s.title)}\n${s.body}`).join('\n\n');
 }
 
 /** Prints one value raw (`-field`). Strings as they are, others as JSON. */

@@ -67,7 +67,7 @@ export function secretRows(body: unknown): Record<string, unknown> {
   } else if (typeof b.lease_duration === 'number' && b.lease_duration > 0) {
     rows.refresh_interval = formatDuration(b.lease_duration);
   }
-  return { ...rows, ...dataOf(body) };
+  return { ...rows, ...sortedRows(dataOf(body)) };
 }
 
 /** Sorted copy of an object's entries (vault sorts table keys). */

@@ -5,13 +5,9 @@
  */
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { loadConfigFile, parseListenAddress } from '../config/server-config.js';
 import type { ServerConfig } from '../config/server-config.js';
-import { buildCore, openBackend, serve } from '../main.js';
-import { setUpDevServer } from '../dev-setup.js';
 import { ensurePrivateDir } from '../lib/secret-file.js';
 import { HushError } from '../lib/errors.js';
-import { createDevTls } from '../http/dev-tls.js';
 import type { Core } from '../core/core.js';
 
 interface ServerFlags {
@@ -40,6 +36,12 @@ export function createServerCommand(): Command {
 }
 
 async function runServer(flags: ServerFlags): Promise<void> {
+  // Loaded here, not at the top: every other command (kv get, status…) starts without the
+  // server's modules (fastify, SQLite, engines), which keeps them fast.
+  const { loadConfigFile, parseListenAddress } = await import('../config/server-config.js');
+  const { buildCore, openBackend, serve } = await import('../main.js');
+  const { setUpDevServer } = await import('../dev-setup.js');
+  const { createDevTls } = await import('../http/dev-tls.js');
   const dev = Boolean(flags.dev || flags.devInmem || flags.devTls);
   if (!dev && !flags.config) {
     throw new HushError('bad_request', 'hush server needs --config FILE, or --dev for a local development server');

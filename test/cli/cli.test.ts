@@ -13,6 +13,7 @@ import { parse as parseYaml } from 'yaml';
 import { buildCore, openBackend, serve } from '../../src/main.js';
 import type { RunningServer } from '../../src/main.js';
 import type { ServerConfig } from '../../src/config/server-config.js';
+import { createDevTls } from '../../src/http/dev-tls.js';
 import { startTestServer } from '../helpers/test-server.js';
 import type { TestServer } from '../helpers/test-server.js';
 
@@ -320,7 +321,7 @@ describe('hush CLI against a dev server', () => {
     expect((await run(['token', 'renew', '-increment=2h', token])).stdout).toMatch(/token_duration\s+2h/);
 
     // the limited token reads what its policy allows and gets a one-line 403 elsewhere
-    expect((await run(['kv', 'get', '-field=v', 'secret/shared/one'], { env: { HUSH_TOKEN: token } })).stdout).toBe('1');
+    expect((await run(['read', '-field=data', 'secret/data/shared/one'], { env: { HUSH_TOKEN: token } })).stdout).toBe('{"v":"1"}');
     const denied = await run(['kv', 'put', 'secret/shared/one', 'v=topsecret-value'], { env: { HUSH_TOKEN: token } });
     expectOneLineError(denied, 2);
     expect(denied.stderr).toContain('403');
@@ -340,6 +341,17 @@ describe('hush CLI against a dev server', () => {
     const third = (await run(['token', 'create', '-field=token_accessor'])).stdout;
     expect((await run(['token', 'revoke', '-accessor', third])).code).toBe(0);
     expectOneLineError(await run(['token', 'revoke']), 1);
+  });
+
+  it('kv get works with a token whose policy covers only the secret (vault lets the pre-flight through)', async () => {
+    // Vault answers sys/internal/ui/mounts/<path> for any token holding some capability under
+    // that mount; `vault kv` (and `hush kv`) depend on it to find the mount and KV version.
+    await run(['policy', 'write', 'narrow', '-'], { input: 'path "secret/data/narrow/*" { capabilities = ["read"] }' });
+    await run(['kv', 'put', 'secret/narrow/one', 'v=1']);
+    const token = (await run(['token', 'create', '-policy=narrow', '-field=token'])).stdout;
+    const get = await run(['kv', 'get', '-field=v', 'secret/narrow/one'], { env: { HUSH_TOKEN: token } });
+    expect(get.stderr).toBe('');
+    expect(get.stdout).toBe('1');
   });
 
   it('login stores the token in a 0600 file that later commands use', async () => {
@@ -509,5 +521,36 @@ describe('hush operator init on a new server', () => {
     } finally {
       await fresh.close();
     }
+  });
+});
+
+describe('hush over TLS', () => {
+  let server: TestServer;
+  let caFile: string;
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'hush-cli-home-'));
+    const files = await createDevTls(join(home, 'tls'));
+    caFile = files.caFile;
+    server = await startTestServer({ storage: 'memory', tls: { certFile: files.certFile, keyFile: files.keyFile } });
+  });
+  afterAll(async () => {
+    await server?.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('trusts HUSH_CACERT / VAULT_CACERT, honours VAULT_SKIP_VERIFY, and fails in one line otherwise', async () => {
+    expect(server.address).toMatch(/^https:/);
+    const base = { HUSH_ADDR: server.address, HUSH_TOKEN: server.rootToken };
+    expect((await hush(['kv', 'put', 'secret/tls', 'k=v'], { env: { ...base, HUSH_CACERT: caFile } })).code).toBe(0);
+    expect((await hush(['kv', 'get', '-field=k', 'secret/tls'], { env: { ...base, VAULT_CACERT: caFile } })).stdout).toBe('v');
+    expect((await hush(['kv', 'get', '-field=k', 'secret/tls'], { env: { ...base, VAULT_SKIP_VERIFY: 'true' } })).stdout).toBe('v');
+    expectOneLineError(await hush(['kv', 'get', 'secret/tls'], { env: base }), 2);
+    expectOneLineError(await hush(['status'], { env: base }), 1);
+    // vault's per-command flags win over the environment
+    const flags = await hush(['kv', 'get', `-address=${server.address}`, `-ca-cert=${caFile}`, '-field=k', 'secret/tls'], {
+      env: { ...base, HUSH_ADDR: 'http://127.0.0.1:1' },
+    });
+    expect(flags.stdout).toBe('v');
+    expect((await hush(['status', '-tls-skip-verify'], { env: base })).code).toBe(0);
   });
 });
