@@ -15,11 +15,13 @@ import { createTokenCommand } from './token-command.js';
 import { createOperatorCommand } from './operator-command.js';
 import { createStatusCommand } from './status-command.js';
 import { createLoginCommand } from './login-command.js';
+import { createRunCommand } from './run-command.js';
+import { createScanCommand } from './scan-command.js';
 import { addConnectionFlags, applyConnectionFlags } from './cli-context.js';
 import type { ConnectionFlags } from './cli-context.js';
 
 /** Commands that do not talk to a server, so take no -address / -ca-cert flags. */
-const LOCAL_COMMANDS = new Set(['server', 'version', 'fmt', 'verify', 'help']);
+const LOCAL_COMMANDS = new Set(['server', 'version', 'fmt', 'verify', 'help', 'scan', 'run']);
 
 /** Gives every leaf command that calls the API vault's connection flags. */
 function addConnectionFlagsToLeaves(cmd: Command): void {
@@ -64,6 +66,8 @@ export function createProgram(): Command {
     createAuthCommand(),
     createPolicyCommand(),
     createAuditCommand(),
+    createRunCommand(),
+    createScanCommand(),
     createVersionCommand(),
   ]) {
     program.addCommand(cmd);

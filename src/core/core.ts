@@ -16,6 +16,7 @@ import type { AuthResponse, LoginResult } from '../auth/methods/auth-method.js';
 import type { AuthMethodRegistry } from '../auth/methods/auth-method-registry.js';
 import type { EngineRegistry } from '../engines/engine-registry.js';
 import type { Acl } from '../policy/acl.js';
+import { lockoutSettingsOf } from './login-lockout.js';
 import type { LoginLockout } from './login-lockout.js';
 import { WRAPPING_POLICY } from './response-wrapping.js';
 import type { ResponseWrapping } from './response-wrapping.js';
@@ -76,7 +77,9 @@ export class Core implements RequestHandler, CoreServices {
       const operation = req.operation === 'update' && sysMatch.route.operations.create && !sysMatch.route.operations.update
         ? 'create'
         : req.operation;
-      this.#authorize(acl, req.path, operation, req.data, sysMatch.route.sudo ?? false, req.wrapTtlSeconds);
+      if (!sysMatch.route.anyToken) {
+        this.#authorize(acl, req.path, operation, req.data, sysMatch.route.sudo ?? false, req.wrapTtlSeconds);
+      }
       return this.#audited(req, caller, state, undefined, () => this.#runSys(req, sysMatch, caller));
     }
 
@@ -219,14 +222,16 @@ export class Core implements RequestHandler, CoreServices {
     const authReq = authRequestOf(req, route);
     const identifier = route.method.loginIdentifier?.(authReq);
     const accessor = route.entry.accessor;
-    state.lockout.check(accessor, identifier, req.remoteAddress);
+    const settings = lockoutSettingsOf(route.entry.config);
     return this.#audited(req, undefined, state, route.entry.type, async () => {
+      // Inside the audited section, so that refusals by the lockout are audited too.
+      state.lockout.check(settings, accessor, identifier, req.remoteAddress);
       let res: AuthResponse;
       try {
         res = await route.method.handle(authReq);
       } catch (err) {
         if (isHushError(err, 'permission_denied') || isHushError(err, 'bad_request')) {
-          state.lockout.recordFailure(accessor, identifier, req.remoteAddress);
+          state.lockout.recordFailure(settings, accessor, identifier, req.remoteAddress);
         }
         throw err;
       }

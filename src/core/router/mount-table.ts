@@ -34,6 +34,8 @@ export interface MountTuning {
   readonly listing_visibility?: string;
   readonly passthrough_request_headers?: readonly string[];
   readonly allowed_response_headers?: readonly string[];
+  /** Auth mounts: lockout settings (`lockout_threshold`, `lockout_duration` seconds, …). */
+  readonly user_lockout_config?: Readonly<Record<string, number | boolean>>;
 }
 
 export const defaultTuning: MountTuning = Object.freeze({

@@ -35,6 +35,7 @@ export function renderTuning(e: MountEntry): Record<string, unknown> {
     force_no_cache: e.config.force_no_cache,
     description: e.description,
     options: Object.keys(e.options).length === 0 ? null : e.options,
+    ...(e.config.user_lockout_config ? { user_lockout_config: e.config.user_lockout_config } : {}),
   };
 }
 
@@ -71,5 +72,26 @@ export function tuningFrom(raw: unknown): Partial<MountTuning> {
     if (Array.isArray(c[key])) out[key] = (c[key] as unknown[]).map(String);
   }
   if (typeof c.listing_visibility === 'string') out.listing_visibility = c.listing_visibility;
+  if (c.user_lockout_config !== undefined) out.user_lockout_config = lockoutConfigFrom(c.user_lockout_config);
+  return out;
+}
+
+/** Vault's `user_lockout_config` for auth mounts: durations accepted as seconds or strings. */
+function lockoutConfigFrom(raw: unknown): Record<string, number | boolean> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new HushError('bad_request', '"user_lockout_config" must be an object');
+  }
+  const c = raw as Record<string, unknown>;
+  const out: Record<string, number | boolean> = {};
+  for (const key of ['lockout_threshold', 'address_lockout_threshold'] as const) {
+    if (c[key] === undefined) continue;
+    const n = Number(c[key]);
+    if (!Number.isInteger(n) || n < 1) throw new HushError('bad_request', `"${key}" must be a positive integer`);
+    out[key] = n;
+  }
+  for (const key of ['lockout_duration', 'lockout_counter_reset'] as const) {
+    if (c[key] !== undefined) out[key] = parseDurationSeconds(c[key] as string | number, key);
+  }
+  if (c.disable_lockout !== undefined) out.disable_lockout = c.disable_lockout === true || c.disable_lockout === 'true';
   return out;
 }

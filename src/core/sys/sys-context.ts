@@ -26,6 +26,8 @@ export interface SysRoute {
   readonly sudo?: boolean;
   /** Answered without a token (status and unseal routes). */
   readonly unauthenticated?: boolean;
+  /** Needs a valid token but no policy grant (what the CLI asks before every `kv` command). */
+  readonly anyToken?: boolean;
   /** Answered while sealed (status routes). */
   readonly whileSealed?: boolean;
   readonly operations: Partial<Record<Operation, SysHandler>>;

@@ -126,6 +126,9 @@ export const mountRoutes = defineSysRoutes([
   {
     pattern: /^internal\/ui\/mounts\/(?<path>.+)$/,
     summary: 'The mount serving a path (the `vault kv` pre-flight check).',
+    // Vault answers this for any token with some access below the mount; we answer any valid
+    // token (it reveals only the mount's path, type and KV version).
+    anyToken: true,
     operations: {
       read: async ({ services }, { path }) => {
         const routed = services.mounts().match(path!);
