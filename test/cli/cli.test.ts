@@ -1,6 +1,6 @@
 /**
  * End-to-end tests of the `hush` command line: each test spawns the real CLI
- * (`node --import tsx src/cli/main.ts …`) against a real server started in this process.
+ * (the built `dist/cli/main.js`, as `npm test` builds it) against a real server started in this process.
  * Spawns are asynchronous so the in-process server keeps answering.
  */
 import { spawn } from 'node:child_process';
@@ -18,7 +18,7 @@ import { startTestServer } from '../helpers/test-server.js';
 import type { TestServer } from '../helpers/test-server.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const MAIN = join(ROOT, 'src/cli/main.ts');
+const MAIN = join(ROOT, 'dist/cli/main.js');
 
 interface Run {
   readonly code: number | null;
@@ -46,7 +46,7 @@ function cleanEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv 
 
 function hush(args: readonly string[], opts: { env?: Record<string, string | undefined>; input?: string } = {}): Promise<Run> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    const child = spawn(process.execPath, [MAIN, ...args], {
       cwd: ROOT,
       env: cleanEnv(opts.env ?? {}),
       stdio: ['pipe', 'pipe', 'pipe'],

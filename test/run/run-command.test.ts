@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startTestServer } from '../helpers/test-server.js';
+import { hushBin } from '../helpers/spawn-server.js';
 import type { TestServer } from '../helpers/test-server.js';
 
-const ENTRY = join(import.meta.dirname, '../../src/run/run-main.ts');
 const DB_PASSWORD = 'pg-Pass-w0rd!x9';
 const API_KEY = 'ak_live_1234567890abcdef';
 
@@ -31,7 +31,7 @@ function start(args: string[], env: Record<string, string | undefined> = {}): Ch
     HUSH_TOKEN: server.rootToken,
     HUSH_TOKEN_FILE: join(dir, 'no-token-file'),
   };
-  return spawn(process.execPath, ['--import', 'tsx', ENTRY, 'run', ...args], {
+  return spawn(process.execPath, [hushBin, 'run', ...args], {
     env: { ...base, ...env } as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,0 +1,140 @@
+/**
+ * @module `auth/<mount>/config` of the JWT method: where verification keys come from
+ * (exactly one of `oidc_discovery_url`, `jwks_url`, `jwt_validation_pubkeys`), the extra CA for
+ * fetching them, `bound_issuer`, `jwt_supported_algs` and `default_role`. A write replaces the
+ * whole config, as in Vault, and is validated by actually fetching the discovery document or JWKS.
+ */
+import { X509Certificate } from 'node:crypto';
+import { badRequest } from '../../../lib/errors.js';
+import { readString, readStringList } from '../../token-fields.js';
+import type { Storage } from '../../../storage/storage.js';
+import { fetchJson } from './fetch-json.js';
+import { PUBLIC_KEY_ALGORITHMS, fetchDiscovery, parseJwks, parsePemKeys } from './signing-keys.js';
+
+export interface JwtConfig {
+  readonly oidc_discovery_url: string;
+  readonly oidc_discovery_ca_pem: string;
+  readonly jwks_url: string;
+  readonly jwks_ca_pem: string;
+  readonly jwt_validation_pubkeys: readonly string[];
+  readonly jwt_supported_algs: readonly string[];
+  readonly bound_issuer: string;
+  readonly default_role: string;
+}
+
+const CONFIG_KEY = 'config';
+
+export async function loadConfig(view: Storage): Promise<JwtConfig | undefined> {
+  const raw = await view.get(CONFIG_KEY);
+  return raw ? (JSON.parse(Buffer.from(raw).toString('utf8')) as JwtConfig) : undefined;
+}
+
+export async function saveConfig(view: Storage, config: JwtConfig): Promise<void> {
+  await view.put(CONFIG_KEY, Buffer.from(JSON.stringify(config), 'utf8'));
+}
+
+function checkCaPem(pem: string, field: string): void {
+  if (pem === '') return;
+  try {
+    new X509Certificate(pem);
+  } catch (err) {
+    throw badRequest(`${field} is not a PEM certificate`, err);
+  }
+}
+
+function checkUrl(url: string, field: string): void {
+  if (url === '') return;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (err) {
+    throw badRequest(`${field} is not a valid URL`, err);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw badRequest(`${field} must be an http(s) URL`);
+}
+
+/** Reads and checks a config write (without network access). */
+export function parseConfig(data: Readonly<Record<string, unknown>>): JwtConfig {
+  const config: JwtConfig = {
+    oidc_discovery_url: readString(data, 'oidc_discovery_url').trim(),
+    oidc_discovery_ca_pem: readString(data, 'oidc_discovery_ca_pem').trim(),
+    jwks_url: readString(data, 'jwks_url').trim(),
+    jwks_ca_pem: readString(data, 'jwks_ca_pem').trim(),
+    jwt_validation_pubkeys: readPemList(data, 'jwt_validation_pubkeys'),
+    jwt_supported_algs: readStringList(data, 'jwt_supported_algs'),
+    bound_issuer: readString(data, 'bound_issuer').trim(),
+    default_role: readString(data, 'default_role').trim(),
+  };
+  const sources = [config.oidc_discovery_url !== '', config.jwks_url !== '', config.jwt_validation_pubkeys.length > 0];
+  if (sources.filter(Boolean).length !== 1) {
+    throw badRequest("exactly one of 'oidc_discovery_url', 'jwks_url' or 'jwt_validation_pubkeys' must be set");
+  }
+  if (config.oidc_discovery_ca_pem !== '' && config.oidc_discovery_url === '') {
+    throw badRequest("'oidc_discovery_ca_pem' requires 'oidc_discovery_url'");
+  }
+  if (config.jwks_ca_pem !== '' && config.jwks_url === '') throw badRequest("'jwks_ca_pem' requires 'jwks_url'");
+  checkUrl(config.oidc_discovery_url, 'oidc_discovery_url');
+  checkUrl(config.jwks_url, 'jwks_url');
+  checkCaPem(config.oidc_discovery_ca_pem, 'oidc_discovery_ca_pem');
+  checkCaPem(config.jwks_ca_pem, 'jwks_ca_pem');
+  parsePemKeys(config.jwt_validation_pubkeys);
+  for (const alg of config.jwt_supported_algs) {
+    if (!PUBLIC_KEY_ALGORITHMS.includes(alg)) {
+      throw badRequest(
+        `invalid jwt_supported_algs: ${JSON.stringify(alg.slice(0, 32))} is not supported; use public-key algorithms (${PUBLIC_KEY_ALGORITHMS.join(', ')})`,
+      );
+    }
+  }
+  return config;
+}
+
+/** PEM lists: a JSON array, or one string holding one or more PEM blocks. */
+function readPemList(data: Readonly<Record<string, unknown>>, field: string): string[] {
+  const value = data[field];
+  if (value === undefined || value === null || value === '') return [];
+  if (typeof value === 'string') {
+    const blocks = value.match(/-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g);
+    return blocks ?? [value];
+  }
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw badRequest(`${field} must be a list of PEM strings`);
+  return (value as string[]).map((v) => v.trim()).filter((v) => v !== '');
+}
+
+/** Checks that the configured discovery document or JWKS can be fetched and parsed. */
+export async function checkConfigReachable(config: JwtConfig): Promise<void> {
+  const reason = (err: unknown) => (err instanceof Error ? err.message : 'unknown error');
+  if (config.oidc_discovery_url !== '') {
+    try {
+      const doc = await fetchDiscovery(config.oidc_discovery_url, config.oidc_discovery_ca_pem || undefined);
+      parseJwks(await fetchJson(doc.jwksUri, { caPem: config.oidc_discovery_ca_pem || undefined }));
+    } catch (err) {
+      throw badRequest(`error checking oidc discovery URL: ${reason(err)}`, err);
+    }
+  }
+  if (config.jwks_url !== '') {
+    try {
+      parseJwks(await fetchJson(config.jwks_url, { caPem: config.jwks_ca_pem || undefined }));
+    } catch (err) {
+      throw badRequest(`error checking jwks_url: ${reason(err)}`, err);
+    }
+  }
+}
+
+/** The config as `read auth/<mount>/config` shows it. */
+export function configResponse(config: JwtConfig): Record<string, unknown> {
+  return {
+    oidc_discovery_url: config.oidc_discovery_url,
+    oidc_discovery_ca_pem: config.oidc_discovery_ca_pem,
+    oidc_client_id: '',
+    oidc_response_mode: '',
+    oidc_response_types: [],
+    jwks_url: config.jwks_url,
+    jwks_ca_pem: config.jwks_ca_pem,
+    jwt_validation_pubkeys: [...config.jwt_validation_pubkeys],
+    jwt_supported_algs: [...config.jwt_supported_algs],
+    bound_issuer: config.bound_issuer,
+    default_role: config.default_role,
+    provider_config: {},
+    namespace_in_state: false,
+  };
+}

@@ -1,0 +1,206 @@
+/**
+ * @module `auth/<mount>/role/:name` of the JWT method: who may log in (`bound_audiences`,
+ * `bound_subject`, `bound_claims` matched as strings or globs), which claim names them
+ * (`user_claim`), which claims become token metadata (`claim_mappings`), the time leeways, and
+ * the token the core issues (`token_*` fields, with Vault's legacy names accepted). Vault's rules
+ * are enforced on write: a `user_claim`, and at least one bound constraint for `jwt` roles.
+ */
+import { badRequest } from '../../../lib/errors.js';
+import { parseBoundCidrs } from '../../bound-cidrs.js';
+import { readBool, readDuration, readInt, readString, readStringList } from '../../token-fields.js';
+import type { Storage } from '../../../storage/storage.js';
+
+export type BoundClaimValue = string | number | boolean;
+
+export interface JwtRole {
+  readonly role_type: 'jwt';
+  readonly user_claim: string;
+  readonly user_claim_json_pointer: boolean;
+  readonly bound_audiences: readonly string[];
+  readonly bound_subject: string;
+  readonly bound_claims: Readonly<Record<string, BoundClaimValue | readonly BoundClaimValue[]>>;
+  readonly bound_claims_type: 'string' | 'glob';
+  readonly claim_mappings: Readonly<Record<string, string>>;
+  readonly groups_claim: string;
+  /** Seconds; 0 = the default (60 / 150 / 150), -1 = no leeway. */
+  readonly clock_skew_leeway: number;
+  readonly expiration_leeway: number;
+  readonly not_before_leeway: number;
+  readonly token_policies: readonly string[];
+  readonly token_ttl: number;
+  readonly token_max_ttl: number;
+  readonly token_explicit_max_ttl: number;
+  readonly token_period: number;
+  readonly token_num_uses: number;
+  readonly token_bound_cidrs: readonly string[];
+  readonly token_no_default_policy: boolean;
+  readonly token_type: string;
+}
+
+export const ROLE_NAME = /^[\w](?:[\w.@-]*[\w])?$/;
+
+const roleKey = (name: string) => `role/${name.toLowerCase()}`;
+
+export async function loadRole(view: Storage, name: string): Promise<JwtRole | undefined> {
+  const raw = await view.get(roleKey(name));
+  return raw ? (JSON.parse(Buffer.from(raw).toString('utf8')) as JwtRole) : undefined;
+}
+
+export async function saveRole(view: Storage, name: string, role: JwtRole): Promise<void> {
+  await view.put(roleKey(name), Buffer.from(JSON.stringify(role), 'utf8'));
+}
+
+export async function deleteRole(view: Storage, name: string): Promise<void> {
+  await view.delete(roleKey(name));
+}
+
+export async function listRoles(view: Storage): Promise<string[]> {
+  return (await view.list('role/')).filter((k) => !k.endsWith('/'));
+}
+
+type Data = Readonly<Record<string, unknown>>;
+
+const has = (data: Data, field: string) => data[field] !== undefined;
+
+/** A leeway: seconds or a duration, or -1 to disable it. */
+function readLeeway(data: Data, field: string): number {
+  const value = data[field];
+  if (value === -1 || value === '-1') return -1;
+  return readDuration(data, field);
+}
+
+function readBoundClaims(data: Data, parseCommas: boolean): Record<string, BoundClaimValue | BoundClaimValue[]> {
+  const value = data.bound_claims;
+  if (value === undefined || value === null || value === '') return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw badRequest('bound_claims must be a map of claim names to values');
+  const out = Object.create(null) as Record<string, BoundClaimValue | BoundClaimValue[]>;
+  const scalar = (v: unknown): v is BoundClaimValue => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+  for (const [claim, expected] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof expected === 'string' && parseCommas && expected.includes(',')) {
+      out[claim] = expected.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    } else if (scalar(expected)) {
+      out[claim] = expected;
+    } else if (Array.isArray(expected) && expected.every(scalar)) {
+      out[claim] = expected;
+    } else {
+      throw badRequest(`bound_claims value for claim ${JSON.stringify(claim)} must be a string, number, boolean or a list of them`);
+    }
+  }
+  return out;
+}
+
+function readClaimMappings(data: Data): Record<string, string> {
+  const value = data.claim_mappings;
+  if (value === undefined || value === null || value === '') return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw badRequest('claim_mappings must be a map of claim names to metadata keys');
+  const out = Object.create(null) as Record<string, string>;
+  const targets = new Set<string>();
+  for (const [claim, target] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof target !== 'string' || target === '') throw badRequest('claim_mappings values must be metadata key names');
+    if (target === 'role') throw badRequest('metadata key "role" is reserved and may not be a mapping destination');
+    if (targets.has(target)) throw badRequest(`multiple claims are mapped to metadata key ${JSON.stringify(target)}`);
+    targets.add(target);
+    out[claim] = target;
+  }
+  return out;
+}
+
+/** Builds a role from a write, on top of `existing` when updating. */
+export function parseRole(data: Data, existing: JwtRole | undefined): JwtRole {
+  const pick = <T>(fields: readonly string[], read: (field: string) => T, fallback: T): T => {
+    const field = fields.find((f) => has(data, f));
+    return field === undefined ? fallback : read(field);
+  };
+  const roleType = pick(['role_type'], (f) => readString(data, f).trim(), existing?.role_type ?? 'jwt') || 'jwt';
+  if (roleType === 'oidc') {
+    throw badRequest('role_type "oidc" (the browser login flow) is not supported yet; use role_type "jwt"');
+  }
+  if (roleType !== 'jwt') throw badRequest(`invalid role_type ${JSON.stringify(roleType.slice(0, 32))}: must be "jwt"`);
+  const boundClaimsType = pick(['bound_claims_type'], (f) => readString(data, f).trim(), existing?.bound_claims_type ?? 'string') || 'string';
+  if (boundClaimsType !== 'string' && boundClaimsType !== 'glob') {
+    throw badRequest(`invalid bound_claims_type ${JSON.stringify(boundClaimsType.slice(0, 32))}: must be "string" or "glob"`);
+  }
+  const parseCommas = !readBool(data, 'disable_bound_claims_parsing');
+  const tokenType = pick(['token_type'], (f) => readString(data, f).trim(), existing?.token_type ?? 'default') || 'default';
+  if (tokenType !== 'default' && tokenType !== 'service') {
+    throw badRequest(`token_type ${JSON.stringify(tokenType.slice(0, 32))} is not supported; use "default" or "service"`);
+  }
+  const role: JwtRole = {
+    role_type: 'jwt',
+    user_claim: pick(['user_claim'], (f) => readString(data, f).trim(), existing?.user_claim ?? ''),
+    user_claim_json_pointer: pick(['user_claim_json_pointer'], (f) => readBool(data, f), existing?.user_claim_json_pointer ?? false),
+    bound_audiences: pick(['bound_audiences'], (f) => readStringList(data, f), existing?.bound_audiences ?? []),
+    bound_subject: pick(['bound_subject'], (f) => readString(data, f).trim(), existing?.bound_subject ?? ''),
+    bound_claims: pick(['bound_claims'], () => readBoundClaims(data, parseCommas), existing?.bound_claims ?? {}),
+    bound_claims_type: boundClaimsType,
+    claim_mappings: pick(['claim_mappings'], () => readClaimMappings(data), existing?.claim_mappings ?? {}),
+    groups_claim: pick(['groups_claim'], (f) => readString(data, f).trim(), existing?.groups_claim ?? ''),
+    clock_skew_leeway: pick(['clock_skew_leeway'], (f) => readLeeway(data, f), existing?.clock_skew_leeway ?? 0),
+    expiration_leeway: pick(['expiration_leeway'], (f) => readLeeway(data, f), existing?.expiration_leeway ?? 0),
+    not_before_leeway: pick(['not_before_leeway'], (f) => readLeeway(data, f), existing?.not_before_leeway ?? 0),
+    token_policies: pick(['token_policies', 'policies'], (f) => readStringList(data, f), existing?.token_policies ?? []),
+    token_ttl: pick(['token_ttl', 'ttl'], (f) => readDuration(data, f), existing?.token_ttl ?? 0),
+    token_max_ttl: pick(['token_max_ttl', 'max_ttl'], (f) => readDuration(data, f), existing?.token_max_ttl ?? 0),
+    token_explicit_max_ttl: pick(['token_explicit_max_ttl'], (f) => readDuration(data, f), existing?.token_explicit_max_ttl ?? 0),
+    token_period: pick(['token_period', 'period'], (f) => readDuration(data, f), existing?.token_period ?? 0),
+    token_num_uses: pick(['token_num_uses', 'num_uses'], (f) => readInt(data, f), existing?.token_num_uses ?? 0),
+    token_bound_cidrs: pick(['token_bound_cidrs', 'bound_cidrs'], (f) => parseBoundCidrs(readStringList(data, f)), existing?.token_bound_cidrs ?? []),
+    token_no_default_policy: pick(['token_no_default_policy'], (f) => readBool(data, f), existing?.token_no_default_policy ?? false),
+    token_type: tokenType,
+  };
+  if (role.user_claim === '') throw badRequest('a user claim must be defined on the role (user_claim)');
+  if (role.bound_audiences.length === 0 && role.bound_subject === '' && Object.keys(role.bound_claims).length === 0) {
+    throw badRequest('must have at least one bound constraint when creating/updating a role (bound_audiences, bound_subject or bound_claims)');
+  }
+  if (role.bound_claims_type === 'glob') {
+    for (const [claim, expected] of Object.entries(role.bound_claims)) {
+      const values = Array.isArray(expected) ? expected : [expected];
+      if (!values.every((v) => typeof v === 'string')) {
+        throw badRequest(`bound_claims value for claim ${JSON.stringify(claim)} must be strings when bound_claims_type is "glob"`);
+      }
+    }
+  }
+  if (role.token_num_uses < 0) throw badRequest('token_num_uses cannot be negative');
+  if (role.token_max_ttl > 0 && role.token_ttl > role.token_max_ttl) throw badRequest('token_ttl should not be greater than token_max_ttl');
+  for (const field of ['clock_skew_leeway', 'expiration_leeway', 'not_before_leeway'] as const) {
+    if (role[field] < -1) throw badRequest(`${field} must be -1 (disabled), 0 (default) or a positive number of seconds`);
+  }
+  return role;
+}
+
+/** The role as `read auth/<mount>/role/:name` shows it (Vault's field names, durations in s). */
+export function roleResponse(role: JwtRole): Record<string, unknown> {
+  return {
+    role_type: role.role_type,
+    user_claim: role.user_claim,
+    user_claim_json_pointer: role.user_claim_json_pointer,
+    bound_audiences: [...role.bound_audiences],
+    bound_subject: role.bound_subject,
+    bound_claims: Object.keys(role.bound_claims).length > 0 ? { ...role.bound_claims } : null,
+    bound_claims_type: role.bound_claims_type,
+    claim_mappings: Object.keys(role.claim_mappings).length > 0 ? { ...role.claim_mappings } : null,
+    groups_claim: role.groups_claim,
+    clock_skew_leeway: role.clock_skew_leeway,
+    expiration_leeway: role.expiration_leeway,
+    not_before_leeway: role.not_before_leeway,
+    allowed_redirect_uris: [],
+    oidc_scopes: [],
+    verbose_oidc_logging: false,
+    max_age: 0,
+    token_policies: [...role.token_policies],
+    policies: [...role.token_policies],
+    token_ttl: role.token_ttl,
+    ttl: role.token_ttl,
+    token_max_ttl: role.token_max_ttl,
+    max_ttl: role.token_max_ttl,
+    token_explicit_max_ttl: role.token_explicit_max_ttl,
+    token_period: role.token_period,
+    period: role.token_period,
+    token_num_uses: role.token_num_uses,
+    num_uses: role.token_num_uses,
+    token_bound_cidrs: [...role.token_bound_cidrs],
+    bound_cidrs: [...role.token_bound_cidrs],
+    token_no_default_policy: role.token_no_default_policy,
+    token_type: role.token_type,
+  };
+}
