@@ -6,6 +6,8 @@
 import { join } from 'node:path';
 import { startBenchServer } from './server-process.js';
 import { runLoad } from './load.js';
+import { benchAppRoleLogin } from './approle-bench.js';
+import { benchJwtLogin } from './jwt-bench.js';
 import type { LoadResult } from './load.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
@@ -41,6 +43,10 @@ async function main(): Promise<void> {
       ),
     );
 
+    results.push(await benchAppRoleLogin(server, seconds));
+    results.push(await benchJwtLogin(server, seconds));
+    server.sampleRss();
+
     const noop = results[0]!.requestsPerSec;
     console.log(`\nHush server benchmark: 32 connections, ${seconds}s per route, file audit device on, SQLite storage\n`);
     console.log('route                              req/s      p50 ms   p99 ms   errors   vs no-op');
@@ -52,7 +58,7 @@ async function main(): Promise<void> {
       );
     }
     console.log(`\nserver peak RSS under load: ${server.peakRssMiB().toFixed(1)} MiB`);
-    console.log('goals: KV read >= 50 % of no-op, writes >= 3000/s durable, RSS < 150 MB');
+    console.log('goals: KV read >= 50 % of no-op, writes >= 3000/s durable, RSS < 150 MB, AppRole logins >= 5000/s');
   } finally {
     await server.stop();
   }

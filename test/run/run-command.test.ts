@@ -1,5 +1,5 @@
 /**
- * End to end: `hush run` as a separate process (src/run/run-main.ts) against a real server.
+ * End to end: `hush run` as a separate process (the built CLI) against a real server.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
