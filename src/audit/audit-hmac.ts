@@ -5,7 +5,7 @@
  * are kept. The salt (32 random bytes) lives in the storage the broker is given (a barrier view,
  * so it is encrypted at rest) and never leaves this module.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes } from 'node:crypto';
 import type { AuditEntry } from './audit-entry.js';
 
 export const HMAC_PREFIX = 'hmac-sha256:';
@@ -23,7 +23,7 @@ export interface HmacOptions {
 
 /** A hasher keyed by `salt`: `hmac-sha256:` + hex HMAC-SHA256(salt, value). */
 export function createAuditHasher(salt: Uint8Array): AuditHasher {
-  const key = Buffer.from(salt);
+  const key = createSecretKey(Buffer.from(salt)); // imported once, not per hashed value
   return (value) => HMAC_PREFIX + createHmac('sha256', key).update(value, 'utf8').digest('hex');
 }
 

@@ -4,6 +4,7 @@
  * and written with one `write`; every caller's promise settles after that write, so the broker
  * knows whether its line is on disk. `reopen()` supports log rotation (SIGHUP).
  */
+import { writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { HushError } from '../lib/errors.js';
@@ -128,10 +129,12 @@ export function createFileDevice(params: FileDeviceParams): AuditDevice {
   };
 }
 
+/** Appends synchronously: a batch of lines into the page cache costs microseconds, far less
+ * than a round trip through libuv's thread pool, and the caller learns at once if it failed. */
 async function writeAll(handle: FileHandle, buf: Buffer): Promise<void> {
   let offset = 0;
   while (offset < buf.length) {
-    const { bytesWritten } = await handle.write(buf, offset, buf.length - offset);
+    const bytesWritten = writeSync(handle.fd, buf, offset, buf.length - offset);
     if (bytesWritten <= 0) throw new Error('short write');
     offset += bytesWritten;
   }
