@@ -1,22 +1,15 @@
 /**
  * @module Turns an HCL syntax tree into plain data, the way Vault reads its server
- * configuration: `storage "sqlite" { path = "x" }` becomes `{ storage: { sqlite: { path: "x" } } }`.
+ * configuration: block labels nest, so `storage "sqlite" { path = "x" }` becomes
+ * `{ storage: { sqlite: { path: "x" } } }`. Scalars convert as in policies.
  */
 import type { HclNode, HclObject } from '../policy/hcl-parser.js';
+import { toValue } from '../policy/policy-parser.js';
 
 export function hclToPlain(node: HclNode): unknown {
-  switch (node.kind) {
-    case 'string':
-    case 'number':
-    case 'bool':
-      return node.value;
-    case 'null':
-      return null;
-    case 'list':
-      return node.items.map(hclToPlain);
-    case 'object':
-      return objectToPlain(node);
-  }
+  if (node.kind === 'object') return objectToPlain(node);
+  if (node.kind === 'list') return node.items.map(hclToPlain);
+  return toValue(node);
 }
 
 function objectToPlain(obj: HclObject): Record<string, unknown> {

@@ -4,10 +4,8 @@
  * issuer, reads the KV v2 secret its policy allows, is refused (403) another, and a token for
  * another branch is refused at login. Python runs asynchronously: the server is in this process.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureVenv } from '../interop/python-env.js';
+import { HVAC_VERSIONS, ensureVenv, runPython } from '../interop/python-env.js';
 import { api, startTestServer } from '../helpers/test-server.js';
 import type { TestServer } from '../helpers/test-server.js';
 import { githubClaims, startOidcIssuer } from '../helpers/oidc-issuer.js';
@@ -36,10 +34,7 @@ except hvac.exceptions.InvalidRequest as err:
 print(json.dumps(out))
 `;
 
-describe.each([
-  ['current', ['hvac']],
-  ['0.11.2', ['hvac==0.11.2']],
-])('hvac %s jwt_login', (name, packages) => {
+describe.each(HVAC_VERSIONS)('hvac %s jwt_login', (name, packages) => {
   let server: TestServer;
   let issuer: OidcIssuer;
   let python: string;
@@ -73,14 +68,10 @@ describe.each([
   });
 
   it('logs in, reads the allowed secret, is refused another, and a token for another branch is refused', async () => {
-    const { stdout } = await promisify(execFile)(python, ['-c', SCRIPT], {
-      env: {
-        ...process.env,
-        VAULT_ADDR: server.address,
-        GOOD_JWT: await issuer.mint(githubClaims()),
-        OTHER_BRANCH_JWT: await issuer.mint(githubClaims({ ref: 'refs/heads/feature-x' })),
-      },
-      encoding: 'utf8',
+    const stdout = await runPython(python, ['-c', SCRIPT], {
+      VAULT_ADDR: server.address,
+      GOOD_JWT: await issuer.mint(githubClaims()),
+      OTHER_BRANCH_JWT: await issuer.mint(githubClaims({ ref: 'refs/heads/feature-x' })),
     });
     const out = JSON.parse(stdout);
     expect(out.token_prefix).toBe('hvs.');

@@ -5,10 +5,8 @@
  * user's policy allows and is refused (403, `Forbidden`) another. Python runs asynchronously:
  * the server lives in this test process and must keep answering.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureVenv } from '../interop/python-env.js';
+import { HVAC_VERSIONS, ensureVenv, runPython } from '../interop/python-env.js';
 import { startTestServer } from '../helpers/test-server.js';
 import type { TestServer } from '../helpers/test-server.js';
 
@@ -66,10 +64,7 @@ out["new_password_policies"] = res["auth"]["policies"]
 print(json.dumps(out))
 `;
 
-describe.each([
-  ['current', ['hvac']],
-  ['0.11.2', ['hvac==0.11.2']],
-])('hvac %s with userpass', (name, packages) => {
+describe.each(HVAC_VERSIONS)('hvac %s with userpass', (name, packages) => {
   let server: TestServer;
   let python: string;
 
@@ -80,10 +75,7 @@ describe.each([
   afterAll(async () => server?.close());
 
   it('manages a user, logs in, reads the allowed secret and is refused another', async () => {
-    const { stdout } = await promisify(execFile)(python, ['-c', SCRIPT], {
-      env: { ...process.env, VAULT_ADDR: server.address, VAULT_TOKEN: server.rootToken, PYTHONWARNINGS: 'ignore' },
-      encoding: 'utf8',
-    });
+    const stdout = await runPython(python, ['-c', SCRIPT], { VAULT_ADDR: server.address, VAULT_TOKEN: server.rootToken });
     const out = JSON.parse(stdout);
     if (name !== 'current') expect(out.hvac_version).toBe(name);
     expect(out.auth_methods).toEqual(['token/', 'userpass/']);

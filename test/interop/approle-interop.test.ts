@@ -4,21 +4,16 @@
  * npm's node-vault `approleLogin`. Each obtains a token that reads the KV v2 secret its policy
  * allows and is refused (403) another.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import nodeVault from 'node-vault';
-import { ensureVenv } from './python-env.js';
+import { HVAC_VERSIONS, ensureVenv, runPython } from './python-env.js';
 import { api, startTestServer } from '../helpers/test-server.js';
 import type { TestServer } from '../helpers/test-server.js';
 
 const script = join(import.meta.dirname, 'approle_workflow.py');
 
-describe.each([
-  ['current', ['hvac']],
-  ['0.11.2', ['hvac==0.11.2']],
-])('hvac %s AppRole', (name, packages) => {
+describe.each(HVAC_VERSIONS)('hvac %s AppRole', (name, packages) => {
   let server: TestServer;
   let python: string;
 
@@ -30,10 +25,7 @@ describe.each([
 
   it('manages a role, logs in and reads only what the policy allows', async () => {
     // Asynchronous: the server runs in this process and must keep answering while python runs.
-    const { stdout } = await promisify(execFile)(python, [script], {
-      env: { ...process.env, VAULT_ADDR: server.address, VAULT_TOKEN: server.rootToken, APPROLE_MOUNT: 'ci-approle' },
-      encoding: 'utf8',
-    });
+    const stdout = await runPython(python, [script], { VAULT_ADDR: server.address, VAULT_TOKEN: server.rootToken, APPROLE_MOUNT: 'ci-approle' });
     const out = JSON.parse(stdout);
     if (name !== 'current') expect(out.hvac_version).toBe(name);
     expect(out.roles).toEqual(['django']);

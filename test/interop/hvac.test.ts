@@ -2,11 +2,9 @@
  * Python's hvac, installed by the test itself (current release and 0.11.2, the version Debian
  * ships as python3-hvac), runs the calls teams already write against a real Hush server.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureVenv } from './python-env.js';
+import { HVAC_VERSIONS, ensureVenv, runPython } from './python-env.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createDevTls } from '../../src/http/dev-tls.js';
@@ -15,10 +13,7 @@ import type { TestServer } from '../helpers/test-server.js';
 
 const script = join(import.meta.dirname, 'hvac_workflow.py');
 
-describe.each([
-  ['current', ['hvac']],
-  ['0.11.2', ['hvac==0.11.2']],
-])('hvac %s', (name, packages) => {
+describe.each(HVAC_VERSIONS)('hvac %s', (name, packages) => {
   let server: TestServer;
   let python: string;
 
@@ -31,10 +26,7 @@ describe.each([
   it('runs the usual Django-team workflow unchanged', async () => {
     const auditFile = join(server.dataDir, 'audit.log');
     // Asynchronous: the server runs in this process and must keep answering while python runs.
-    const { stdout } = await promisify(execFile)(python, [script], {
-      env: { ...process.env, VAULT_ADDR: server.address, VAULT_TOKEN: server.rootToken, HUSH_AUDIT_FILE: auditFile },
-      encoding: 'utf8',
-    });
+    const stdout = await runPython(python, [script], { VAULT_ADDR: server.address, VAULT_TOKEN: server.rootToken, HUSH_AUDIT_FILE: auditFile });
     const out = JSON.parse(stdout);
     if (name !== 'current') expect(out.hvac_version).toBe(name);
     expect(out.is_authenticated).toBe(true);
@@ -66,15 +58,11 @@ describe('hvac over TLS', () => {
   it('works with verify=<CA path> and refuses an untrusted server', async () => {
     const python = ensureVenv('hvac-current', ['hvac']);
     expect(server.address).toMatch(/^https:/);
-    const run = promisify(execFile);
-    const ok = await run(python, [script], {
-      env: { ...process.env, VAULT_ADDR: server.address, VAULT_TOKEN: server.rootToken, VAULT_CACERT: caFile },
-      encoding: 'utf8',
-    });
-    expect(JSON.parse(ok.stdout).read_data).toEqual({ username: 'django', password: 's3cr3t-pw' });
+    const ok = await runPython(python, [script], { VAULT_ADDR: server.address, VAULT_TOKEN: server.rootToken, VAULT_CACERT: caFile });
+    expect(JSON.parse(ok).read_data).toEqual({ username: 'django', password: 's3cr3t-pw' });
     const code = 'import hvac, os; hvac.Client(url=os.environ["VAULT_ADDR"], token="x").sys.read_health_status()';
     await expect(
-      run(python, ['-c', code], { env: { ...process.env, VAULT_ADDR: server.address }, encoding: 'utf8' }),
+      runPython(python, ['-c', code], { VAULT_ADDR: server.address }),
     ).rejects.toMatchObject({ stderr: expect.stringMatching(/SSL|certificate/i) });
   });
 });

@@ -2,7 +2,8 @@
  * @module Installs third-party Python clients for interop tests into virtualenvs under the
  * git-ignored `.cache/venvs/`, once per package set (a marker file records what was installed).
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -23,4 +24,26 @@ export function ensureVenv(name: string, packages: readonly string[]): string {
   });
   writeFileSync(marker, wanted);
   return python;
+}
+
+/** The hvac releases every interop test runs: the current one and Debian's python3-hvac. */
+export const HVAC_VERSIONS: readonly (readonly [name: string, packages: readonly string[]])[] = [
+  ['current', ['hvac']],
+  ['0.11.2', ['hvac==0.11.2']],
+];
+
+/**
+ * Runs python asynchronously (the server under test runs in the test process and must keep
+ * answering) with Vault's environment variables set; returns stdout.
+ */
+export async function runPython(
+  python: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+): Promise<string> {
+  const { stdout } = await promisify(execFile)(python, [...args], {
+    env: { ...process.env, PYTHONWARNINGS: 'ignore', ...env },
+    encoding: 'utf8',
+  });
+  return stdout;
 }

@@ -1,0 +1,65 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfigFile, parseListenAddress } from './server-config.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'hush-config-'));
+function file(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+describe('server configuration', () => {
+  it('reads Vault-style HCL and the same settings as JSON', () => {
+    const hcl = file(
+      'server.hcl',
+      `storage "sqlite" {
+  path = "/var/lib/hush/hush.db"
+}
+listener "tcp" {
+  address       = "0.0.0.0:8300"
+  tls_cert_file = "/etc/hush/cert.pem"
+  tls_key_file  = "/etc/hush/key.pem"
+}
+max_request_size = 1048576
+`,
+    );
+    const json = file(
+      'server.json',
+      JSON.stringify({
+        storage: { sqlite: { path: '/var/lib/hush/hush.db' } },
+        listener: { tcp: { address: '0.0.0.0:8300', tls_cert_file: '/etc/hush/cert.pem', tls_key_file: '/etc/hush/key.pem' } },
+        max_request_size: 1048576,
+      }),
+    );
+    const expected = {
+      storage: { type: 'sqlite', path: '/var/lib/hush/hush.db' },
+      listen: { host: '0.0.0.0', port: 8300 },
+      tls: { certFile: '/etc/hush/cert.pem', keyFile: '/etc/hush/key.pem' },
+      maxRequestBytes: 1048576,
+      clusterName: 'hush',
+    };
+    expect(loadConfigFile(hcl)).toEqual(expected);
+    expect(loadConfigFile(json)).toEqual(expected);
+    expect(Object.isFrozen(loadConfigFile(hcl))).toBe(true);
+  });
+
+  it('refuses a listener without TLS unless tls_disable is set, and unknown keys', () => {
+    const noTls = file('notls.hcl', 'storage "memory" {}\nlistener "tcp" { address = "127.0.0.1:8200" }\n');
+    expect(() => loadConfigFile(noTls)).toThrow(/tls_cert_file and tls_key_file, or tls_disable/);
+    const plain = file('plain.hcl', 'storage "memory" {}\nlistener "tcp" {\n  address = "127.0.0.1:8200"\n  tls_disable = true\n}\n');
+    expect(loadConfigFile(plain).tls).toBeUndefined();
+    const typo = file('typo.hcl', 'storage "memory" {}\nlistener "tcp" { tls_disable = true }\nmax_reqest_size = 5\n');
+    expect(() => loadConfigFile(typo)).toThrow(/invalid configuration/);
+    expect(() => loadConfigFile(join(dir, 'missing.hcl'))).toThrow(/cannot read configuration file/);
+  });
+
+  it('parses listen addresses', () => {
+    expect(parseListenAddress('127.0.0.1:8200')).toEqual({ host: '127.0.0.1', port: 8200 });
+    expect(parseListenAddress('[::1]:8201')).toEqual({ host: '::1', port: 8201 });
+    expect(() => parseListenAddress('localhost')).toThrow(/host:port/);
+    expect(() => parseListenAddress('1.2.3.4:99999')).toThrow(/host:port/);
+  });
+});
