@@ -4,7 +4,7 @@
  * and written with one `write`; every caller's promise settles after that write, so the broker
  * knows whether its line is on disk. `reopen()` supports log rotation (SIGHUP).
  */
-import { writeSync } from 'node:fs';
+import fs from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { HushError } from '../lib/errors.js';
@@ -134,7 +134,7 @@ export function createFileDevice(params: FileDeviceParams): AuditDevice {
 async function writeAll(handle: FileHandle, buf: Buffer): Promise<void> {
   let offset = 0;
   while (offset < buf.length) {
-    const bytesWritten = writeSync(handle.fd, buf, offset, buf.length - offset);
+    const bytesWritten = fs.writeSync(handle.fd, buf, offset, buf.length - offset);
     if (bytesWritten <= 0) throw new Error('short write');
     offset += bytesWritten;
   }
