@@ -1,6 +1,8 @@
 /**
- * @module `hush login [TOKEN|-]`: checks a token with `lookup-self` and stores it in the token
- * file (mode 0600) that every other command reads. Only the token method exists for now.
+ * @module `hush login [TOKEN|-]`, or `hush login -method=userpass|approle|jwt K=V…` as the vault
+ * CLI spells it: logs in, checks the token with `lookup-self` and stores it in the token file
+ * (mode 0600) that every other command reads. A userpass password that is not given is prompted
+ * for without echo.
  */
 import { Command } from 'commander';
 import { clientFromEnv, tokenFilePath } from './cli-context.js';
@@ -30,13 +32,49 @@ function tokenRows(token: string, data: Readonly<Record<string, unknown>>): Reco
   };
 }
 
-async function login(arg: string | undefined, flags: LoginFlags): Promise<void> {
+/** Methods whose login is `POST auth/<path>/login` (userpass adds `/<username>`). */
+const LOGIN_METHODS = new Set(['userpass', 'approle', 'jwt', 'oidc']);
+
+function keyValues(args: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of args) {
+    const eq = a.indexOf('=');
+    if (eq <= 0) throw new CliError(`expected KEY=VALUE, got "${a.split('=')[0]}": e.g. hush login -method=userpass username=alice`, 1);
+    out[a.slice(0, eq)] = a.slice(eq + 1);
+  }
+  return out;
+}
+
+/** Logs in with an auth method and returns the new token. */
+async function methodLogin(method: string, mount: string, args: readonly string[]): Promise<string> {
+  const fields = keyValues(args);
+  let path = `auth/${mount}/login`;
+  if (method === 'userpass') {
+    const username = fields.username;
+    if (!username) throw new CliError('userpass login needs username=NAME', 1);
+    delete fields.username;
+    fields.password ??= await promptSecret('Password (will be hidden): ');
+    path += `/${encodeURIComponent(username)}`;
+  }
+  const res = await clientFromEnv().withToken('').write<{ auth?: { client_token?: string } }>(path, fields);
+  const token = res.body?.auth?.client_token;
+  if (!token) throw new CliError(`the ${method} login at ${path} returned no token`, 2);
+  return token;
+}
+
+async function login(args: readonly string[], flags: LoginFlags): Promise<void> {
   const method = flags.method ?? 'token';
-  if (method !== 'token') throw new CliError(`login method "${method}" is not supported yet: use -method=token`, 1);
-  let token = arg;
-  if (token === '-') token = (await readStdin()).trim();
-  if (!token) token = await promptSecret('Token (will be hidden): ');
-  if (!token) throw new CliError('no token given', 1);
+  let token: string | undefined;
+  if (method === 'token') {
+    token = args[0];
+    if (token === '-') token = (await readStdin()).trim();
+    if (!token) token = await promptSecret('Token (will be hidden): ');
+    if (!token) throw new CliError('no token given', 1);
+  } else if (LOGIN_METHODS.has(method)) {
+    token = await methodLogin(method, (flags.path ?? method).replace(/^\/+|\/+$/g, ''), args);
+  } else {
+    throw new CliError(`login method "${method}" is not supported: use token, userpass, approle or jwt`, 1);
+  }
 
   const client = clientFromEnv().withToken(token);
   const res = await client.read('auth/token/lookup-self');
@@ -68,9 +106,9 @@ async function login(arg: string | undefined, flags: LoginFlags): Promise<void> 
 export function createLoginCommand(): Command {
   return withOutputFlags(new Command('login'))
     .description('Check a token and store it for later commands (~/.hush-token, mode 0600)')
-    .option('--method <method>', 'auth method (only "token" for now)', 'token')
+    .option('--method <method>', 'auth method: token, userpass, approle or jwt', 'token')
     .option('--no-store', 'check the token but do not store it')
-    .option('--path <path>', 'auth method mount path (unused with the token method)')
-    .argument('[token]', 'the token, or - to read it from stdin; prompted for when absent')
-    .action((token: string | undefined, flags: LoginFlags) => login(token, flags));
+    .option('--path <path>', 'auth method mount path (defaults to the method name)')
+    .argument('[args...]', 'the token (or - for stdin) with -method=token; KEY=VALUE login fields otherwise')
+    .action((args: string[], flags: LoginFlags) => login(args, flags));
 }

@@ -377,9 +377,31 @@ describe('hush CLI against a dev server', () => {
 
     expectOneLineError(await run(['login', 'hvs.not-a-real-token'], { env: noEnv }), 2);
     expect(readFileSync(tokenFile, 'utf8').trim()).toBe(child);
-    const method = await run(['login', '-method=userpass', 'username=x'], { env: noEnv });
+    const method = await run(['login', '-method=ldap', 'username=x'], { env: noEnv });
     expectOneLineError(method, 1);
-    expect(method.stderr).toContain('not supported yet');
+    expect(method.stderr).toContain('not supported');
+  });
+
+  it('login with userpass (password prompted from stdin) and approle, as the vault CLI spells it', async () => {
+    const tokenFile = join(home, 'method-token');
+    const noEnv = { HUSH_TOKEN: undefined, HUSH_TOKEN_FILE: tokenFile };
+    expect((await run(['auth', 'enable', 'userpass'])).code).toBe(0);
+    expect((await run(['write', 'auth/userpass/users/alice', 'password=cli-pw-1', 'token_policies=default'])).code).toBe(0);
+    const up = await run(['login', '-method=userpass', 'username=alice'], { env: noEnv, input: 'cli-pw-1\n' });
+    expect(up.code).toBe(0);
+    expect(up.stdout).toContain('Success! You are now authenticated.');
+    expect(up.stdout).not.toContain('cli-pw-1');
+    const lookup = await run(['token', 'lookup', '-format=json'], { env: noEnv });
+    expect(JSON.parse(lookup.stdout).data.meta).toEqual({ username: 'alice' });
+    expectOneLineError(await run(['login', '-method=userpass', 'username=alice', 'password=wrong'], { env: noEnv }), 2);
+
+    expect((await run(['auth', 'enable', '-path=ci', 'approle'])).code).toBe(0);
+    expect((await run(['write', 'auth/ci/role/deploy', 'token_policies=default'])).code).toBe(0);
+    const roleId = (await run(['read', '-field=role_id', 'auth/ci/role/deploy/role-id'])).stdout.trim();
+    const secretId = (await run(['write', '-f', '-field=secret_id', 'auth/ci/role/deploy/secret-id'])).stdout.trim();
+    const ar = await run(['login', '-method=approle', '-path=ci', `role_id=${roleId}`, `secret_id=${secretId}`, '-field=token'], { env: noEnv });
+    expect(ar.code).toBe(0);
+    expect(readFileSync(tokenFile, 'utf8').trim()).toBe(ar.stdout.trim());
   });
 
   it('HUSH_* settings win over VAULT_*, and VAULT_* alone works', async () => {
