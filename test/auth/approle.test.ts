@@ -8,11 +8,10 @@
  * The core counts failed logins per role ID and per source address, so every test that fails
  * logins on purpose uses its own mount or its own source address.
  */
-import { request } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startTestServer } from '../helpers/test-server.js';
+import { api, apiFrom, startTestServer } from '../helpers/test-server.js';
 import type { TestServer } from '../helpers/test-server.js';
 
 let s: TestServer;
@@ -35,29 +34,7 @@ afterAll(async () => s?.close());
 
 /** A login sent from `localAddress` (a loopback address), so the server sees that source. */
 function loginFrom(mount: string, localAddress: string, body: unknown): Promise<{ status: number; body: any }> {
-  const url = new URL(`${s.address}/v1/auth/${mount}/login`);
-  const payload = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: 'POST',
-        localAddress,
-        agent: false,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text === '' ? undefined : JSON.parse(text) }));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
+  return apiFrom(s, localAddress, 'POST', `auth/${mount}/login`, body);
 }
 
 async function makeRole(mount: string, name: string, role: Record<string, unknown>, secret: Record<string, unknown> | null = {}) {

@@ -9,11 +9,10 @@
  * contradicts the requirement (see each one's comment); they flip to failing once the core is
  * fixed, and should then become plain `it`.
  */
-import { request } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startTestServer } from '../helpers/test-server.js';
+import { api, apiFrom, startTestServer } from '../helpers/test-server.js';
 import type { TestServer } from '../helpers/test-server.js';
 
 let s: TestServer;
@@ -39,29 +38,7 @@ afterAll(async () => s?.close());
 
 /** A login sent from `localAddress` (a loopback address), so the server sees that source. */
 function loginFrom(localAddress: string, name: string, password: string): Promise<{ status: number; body: any }> {
-  const url = new URL(`${s.address}/v1/auth/userpass/login/${name}`);
-  const payload = JSON.stringify({ password });
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: 'PUT',
-        localAddress,
-        agent: false,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text === '' ? undefined : JSON.parse(text) }));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
+  return apiFrom(s, localAddress, 'PUT', `auth/userpass/login/${name}`, { password });
 }
 
 /** Where alice's password guesses come from; OTHER is a second, innocent address. */

@@ -4,6 +4,7 @@
  * way `hush server --dev` does it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCore, openBackend, serve } from '../../src/main.js';
@@ -76,4 +77,38 @@ export async function api(
     parsed = text;
   }
   return { status: res.status, body: parsed, headers: res.headers };
+}
+
+/** A JSON request sent from `localAddress` (a loopback address such as 127.0.0.10), so the
+ * server sees that source: for CIDR bindings and per-address lockout. */
+export function apiFrom(
+  server: Pick<TestServer, 'address'>,
+  localAddress: string,
+  method: string,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; body: any }> {
+  const url = new URL(`${server.address}/v1/${path}`);
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method,
+        localAddress,
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text === '' ? undefined : JSON.parse(text) }));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
