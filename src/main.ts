@@ -2,7 +2,6 @@
  * @module Wiring only: configuration → storage → barrier → core → HTTP. Everything with
  * behaviour lives in the modules it connects.
  */
-import { randomUUID } from 'node:crypto';
 import { createSqliteBackend } from './storage/sqlite/sqlite-backend.js';
 import { createMemoryBackend } from './storage/memory/memory-backend.js';
 import type { StorageBackend } from './storage/storage.js';
@@ -33,7 +32,7 @@ export function buildCore(config: ServerConfig, backend: StorageBackend, opts: {
     identity: {
       version: HUSH_VERSION,
       clusterName: config.clusterName,
-      clusterId: randomUUID(),
+      clusterId: '',
       storageType: backend.kind,
       apiAddress: '',
     },

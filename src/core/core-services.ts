@@ -16,7 +16,9 @@ import type { PolicyStore } from './policy-store.js';
 export interface ServerIdentity {
   readonly version: string;
   readonly clusterName: string;
-  readonly clusterId: string;
+  /** Stored in the barrier on the first unseal and read back on later ones; empty while sealed
+   * before the first unseal of this process. */
+  clusterId: string;
   readonly storageType: string;
   /** `http://127.0.0.1:8200`, once listening. */
   apiAddress: string;

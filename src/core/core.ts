@@ -26,7 +26,7 @@ import type { PolicyStore } from './policy-store.js';
 import type { CoreServices, InitResult, ServerIdentity } from './core-services.js';
 import { authRequestOf, engineResult, matchAuthMethod, matchSysRoute, TOKEN_SUDO_PATHS } from './core-routing.js';
 import type { AuthRoute, SysMatch } from './core-routing.js';
-import { openUnsealedState } from './unsealed-state.js';
+import { loadOrCreateClusterId, openUnsealedState } from './unsealed-state.js';
 import type { UnsealedState } from './unsealed-state.js';
 import { deleteTree } from './storage-tree.js';
 
@@ -314,6 +314,7 @@ export class Core implements RequestHandler, CoreServices {
   /** Loads (or on first unseal, creates) the unsealed state, then starts engines and methods. */
   async #setUp(): Promise<UnsealedState> {
     const state = await openUnsealedState(this.barrier, { devMounts: this.#devMounts });
+    this.identity.clusterId = await loadOrCreateClusterId(this.barrier);
     this.#state = state;
     for (const entry of state.mounts.entries()) {
       if (entry.type !== 'system') await this.startEngine(entry);

@@ -3,7 +3,7 @@
  * policies, audit broker, lockout counters and wrapped responses. Built on every unseal from
  * storage (on the first unseal, with the default mounts) and dropped on seal.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Barrier } from '../barrier/barrier.js';
 import type { Storage } from '../storage/storage.js';
 import { createStorageView } from '../storage/storage-view.js';
@@ -87,4 +87,13 @@ async function loadOrCreateKey(storage: Storage, key: string): Promise<Uint8Arra
   const fresh = randomBytes(32);
   await storage.put(key, fresh);
   return fresh;
+}
+
+/** The cluster's id, kept in the barrier so that it survives restarts (`sys/health`). */
+export async function loadOrCreateClusterId(storage: Storage): Promise<string> {
+  const existing = await storage.get('core/cluster-id');
+  if (existing) return new TextDecoder().decode(existing);
+  const id = randomUUID();
+  await storage.put('core/cluster-id', new TextEncoder().encode(id));
+  return id;
 }

@@ -30,6 +30,7 @@ describe('seal lifecycle', () => {
   let keys: string[] = [];
   let keysB64: string[] = [];
   let rootToken = '';
+  let clusterId = '';
 
   it('an uninitialised server says so and answers nothing else', async () => {
     const s = await start();
@@ -82,7 +83,10 @@ describe('seal lifecycle', () => {
       await api(s, 'PUT', 'sys/unseal', { body: { key: keysB64[3] } });
       st = await api(s, 'PUT', 'sys/unseal', { body: { key: keys[0] } });
       expect(st.body).toMatchObject({ sealed: false, progress: 0, t: 3, n: 5 });
-      expect((await api(s, 'GET', 'sys/health')).status).toBe(200);
+      const health = await api(s, 'GET', 'sys/health');
+      expect(health.status).toBe(200);
+      clusterId = health.body.cluster_id;
+      expect(clusterId).toMatch(/^[0-9a-f-]{36}$/);
       expect((await api(s, 'GET', 'sys/leader')).body.ha_enabled).toBe(false);
 
       // Not dev mode: no secret/ mount until an operator enables one.
@@ -127,6 +131,7 @@ describe('seal lifecycle', () => {
       for (const k of keys.slice(0, 3)) await api(s, 'PUT', 'sys/unseal', { body: { key: k } });
       const read = await api(s, 'GET', 'kv/data/app', { token: rootToken });
       expect(read.body.data.data).toEqual({ k: 'persisted' });
+      expect((await api(s, 'GET', 'sys/health')).body.cluster_id).toBe(clusterId);
       expect((await api(s, 'GET', 'sys/key-status', { token: rootToken })).body.data.term).toBe(2);
       expect((await api(s, 'PUT', 'sys/seal', { token: 'not-a-token' })).status).toBe(403);
     } finally {
