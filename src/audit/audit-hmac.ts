@@ -51,8 +51,16 @@ export function hashDeep(value: unknown, hash: AuditHasher): unknown {
 }
 
 /** A copy of `entry` with its sensitive fields hashed (or `entry` itself when `logRaw`). */
-export function hashEntry(entry: AuditEntry, hash: AuditHasher, options: HmacOptions): AuditEntry {
+export function hashEntry(entry: AuditEntry, keyedHash: AuditHasher, options: HmacOptions): AuditEntry {
   if (options.logRaw) return entry;
+  // The token and accessor appear in both the auth and request blocks: hash each value once per
+  // entry (the memo lives only for this call).
+  const memo = new Map<string, string>();
+  const hash: AuditHasher = (v) => {
+    let h = memo.get(v);
+    if (h === undefined) memo.set(v, (h = keyedHash(v)));
+    return h;
+  };
   const str = (v: unknown): unknown => (typeof v === 'string' && v !== '' ? hash(v) : v);
   const acc = (v: unknown): unknown => (options.hmacAccessor ? str(v) : v);
   const tokenFields = (block: unknown): Record<string, unknown> | undefined => {
