@@ -56,6 +56,26 @@ function longEnough(value: string): boolean {
  * Every byte pattern to mask for `secrets`, deduplicated. The values themselves are only held in
  * memory here and in the automaton; nothing is logged.
  */
+/**
+ * The passwords inside URL-shaped values (`postgres://app:PW@db/…`, `redis://:PW@cache`), as
+ * written and percent-decoded: a program that parses `DATABASE_URL` prints the password alone
+ * (Django's `settings.DATABASES`), which masking the whole URL would not catch.
+ */
+export function urlPasswords(value: string): string[] {
+  const out: string[] = [];
+  for (const m of value.matchAll(/[a-z][a-z0-9+.-]{0,30}:\/\/[^\s/:@]*:([^\s/@]+)@/gi)) {
+    const raw = m[1]!;
+    out.push(raw);
+    try {
+      const decoded = decodeURIComponent(raw);
+      if (decoded !== raw) out.push(decoded);
+    } catch {
+      // not valid percent-encoding: the raw form is all there is
+    }
+  }
+  return out;
+}
+
 export function secretPatterns(secrets: Iterable<string>): Buffer[] {
   const out = new Map<string, Buffer>();
   const add = (text: string): void => {
@@ -68,6 +88,7 @@ export function secretPatterns(secrets: Iterable<string>): Buffer[] {
     const units = new Set([secret]);
     const lines = secret.split(/\r?\n/);
     if (lines.length > 1) for (const line of lines) if (longEnough(line)) units.add(line);
+    for (const password of urlPasswords(secret)) if (longEnough(password)) units.add(password);
     for (const unit of units) {
       for (const form of textForms(unit)) add(form);
       for (const form of base64Forms(Buffer.from(unit, 'utf8'))) add(form);
