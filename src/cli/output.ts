@@ -5,8 +5,12 @@
  */
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { stringify as toYaml } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { HushError } from '../lib/errors.js';
+
+// Loaded only when YAML is asked for: it is the largest module every command would otherwise load.
+const toYaml = (value: unknown): string => (createRequire(import.meta.url)('yaml') as typeof Yaml).stringify(value);
 
 export type OutputFormat = 'table' | 'json' | 'yaml';
 

@@ -6,11 +6,8 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { isHushError } from '../lib/errors.js';
-import { installPreCommitHook } from '../scanner/hook-install.js';
-import { REPORTERS } from '../scanner/reporters/reporters.js';
 import { REPORT_FORMATS } from '../scanner/reporters/report-format.js';
 import type { ReportFormat } from '../scanner/reporters/report-format.js';
-import { runScan } from '../scanner/scan-runner.js';
 import type { HistoryProgress } from '../scanner/sources/history-source.js';
 import { SCANNER_VERSION } from '../scanner/scan-version.js';
 
@@ -60,6 +57,7 @@ export function createScanCommand(): Command {
     .option('--force', 'replace an existing pre-commit hook not written by hush')
     .action(async (flags: { force?: boolean }) => {
       try {
+        const { installPreCommitHook } = await import('../scanner/hook-install.js');
         const r = await installPreCommitHook(process.cwd(), flags.force === true);
         process.stdout.write(`${r.replaced ? 'replaced' : 'installed'} ${r.path}\n`);
       } catch (err) {
@@ -71,6 +69,11 @@ export function createScanCommand(): Command {
 }
 
 async function runScanAction(paths: string[], flags: ScanFlags): Promise<void> {
+  // Loaded here, not at the top: other `hush` commands need not compile the scanner's rules.
+  const [{ runScan }, { REPORTERS }] = await Promise.all([
+    import('../scanner/scan-runner.js'),
+    import('../scanner/reporters/reporters.js'),
+  ]);
   try {
     const threads = flags.threads === undefined ? undefined : Number(flags.threads);
     if (threads !== undefined && (!Number.isInteger(threads) || threads < 0)) throw new Error('--threads must be a whole number');

@@ -4,8 +4,12 @@
  * extra dependencies. Errors come back as {@link ApiError} with the server's messages.
  */
 import http from 'node:http';
-import https from 'node:https';
+import { createRequire } from 'node:module';
+import type https from 'node:https';
 import { readFileSync } from 'node:fs';
+
+/** node:https (and with it TLS) is loaded only for https addresses, to keep commands quick to start. */
+const loadHttps = (): typeof https => createRequire(import.meta.url)('node:https') as typeof https;
 
 export interface ClientOptions {
   /** `http://127.0.0.1:8200` */
@@ -52,7 +56,7 @@ export class HushClient {
     this.#base = new URL(opts.address);
     this.#agent =
       this.#base.protocol === 'https:'
-        ? new https.Agent({
+        ? new (loadHttps().Agent)({
             keepAlive: true,
             ca: opts.caCertFile ? readFileSync(opts.caCertFile) : undefined,
             rejectUnauthorized: !opts.skipVerify,
@@ -104,7 +108,7 @@ export class HushClient {
       reqHeaders['content-type'] ??= 'application/json';
       reqHeaders['content-length'] = String(payload.length);
     }
-    const mod = url.protocol === 'https:' ? https : http;
+    const mod = url.protocol === 'https:' ? loadHttps() : http;
     return new Promise((resolve, reject) => {
       const req = mod.request(
         url,
