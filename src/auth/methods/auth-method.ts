@@ -5,20 +5,12 @@
  * ({@link LoginResult}); the core issues the token, applies the mount's TTL limits, audits the
  * login and counts failures for lockout. Methods never create tokens themselves.
  */
-import type { Operation } from '../../core/request.js';
-import type { EngineResponse, MountConfig } from '../../engines/engine.js';
+import type { EngineRequest, EngineResponse, MountConfig } from '../../engines/engine.js';
 import type { Storage } from '../../storage/storage.js';
 
-export interface AuthRequest {
-  readonly id: string;
-  readonly operation: Operation;
-  /** Path below the mount, e.g. `login`, `role/ci`, `users/alice`. */
-  readonly path: string;
-  readonly data: Readonly<Record<string, unknown>>;
-  readonly query: Readonly<Record<string, string>>;
-  readonly headers: Readonly<Record<string, string>>;
-  /** Mount point with trailing slash and without `auth/`, e.g. `approle/`. */
-  readonly mountPoint: string;
+/** An engine's request without the caller (logins have none yet), plus the caller's address.
+ * `path` is below the mount (`login`, `role/ci`); `mountPoint` is without `auth/` (`approle/`). */
+export interface AuthRequest extends Omit<EngineRequest, 'callerId'> {
   /** Caller's address, for CIDR bindings. */
   readonly remoteAddress: string;
 }
