@@ -1,7 +1,8 @@
 /**
  * @module The shape of token secrets and how they are kept. Service tokens are `hvs.` followed by
- * random base62 characters (Vault's prefix, so clients that sniff it keep working); accessors are
- * random base62 strings. A token is never stored: storage keys use {@link hashToken}, and any
+ * random base62 characters (Vault's prefix, so clients that sniff it keep working); batch tokens
+ * are `hvb.` followed by base64url (made in `batch-token.ts`); accessors are random base62
+ * strings. A token is never stored: storage keys use {@link hashToken}, and any
  * comparison of secret strings goes through {@link constantTimeEqual}.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -12,7 +13,7 @@ const BASE62_LIMIT = 248;
 
 /** Prefix of service tokens. */
 export const SERVICE_TOKEN_PREFIX = 'hvs.';
-/** Prefix of batch tokens (reserved; the store issues service tokens only). */
+/** Prefix of batch tokens (their body is an encrypted entry, see `batch-token.ts`). */
 export const BATCH_TOKEN_PREFIX = 'hvb.';
 /** Random characters after the prefix: 32 base62 characters ≈ 190 bits. */
 export const TOKEN_RANDOM_LENGTH = 32;
@@ -32,9 +33,9 @@ export function randomBase62(length: number): string {
   return out;
 }
 
-/** A new service token, e.g. `hvs.4bX…` (`hvb.` when `type` is `batch`). */
-export function generateToken(type: 'service' | 'batch' = 'service'): string {
-  return (type === 'batch' ? BATCH_TOKEN_PREFIX : SERVICE_TOKEN_PREFIX) + randomBase62(TOKEN_RANDOM_LENGTH);
+/** A new service token, e.g. `hvs.4bX…`. */
+export function generateToken(): string {
+  return SERVICE_TOKEN_PREFIX + randomBase62(TOKEN_RANDOM_LENGTH);
 }
 
 /** A new accessor: 24 random base62 characters. */
@@ -67,5 +68,5 @@ export function constantTimeEqual(a: string, b: string): boolean {
 
 /** Whether `value` looks like a token this server generated (prefix and alphabet only). */
 export function looksLikeGeneratedToken(value: string): boolean {
-  return /^hv[sb]\.[0-9A-Za-z]{24,}$/.test(value);
+  return /^hvs\.[0-9A-Za-z]{24,}$/.test(value) || /^hvb\.[0-9A-Za-z_-]{24,}$/.test(value);
 }

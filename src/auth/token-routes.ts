@@ -10,6 +10,9 @@
  * - `revoke-orphan` and `accessors` are root-protected: root or sudo.
  * - `lookup` returns `id` only when the caller supplied the token; `lookup-accessor` returns
  *   `id: ""`.
+ * - `type: "batch"` creates a batch token (not stored, not renewable, no accessor); it cannot
+ *   have `explicit_max_ttl`, `num_uses` or `period`, nor be a root token. A batch token cannot
+ *   create tokens, and the store refuses to renew or revoke one (Vault's messages).
  *
  * @example
  * ```ts
@@ -25,7 +28,7 @@ import { readBool, readDuration, readInt, readString, readStringList, readString
 import { constantTimeEqual } from './token-format.js';
 import { toLookupData, toResponseAuth } from './token-response.js';
 import { sanitizePolicies } from './token-store.js';
-import type { TokenEntry, TokenRequestContext, TokenRouteResponse, TokenStore } from './token-types.js';
+import type { TokenEntry, TokenRequestContext, TokenRouteResponse, TokenStore, TokenType } from './token-types.js';
 
 /** Mount path of the token method, with trailing slash. */
 export const TOKEN_MOUNT = 'auth/token/';
@@ -50,6 +53,15 @@ export function sanitizeDisplayName(name: string): string {
   return `token-${name}`.replace(/[^a-zA-Z0-9-]/g, '-').replace(/-+$/, '');
 }
 
+/** The `type` of a create request. Vault accepts `service` and `batch`; the `default*` names
+ * roles use are taken too, as the kind they name. */
+function readTokenType(data: Readonly<Record<string, unknown>>): TokenType {
+  const type = readString(data, 'type');
+  if (type === 'batch' || type === 'default-batch') return 'batch';
+  if (type === '' || type === 'service' || type === 'default' || type === 'default-service') return 'service';
+  throw badRequest(`invalid 'token_type' value ${JSON.stringify(type.slice(0, 32))}: use "service" or "batch"`);
+}
+
 /** Root, or sudo on the request's path (without a trailing slash). */
 function isPrivileged(ctx: TokenRequestContext): boolean {
   return ctx.isRoot || ctx.hasSudo(TOKEN_MOUNT + ctx.path.replace(/\/+$/, ''));
@@ -65,6 +77,7 @@ export function createTokenRoutes(options: TokenRoutesOptions): TokenRoutes {
       const d = ctx.data;
       const privileged = isPrivileged(ctx);
       const caller = ctx.caller;
+      if (caller.type === 'batch') throw badRequest('batch tokens cannot create more tokens');
 
       const noParent = readBool(d, 'no_parent');
       if (noParent && !orphanEndpoint && !privileged) {
@@ -72,14 +85,15 @@ export function createTokenRoutes(options: TokenRoutesOptions): TokenRoutes {
       }
       const id = readString(d, 'id');
       if (id !== '' && !privileged) throw badRequest('root or sudo privileges required to specify token id');
+      const type = readTokenType(d);
       const period = readDuration(d, 'period');
-      if (period > 0 && !privileged) throw badRequest('root or sudo privileges required to create periodic token');
-      const type = readString(d, 'type');
-      if (type === 'batch') throw badRequest('batch tokens are not supported');
-      if (type !== '' && type !== 'service' && type !== 'default' && type !== 'default-service') {
-        throw badRequest(`invalid token type "${type}"`);
-      }
+      const explicitMaxTtl = readDuration(d, 'explicit_max_ttl');
       const numUses = readInt(d, 'num_uses');
+      if (type === 'batch') {
+        const bad = explicitMaxTtl !== 0 ? 'explicit_max_ttl' : numUses !== 0 ? 'num_uses' : period !== 0 ? 'period' : '';
+        if (bad !== '') throw badRequest(`batch tokens cannot have "${bad}" set`);
+      }
+      if (period > 0 && !privileged) throw badRequest('root or sudo privileges required to create periodic token');
       if (numUses < 0) throw badRequest('number of uses cannot be negative');
       const noDefaultPolicy = readBool(d, 'no_default_policy');
       const requested = readStringList(d, 'policies');
@@ -103,12 +117,13 @@ export function createTokenRoutes(options: TokenRoutesOptions): TokenRoutes {
         orphan: orphanEndpoint || noParent,
         // `lease` is Vault's deprecated name for `ttl`.
         ttl: readDuration(d, d.ttl === undefined && d.lease !== undefined ? 'lease' : 'ttl'),
-        explicitMaxTtl: readDuration(d, 'explicit_max_ttl'),
+        explicitMaxTtl,
         period,
         numUses,
         metadata: readStringMap(d, 'meta'),
         displayName: sanitizeDisplayName(readString(d, 'display_name')),
-        renewable: readBool(d, 'renewable', true),
+        renewable: type === 'service' && readBool(d, 'renewable', true),
+        type,
         noDefaultPolicy,
         path: TOKEN_MOUNT + ctx.path,
         ...(id !== '' ? { id } : {}),

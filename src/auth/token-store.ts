@@ -2,6 +2,11 @@
  * @module The token store: creates, finds, counts, renews and revokes tokens. Tokens are kept
  * only as hashes (see `token-format.ts`); the storage layout is described in `README.md`.
  *
+ * Batch tokens (`type: 'batch'`) are the exception to "stored only as hashes": they are not
+ * stored at all. The token is its own entry, encrypted under `batchKey` (see `batch-token.ts`);
+ * `lookup` decrypts it and checks its expiry, and for a non-orphan its parent's validity, which
+ * is the only storage read a batch token ever costs.
+ *
  * Validity is checked lazily: `lookup` revokes an expired token (with its subtree) when it meets
  * one, and treats a token whose ancestor is expired, revoked or being revoked as gone. That keeps
  * Vault's rule "revoking or expiring a parent revokes its children" without a background sweeper;
@@ -17,9 +22,11 @@
 import { badRequest } from '../lib/errors.js';
 import { formatDurationSeconds } from '../lib/duration.js';
 import type { Storage, StorageOp } from '../storage/storage.js';
+import { decodeBatchToken, encodeBatchToken, generateBatchTokenKey } from './batch-token.js';
+import type { BatchTokenClaims } from './batch-token.js';
 import { parseBoundCidrs } from './bound-cidrs.js';
 import { createKeyedLock } from './keyed-lock.js';
-import { generateAccessor, generateToken, hashToken } from './token-format.js';
+import { BATCH_TOKEN_PREFIX, generateAccessor, generateToken, hashToken } from './token-format.js';
 import type { CreateTokenParams, CreatedToken, RenewedToken, TokenEntry, TokenStore } from './token-types.js';
 
 /** Vault's default system max and default lease TTL: 768h (32 days). */
@@ -36,6 +43,9 @@ export interface TokenStoreOptions {
   readonly defaultTtlSeconds?: number;
   /** When given, token and accessor hashes are HMAC-SHA256 under this key. */
   readonly hashKey?: Uint8Array;
+  /** 32-byte key batch tokens are encrypted under; it must persist for batch tokens to survive a
+   * restart. Absent: a random key of this store's lifetime. */
+  readonly batchKey?: Uint8Array;
   /** Called for each token just before it is deleted (the lease manager revokes its leases). */
   readonly onRevoke?: (entry: TokenEntry) => Promise<void>;
 }
@@ -88,6 +98,8 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
   const maxTtl = options.maxTtlSeconds ?? DEFAULT_MAX_TTL_SECONDS;
   const defaultTtl = options.defaultTtlSeconds ?? DEFAULT_MAX_TTL_SECONDS;
   const lock = createKeyedLock();
+  const batchKey = options.batchKey ?? generateBatchTokenKey();
+  if (batchKey.length !== 32) throw new Error('the batch-token key must be 32 bytes');
 
   const hash = (secret: string) => hashToken(secret, options.hashKey);
   const idKey = (hashedId: string) => ID_PREFIX + hashedId;
@@ -118,6 +130,70 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     const expiry = expireTime(entry);
     if (expiry === undefined) return 0;
     return Math.max(0, Math.floor((expiry - now()) / 1000));
+  }
+
+  /** The entry a batch token stands for. Its identity for engines and audit is its hash, as
+   * for service tokens, though nothing is stored under it. */
+  function batchEntry(token: string, claims: BatchTokenClaims): TokenEntry {
+    return {
+      hashedId: hash(token),
+      accessor: '',
+      policies: claims.policies,
+      ...(claims.parentHashedId !== undefined ? { parentHashedId: claims.parentHashedId } : {}),
+      metadata: claims.metadata,
+      displayName: claims.displayName,
+      creationTime: claims.creationTime * 1000,
+      creationTtl: claims.ttl,
+      ttl: claims.ttl,
+      explicitMaxTtl: 0,
+      period: 0,
+      numUses: 0,
+      orphan: claims.parentHashedId === undefined,
+      path: claims.path,
+      renewable: false,
+      type: 'batch',
+      entityId: claims.entityId,
+      boundCidrs: claims.boundCidrs,
+    };
+  }
+
+  /** A batch token's entry if it decrypts, has not expired and (non-orphans) its parent is valid;
+   * a forged, altered or foreign token is simply not found. */
+  async function lookupBatch(token: string): Promise<TokenEntry | undefined> {
+    const claims = decodeBatchToken(batchKey, token);
+    if (!claims) return undefined;
+    const entry = batchEntry(token, claims);
+    if (isExpired(entry, now())) return undefined;
+    if (claims.parentHashedId !== undefined && (await validEntry(claims.parentHashedId)) === undefined) return undefined;
+    return entry;
+  }
+
+  /** Vault's rules for batch tokens, then the token itself; nothing is written. */
+  async function createBatch(
+    params: CreateTokenParams,
+    fields: { readonly policies: string[]; readonly ttl: number; readonly orphan: boolean },
+  ): Promise<{ token: string; entry: TokenEntry }> {
+    if (params.id !== undefined) throw badRequest('batch tokens cannot have a custom token ID');
+    if (fields.policies.includes('root')) throw badRequest('batch tokens cannot be root tokens');
+    // Batch tokens cannot be revoked, so they must expire.
+    if (fields.ttl === 0) throw badRequest('batch tokens must have a TTL');
+    const parent = fields.orphan ? undefined : params.parent;
+    if (parent !== undefined && !(await inspect(parent.hashedId)).valid) {
+      throw badRequest('parent token is no longer valid');
+    }
+    const claims: BatchTokenClaims = {
+      policies: fields.policies,
+      creationTime: Math.floor(now() / 1000),
+      ttl: fields.ttl,
+      metadata: { ...(params.metadata ?? {}) },
+      displayName: params.displayName ?? 'token',
+      path: params.path ?? 'auth/token/create',
+      ...(parent !== undefined ? { parentHashedId: parent.hashedId } : {}),
+      entityId: params.entityId ?? parent?.entityId ?? '',
+      boundCidrs: parseBoundCidrs(params.boundCidrs ?? []),
+    };
+    const token = encodeBatchToken(batchKey, claims);
+    return { token, entry: batchEntry(token, claims) };
   }
 
   /** Judges a stored token and its ancestors without side effects. */
@@ -204,6 +280,14 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     const period = nonNegativeInteger(params.period, 'period');
     const numUses = nonNegativeInteger(params.numUses, 'num_uses');
     const requestedTtl = nonNegativeInteger(params.ttl, 'ttl');
+    const type = params.type ?? 'service';
+    if (type === 'batch') {
+      if (period > 0) throw badRequest('batch tokens cannot have "period" set');
+      if (numUses > 0) throw badRequest('batch tokens cannot have "num_uses" set');
+    }
+    if (params.parent?.type === 'batch' && params.orphan !== true) {
+      throw badRequest('batch tokens cannot create more tokens');
+    }
     if (params.id !== undefined && (params.id === '' || params.id.includes('.'))) {
       throw badRequest('token IDs can not be empty or contain a "."');
     }
@@ -236,8 +320,12 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
       ttl = explicitMaxTtl;
     }
 
-    const token = params.id ?? generateToken('service');
     const orphan = parent === undefined || params.orphan === true;
+    if (type === 'batch') {
+      // An explicit max TTL has already capped `ttl` above; a batch token's TTL cannot move.
+      return { ...(await createBatch(params, { policies, ttl, orphan })), warnings };
+    }
+    const token = params.id ?? generateToken();
     const entry: TokenEntry = {
       hashedId: hash(token),
       accessor: generateAccessor(),
@@ -311,6 +399,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
   }
 
   async function renew(entry: TokenEntry, incrementSeconds?: number): Promise<RenewedToken> {
+    if (entry.type === 'batch') throw badRequest('batch tokens cannot be renewed');
     const increment = nonNegativeInteger(incrementSeconds, 'increment');
     return lock.run(entry.hashedId, async () => {
       const verdict = await inspect(entry.hashedId);
@@ -356,6 +445,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
   }
 
   async function revokeOrphan(entry: TokenEntry): Promise<void> {
+    if (entry.type === 'batch') throw badRequest('batch tokens cannot be revoked');
     let resume = false;
     await lock.run(entry.hashedId, async () => {
       const current = await read(entry.hashedId);
@@ -410,12 +500,19 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
 
   return {
     create,
-    lookup: (token) => (token === '' ? Promise.resolve(undefined) : validEntry(hash(token))),
+    lookup: (token) => {
+      if (token === '') return Promise.resolve(undefined);
+      // Custom IDs cannot contain `.`, so this prefix is only ever a batch token.
+      return token.startsWith(BATCH_TOKEN_PREFIX) ? lookupBatch(token) : validEntry(hash(token));
+    },
     lookupByAccessor,
     lookupByHash: validEntry,
     use,
     renew,
-    revoke: (entry) => revokeTree(entry.hashedId),
+    revoke: (entry) => {
+      if (entry.type === 'batch') return Promise.reject(badRequest('batch tokens cannot be revoked'));
+      return revokeTree(entry.hashedId);
+    },
     revokeOrphan,
     listAccessors,
     remainingTtl,

@@ -6,14 +6,21 @@
 import type { Operation, ResponseAuth } from '../core/request.js';
 import type { EngineResponse } from '../engines/engine.js';
 
+/** Vault's two kinds of token: `service` tokens are stored; `batch` tokens carry their own
+ * entry, encrypted (see `batch-token.ts`), and are never stored, renewed or revoked. */
+export type TokenType = 'service' | 'batch';
+
 /**
- * One token as stored under `id/<hashedId>`. Never holds the token itself. Times are Unix
- * milliseconds, durations whole seconds; a `ttl` of 0 means the token never expires (root).
+ * One token as stored under `id/<hashedId>` (service tokens), or as decrypted from a batch
+ * token. Never holds the token itself. Times are Unix milliseconds, durations whole seconds; a
+ * `ttl` of 0 means the token never expires (root). Batch entries have `accessor` `""`, no
+ * `period`, `numUses` or `explicitMaxTtl`, are not renewable, and a creation time in whole
+ * seconds.
  */
 export interface TokenEntry {
   /** Hash of the token (see `hashToken`): the token's identity in storage and for engines. */
   readonly hashedId: string;
-  /** Non-secret handle for lookup and revocation without the token. */
+  /** Non-secret handle for lookup and revocation without the token; `""` for batch tokens. */
   readonly accessor: string;
   /** Sorted, de-duplicated policy names. */
   readonly policies: readonly string[];
@@ -39,7 +46,7 @@ export interface TokenEntry {
   /** Creation path, e.g. `auth/token/create` or `auth/approle/login`. */
   readonly path: string;
   readonly renewable: boolean;
-  readonly type: 'service';
+  readonly type: TokenType;
   readonly entityId: string;
   /** CIDR blocks the token may be used from; empty for anywhere. */
   readonly boundCidrs: readonly string[];
@@ -73,6 +80,9 @@ export interface CreateTokenParams {
   readonly boundCidrs?: readonly string[];
   /** Custom token value (dev root token, Vault's root-only `id`). Must not contain `.`. */
   readonly id?: string;
+  /** Defaults to `service`. A batch token is written nowhere; it cannot be a root token, have
+   * `numUses` or `period`, or have a batch parent; `explicitMaxTtl` only caps its TTL. */
+  readonly type?: TokenType;
 }
 
 export interface CreatedToken {
@@ -91,7 +101,9 @@ export interface RenewedToken {
 /**
  * The token store. Implementations guarantee: tokens are stored only as hashes; `lookup` never
  * returns an expired, exhausted or revoked token, nor one whose ancestor is no longer valid;
- * operations on one token (use, renew, revoke) are serialised.
+ * operations on one token (use, renew, revoke) are serialised. Batch tokens are checked by
+ * decryption alone (plus their parent's validity); `renew` and `revoke*` refuse them with
+ * `bad_request`, and the accessor and hash lookups never find them.
  */
 export interface TokenStore {
   create(params: CreateTokenParams): Promise<CreatedToken>;

@@ -43,6 +43,8 @@ export async function openUnsealedState(barrier: Barrier, opts: { devMounts: boo
   const tokens = createTokenStore({
     storage: createStorageView(barrier, 'sys/token/'),
     hashKey: await loadOrCreateKey(barrier, 'core/token-hash-key'),
+    // Batch tokens are sealed under this key; kept in the barrier so they outlive a restart.
+    batchKey: await loadOrCreateKey(barrier, 'core/batch-token-key'),
     // A revoked token's cubbyhole goes with it.
     onRevoke: async (entry) => {
       for (const m of mounts.entries()) {
@@ -79,8 +81,9 @@ export async function openUnsealedState(barrier: Barrier, opts: { devMounts: boo
   };
 }
 
-/** A random 256-bit key kept inside the barrier (encrypted at rest), created on first use.
- * Keys token hashes, so that a guessable custom token cannot be confirmed from storage keys. */
+/** A random 256-bit key kept inside the barrier (encrypted at rest), created on first use:
+ * the token-hash key (so that a guessable custom token cannot be confirmed from storage keys)
+ * and the batch-token key. */
 async function loadOrCreateKey(storage: Storage, key: string): Promise<Uint8Array> {
   const existing = await storage.get(key);
   if (existing) return existing;

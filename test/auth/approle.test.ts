@@ -86,10 +86,10 @@ describe('AppRole over HTTP', () => {
     expect((await api(s, 'LIST', 'auth/approle/role')).status).toBe(403);
   });
 
-  it('refuses batch tokens and unbound roles with a clear 400', async () => {
-    const batch = await api(s, 'POST', 'auth/approle/role/batchy', { token: root, body: { token_type: 'batch' } });
+  it('refuses periodic batch roles and unbound roles with a clear 400', async () => {
+    const batch = await api(s, 'POST', 'auth/approle/role/batchy', { token: root, body: { token_type: 'batch', token_period: '1h' } });
     expect(batch.status).toBe(400);
-    expect(batch.body.errors[0]).toContain('service tokens only');
+    expect(batch.body.errors[0]).toContain("'token_type' cannot be 'batch'");
     const open = await api(s, 'POST', 'auth/approle/role/open', { token: root, body: { bind_secret_id: false } });
     expect(open.status).toBe(400);
     expect(open.body.errors[0]).toContain('at least one constraint');

@@ -7,6 +7,7 @@
  */
 import type { EngineRequest, EngineResponse, MountConfig } from '../../engines/engine.js';
 import type { Storage } from '../../storage/storage.js';
+import type { TokenType } from '../token-types.js';
 
 /** An engine's request without the caller (logins have none yet), plus the caller's address.
  * `path` is below the mount (`login`, `role/ci`); `mountPoint` is without `auth/` (`approle/`). */
@@ -31,8 +32,10 @@ export interface LoginResult {
   readonly period?: number;
   readonly numUses?: number;
   readonly boundCidrs?: readonly string[];
-  /** Whether the token may be renewed (default true). */
+  /** Whether the token may be renewed (default true; batch tokens never are). */
   readonly renewable?: boolean;
+  /** Kind of token to issue (default `service`); see `token-type-setting.ts` for role fields. */
+  readonly tokenType?: TokenType;
   /** The identity behind the login (user name, role id, `sub`), for audit and lockout. */
   readonly aliasName: string;
 }

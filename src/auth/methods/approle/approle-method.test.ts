@@ -85,10 +85,18 @@ describe('roles', () => {
     expect((await call('read', 'role/ci')).data).toMatchObject({ token_policies: ['a'], token_ttl: 120 });
   });
 
-  it('refuses batch tokens, unbound roles, bad names and bad values with clear 400s', async () => {
-    await expect(call('update', 'role/ci', { token_type: 'batch' })).rejects.toMatchObject({
+  it('refuses batch roles with a period or use limit, unbound roles, bad names and bad values with clear 400s', async () => {
+    await expect(call('update', 'role/ci', { token_type: 'batch', token_period: '1h' })).rejects.toMatchObject({
       code: 'bad_request',
-      message: expect.stringContaining('service tokens only'),
+      message: expect.stringContaining('periodic tokens'),
+    });
+    await expect(call('update', 'role/ci', { token_type: 'default-batch', token_num_uses: 2 })).rejects.toMatchObject({
+      code: 'bad_request',
+      message: expect.stringContaining('limited use count'),
+    });
+    await expect(call('update', 'role/ci', { token_type: 'bulk' })).rejects.toMatchObject({
+      code: 'bad_request',
+      message: expect.stringContaining("invalid 'token_type' value"),
     });
     await expect(call('update', 'role/ci', { bind_secret_id: false })).rejects.toMatchObject({
       code: 'bad_request',
@@ -102,6 +110,24 @@ describe('roles', () => {
     await expect(call('update', 'role/ci', { token_bound_cidrs: 'nope' })).rejects.toMatchObject({ code: 'bad_request' });
     await call('update', 'role/svc', { token_type: 'service' });
     expect((await call('read', 'role/svc')).data).toMatchObject({ token_type: 'service' });
+    // A use limit set earlier blocks a later switch to batch: the combination is checked.
+    await call('update', 'role/limited', { token_num_uses: 2 });
+    await expect(call('update', 'role/limited', { token_type: 'batch' })).rejects.toMatchObject({ code: 'bad_request' });
+  });
+
+  it('stores every Vault token_type value and logs in with the kind it names', async () => {
+    for (const [tokenType, issued] of [
+      ['batch', 'batch'],
+      ['default-batch', 'batch'],
+      ['service', 'service'],
+      ['default-service', 'service'],
+      ['default', 'service'],
+    ] as const) {
+      const { roleId, secretId } = await roleWithSecret(`r-${tokenType}`, { token_type: tokenType });
+      expect((await call('read', `role/r-${tokenType}`)).data).toMatchObject({ token_type: tokenType });
+      const res = await method.handle(req('update', 'login', { role_id: roleId, secret_id: secretId }));
+      expect(res.login?.tokenType).toBe(issued);
+    }
   });
 
   it('reads and sets the role ID, unique across roles', async () => {
@@ -219,6 +245,7 @@ describe('login', () => {
       numUses: 3,
       boundCidrs: ['127.0.0.0/8'],
       renewable: true,
+      tokenType: 'service',
       aliasName: roleId,
     });
   });

@@ -4,9 +4,6 @@
  * the secret ID itself). Durations are whole seconds, instants Unix milliseconds.
  */
 
-/** Token types a role may ask for; Hush issues service tokens only. */
-export const ACCEPTED_TOKEN_TYPES: ReadonlySet<string> = new Set(['default', 'service', 'default-service']);
-
 export interface AppRole {
   readonly name: string;
   /** Internal random ID; secret IDs are stored under it, so a role deleted and re-created with
@@ -30,6 +27,7 @@ export interface AppRole {
   readonly tokenNumUses: number;
   readonly tokenNoDefaultPolicy: boolean;
   readonly tokenBoundCidrs: readonly string[];
+  /** Vault's `token_type` setting (`default`, `service`, `batch`, `default-service`, `default-batch`). */
   readonly tokenType: string;
 }
 

@@ -2,13 +2,14 @@
  * @module Reading `auth/<mount>/role/:name` writes into an {@link AppRole} with Vault's rules:
  * an update changes only the fields it names; `token_policies` wins over the deprecated
  * `policies` (and `token_period` over `period`); TTLs accept seconds or `"1h"`; a role without
- * `bind_secret_id` must have a CIDR binding; `batch` tokens are refused (service tokens only).
+ * `bind_secret_id` must have a CIDR binding; a role issuing batch tokens (`token_type` `batch` or
+ * `default-batch`) cannot also ask for a period or a use limit.
  */
 import { randomUUID } from 'node:crypto';
 import { badRequest } from '../../../lib/errors.js';
 import { parseBoundCidrs } from '../../bound-cidrs.js';
 import { readBool, readDuration, readInt, readString, readStringList } from '../../token-fields.js';
-import { ACCEPTED_TOKEN_TYPES } from './approle-types.js';
+import { checkBatchTokenFields, parseTokenTypeSetting } from '../../token-type-setting.js';
 import type { AppRole } from './approle-types.js';
 
 type Data = Readonly<Record<string, unknown>>;
@@ -34,15 +35,6 @@ function nonNegative(data: Data, field: string): number {
   const n = readInt(data, field);
   if (n < 0) throw badRequest(`${field} cannot be negative`);
   return n;
-}
-
-function tokenType(data: Data): string {
-  const t = readString(data, 'token_type').trim().toLowerCase() || 'default';
-  if (t === 'batch' || t === 'default-batch') {
-    throw badRequest(`token_type "${t}" is not supported: Hush issues service tokens only; use "service" or "default"`);
-  }
-  if (!ACCEPTED_TOKEN_TYPES.has(t)) throw badRequest('invalid token_type: use "service" or "default"');
-  return t;
 }
 
 /** A role with every field at Vault's default. */
@@ -107,7 +99,8 @@ export function applyRoleFields(name: string, current: AppRole | undefined, data
   if (given(data, 'token_num_uses')) r.tokenNumUses = nonNegative(data, 'token_num_uses');
   if (given(data, 'token_no_default_policy')) r.tokenNoDefaultPolicy = readBool(data, 'token_no_default_policy');
   if (given(data, 'token_bound_cidrs')) r.tokenBoundCidrs = parseBoundCidrs(readStringList(data, 'token_bound_cidrs'));
-  if (given(data, 'token_type')) r.tokenType = tokenType(data);
+  if (given(data, 'token_type')) r.tokenType = parseTokenTypeSetting(readString(data, 'token_type'));
+  checkBatchTokenFields(r.tokenType, { period: r.tokenPeriod, numUses: r.tokenNumUses });
 
   if (r.tokenMaxTtl > 0 && r.tokenTtl > r.tokenMaxTtl) {
     throw badRequest('token_ttl should not be greater than token_max_ttl');

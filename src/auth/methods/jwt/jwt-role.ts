@@ -8,6 +8,7 @@
 import { badRequest } from '../../../lib/errors.js';
 import { parseBoundCidrs } from '../../bound-cidrs.js';
 import { readBool, readDuration, readInt, readString, readStringList } from '../../token-fields.js';
+import { checkBatchTokenFields, parseTokenTypeSetting } from '../../token-type-setting.js';
 import type { Storage } from '../../../storage/storage.js';
 
 export type BoundClaimValue = string | number | boolean;
@@ -121,10 +122,7 @@ export function parseRole(data: Data, existing: JwtRole | undefined): JwtRole {
     throw badRequest(`invalid bound_claims_type ${JSON.stringify(boundClaimsType.slice(0, 32))}: must be "string" or "glob"`);
   }
   const parseCommas = !readBool(data, 'disable_bound_claims_parsing');
-  const tokenType = pick(['token_type'], (f) => readString(data, f).trim(), existing?.token_type ?? 'default') || 'default';
-  if (tokenType !== 'default' && tokenType !== 'service') {
-    throw badRequest(`token_type ${JSON.stringify(tokenType.slice(0, 32))} is not supported; use "default" or "service"`);
-  }
+  const tokenType = pick(['token_type'], (f) => parseTokenTypeSetting(readString(data, f)), existing?.token_type ?? 'default');
   const role: JwtRole = {
     role_type: 'jwt',
     user_claim: pick(['user_claim'], (f) => readString(data, f).trim(), existing?.user_claim ?? ''),
@@ -161,6 +159,7 @@ export function parseRole(data: Data, existing: JwtRole | undefined): JwtRole {
     }
   }
   if (role.token_num_uses < 0) throw badRequest('token_num_uses cannot be negative');
+  checkBatchTokenFields(role.token_type, { period: role.token_period, numUses: role.token_num_uses });
   if (role.token_max_ttl > 0 && role.token_ttl > role.token_max_ttl) throw badRequest('token_ttl should not be greater than token_max_ttl');
   for (const field of ['clock_skew_leeway', 'expiration_leeway', 'not_before_leeway'] as const) {
     if (role[field] < -1) throw badRequest(`${field} must be -1 (disabled), 0 (default) or a positive number of seconds`);

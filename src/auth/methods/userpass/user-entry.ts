@@ -10,12 +10,10 @@
 import { badRequest } from '../../../lib/errors.js';
 import { parseBoundCidrs } from '../../bound-cidrs.js';
 import { readBool, readDuration, readInt, readString, readStringList } from '../../token-fields.js';
+import { checkBatchTokenFields, issuedTokenType, parseTokenTypeSetting } from '../../token-type-setting.js';
 import type { LoginResult } from '../auth-method.js';
 
 type Data = Readonly<Record<string, unknown>>;
-
-/** Vault's `token_type` values this build can issue (only service tokens exist). */
-const TOKEN_TYPES = new Set(['default', 'service']);
 
 export interface UserEntry {
   /** argon2id PHC string. */
@@ -103,15 +101,10 @@ export function applyTokenFields(entry: UserEntry, data: Data): void {
   if (has(data, 'token_period')) entry.tokenPeriod = readDuration(data, 'token_period');
   if (has(data, 'token_num_uses')) entry.tokenNumUses = readInt(data, 'token_num_uses');
   if (has(data, 'token_no_default_policy')) entry.tokenNoDefaultPolicy = readBool(data, 'token_no_default_policy');
-  if (has(data, 'token_type')) {
-    const type = readString(data, 'token_type').trim() || 'default';
-    if (!TOKEN_TYPES.has(type)) {
-      throw badRequest(`token_type "${type.slice(0, 32)}" is not supported; use "service" or "default"`);
-    }
-    entry.tokenType = type;
-  }
+  if (has(data, 'token_type')) entry.tokenType = parseTokenTypeSetting(readString(data, 'token_type'));
 
   if (entry.tokenNumUses < 0) throw badRequest('"token_num_uses" cannot be negative');
+  checkBatchTokenFields(entry.tokenType, { period: entry.tokenPeriod, numUses: entry.tokenNumUses });
   if (entry.tokenTtl > 0 && entry.tokenMaxTtl > 0 && entry.tokenTtl > entry.tokenMaxTtl) {
     throw badRequest('"token_ttl" cannot be greater than "token_max_ttl"');
   }
@@ -151,5 +144,6 @@ export function toLoginResult(username: string, entry: UserEntry): LoginResult {
     period: entry.tokenPeriod,
     numUses: entry.tokenNumUses,
     boundCidrs: [...entry.tokenBoundCidrs],
+    tokenType: issuedTokenType(entry.tokenType),
   };
 }

@@ -109,7 +109,9 @@ describe('userpass users', () => {
     const bad: [Record<string, unknown>, RegExp][] = [
       [{ token_ttl: '2h', token_max_ttl: '1h' }, /"token_ttl" cannot be greater than "token_max_ttl"/],
       [{ policies: 'a', token_policies: 'b' }, /cannot specify both "token_policies" and "policies"/],
-      [{ token_type: 'batch' }, /token_type "batch" is not supported/],
+      [{ token_type: 'bulk' }, /invalid 'token_type' value "bulk"/],
+      [{ token_type: 'batch', token_num_uses: 2 }, /cannot be 'batch' or 'default_batch' when set to generate tokens with limited use count/],
+      [{ token_type: 'batch', token_period: '1h' }, /cannot be 'batch' or 'default_batch' when set to generate periodic tokens/],
       [{ token_bound_cidrs: ['10.0.0.0/33'] }, /invalid CIDR block/],
       [{ token_num_uses: -1 }, /cannot be negative/],
       [{ token_ttl: 'soon' }, /invalid token_ttl/],
@@ -184,7 +186,15 @@ describe('userpass login', () => {
       period: 0,
       numUses: 5,
       boundCidrs: [],
+      tokenType: 'service',
     });
+  });
+
+  it('asks for a batch token when the user says so', async () => {
+    await call('update', 'users/bob', { password: 'pw of bob', token_type: 'batch' });
+    expect((await call('read', 'users/bob')).data).toMatchObject({ token_type: 'batch' });
+    const res: AuthResponse = await call('create', 'login/bob', { password: 'pw of bob' });
+    expect(res.login?.tokenType).toBe('batch');
   });
 
   it('gives one answer for an unknown user, an invalid name and a wrong password, after one argon2 verify each', async () => {
