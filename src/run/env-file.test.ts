@@ -49,6 +49,10 @@ describe('parseEnvFile (python-dotenv rules)', () => {
     ]);
   });
 
+  it('reads `KEY= # comment` as empty, like python-dotenv 1.2, and `KEY=#x` as "#x"', () => {
+    expect(parse('A= # only a comment\nB=#x\nC=  \t# c\n')).toEqual({ A: '', B: '#x', C: '' });
+  });
+
   it('keeps references and unicode as they are', () => {
     expect(parse('DB=hush://secret/app#DB_PASSWORD\nU="ünï 🙂"')).toEqual({ DB: 'hush://secret/app#DB_PASSWORD', U: 'ünï 🙂' });
   });

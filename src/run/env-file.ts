@@ -3,8 +3,9 @@
  * `load_dotenv()` means the same under `hush run --env-file`: `#` comments (whole lines, and
  * after whitespace in unquoted values), an optional `export ` prefix, single quotes (literal,
  * only `\'` and `\\` escaped), double quotes (with `\n \t \" \\ …` escapes), quoted values
- * spanning several lines. A key without `=` is skipped. `${VAR}` is NOT expanded: values are
- * taken literally (a value may instead be a `hush://` reference, resolved by `hush run`).
+ * spanning several lines, `KEY= # comment` as an empty value. A key without `=` is skipped.
+ * `${VAR}` is NOT expanded here: values are taken literally (a value may instead be a `hush://`
+ * reference, resolved by `hush run`); `hush import` expands them (`src/import/dotenv-expansion.ts`).
  * Errors name the file and line, never the content.
  */
 import { HushError } from '../lib/errors.js';
@@ -97,10 +98,15 @@ export function parseEnvFile(text: string, file = '.env'): EnvEntry[] {
     }
     if (name === '') throw parseError(file, startLine, 'missing variable name before "="');
     i++;
+    const afterEquals = i;
     skipBlanks();
     let value: string;
     const quote = text[i];
-    if (quote === "'" || quote === '"') {
+    if (i > afterEquals && quote === '#') {
+      // `KEY= # comment`: an empty value and a comment (`KEY=#x` is the value `#x`)
+      restOfLine();
+      value = '';
+    } else if (quote === "'" || quote === '"') {
       let j = i + 1;
       let raw = '';
       for (;;) {
