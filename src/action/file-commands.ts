@@ -1,0 +1,46 @@
+/**
+ * @module GitHub Actions file commands: `GITHUB_ENV`, `GITHUB_OUTPUT` and `GITHUB_STATE` are files
+ * the runner reads after the step, one `NAME<<DELIMITER` / value / `DELIMITER` block per entry
+ * (GitHub's documented multi-line syntax, which also carries single-line values safely).
+ *
+ * The runner takes everything between the header line and the first line equal to the delimiter,
+ * so the delimiter is random and checked absent from the value: a value cannot end its own block
+ * early and inject variables (`NODE_OPTIONS=…`) into later steps.
+ */
+import { randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import { ActionError } from './action-error.js';
+
+/** Names the runner could mis-read: no `=`, no `<<`, no line breaks, not empty. */
+function checkName(name: string): void {
+  if (name === '' || /[=\r\n]|<</.test(name)) throw new ActionError(`"${name}" cannot be used as a variable name`);
+}
+
+/** One heredoc block for `name`. `delimiter` is for tests; a random one is drawn otherwise. */
+export function formatFileCommand(name: string, value: string, delimiter?: string): string {
+  checkName(name);
+  let mark = delimiter ?? `ghadelimiter_${randomBytes(16).toString('hex')}`;
+  while (value.includes(mark)) {
+    if (delimiter !== undefined) throw new ActionError(`the value of ${name} contains its delimiter`);
+    mark = `ghadelimiter_${randomBytes(16).toString('hex')}`;
+  }
+  return `${name}<<${mark}\n${value}\n${mark}\n`;
+}
+
+/**
+ * Appends `entries` to the file named by the environment variable `fileVariable` (`GITHUB_ENV`…)
+ * in one write, so a failure leaves either all of them or none.
+ */
+export function appendFileCommands(
+  env: Readonly<Record<string, string | undefined>>,
+  fileVariable: 'GITHUB_ENV' | 'GITHUB_OUTPUT' | 'GITHUB_STATE',
+  entries: ReadonlyArray<readonly [string, string]>,
+): void {
+  if (entries.length === 0) return;
+  const path = env[fileVariable];
+  if (!path) {
+    throw new ActionError(`${fileVariable} is not set: run this action in a GitHub Actions job (runner 2.297 or newer)`);
+  }
+  const text = entries.map(([name, value]) => formatFileCommand(name, value)).join('');
+  appendFileSync(path, text, { encoding: 'utf8' });
+}
