@@ -7,6 +7,7 @@ import type { Barrier } from '../barrier/barrier.js';
 import type { AuditBroker } from '../audit/audit-broker.js';
 import type { TokenStore } from '../auth/token-types.js';
 import type { EngineRegistry } from '../engines/engine-registry.js';
+import type { SecretsEngine } from '../engines/engine.js';
 import type { AuthMethodRegistry } from '../auth/methods/auth-method-registry.js';
 import type { LoginLockout } from './login-lockout.js';
 import type { ResponseWrapping } from './response-wrapping.js';
@@ -43,6 +44,9 @@ export interface CoreServices {
   tokens(): TokenStore;
   policies(): PolicyStore;
   audit(): AuditBroker;
+  /** The running engine of a secrets mount, for `sys/` routes that read through an engine's own
+   * API (the leaked-secret routes); undefined for the system mount. */
+  engineFor(entry: MountEntry): SecretsEngine | undefined;
   /** Creates the engine for a new secrets mount (the mount table entry already exists). */
   startEngine(entry: MountEntry): Promise<void>;
   /** Creates the method for a new auth mount (the mount table entry already exists). */

@@ -10,6 +10,7 @@ import { auditRoutes } from './sys-audit-routes.js';
 import { capabilitiesRoutes } from './sys-capabilities-routes.js';
 import { lockoutRoutes } from './sys-lockout-routes.js';
 import { wrappingRoutes } from './sys-wrapping-routes.js';
+import { secretFingerprintRoutes } from './secret-fingerprint-routes.js';
 
 export const sysRoutes: readonly SysRoute[] = [
   ...sealRoutes,
@@ -20,4 +21,5 @@ export const sysRoutes: readonly SysRoute[] = [
   ...capabilitiesRoutes,
   ...lockoutRoutes,
   ...wrappingRoutes,
+  ...secretFingerprintRoutes,
 ];
