@@ -1,6 +1,7 @@
 // Installs dependencies when they are missing or older than the lock file, then builds the
-// TypeScript when the output is missing or older than a source file. Used by `npm start`,
-// `npm test` and the benchmarks so that a fresh clone needs no other step.
+// TypeScript when the output is missing or older than a source file, and the CLI bundle when it
+// is older than that output. Used by `npm start`, `npm test` and the benchmarks so that a fresh
+// clone needs no other step.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,11 +27,24 @@ export function ensureInstalled() {
   }
 }
 
+/** True when `file` is missing or older than any of `inputs` (missing inputs are ignored). */
+function stale(file, inputs) {
+  if (!existsSync(file)) return true;
+  const mtime = statSync(file).mtimeMs;
+  return inputs.some((input) => existsSync(input) && statSync(input).mtimeMs > mtime);
+}
+
 export function ensureBuilt() {
   const out = join(root, 'dist', 'cli', 'main.js');
   if (!existsSync(out) || statSync(out).mtimeMs < newestMtime(join(root, 'src'))) {
     console.error('hush: building…');
     execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  }
+  // the CLI bundle run by bin/hush.js, and its code cache (scripts/build-cli.mjs)
+  const bundleInputs = [out, join(root, 'scripts', 'build-cli.mjs'), join(root, 'bin', 'hush.js'), join(root, 'node_modules', '.package-lock.json')];
+  if (stale(join(root, 'dist', 'hush.cjs'), bundleInputs) || !existsSync(join(root, 'dist', 'hush.cjs.cache'))) {
+    console.error('hush: bundling the CLI…');
+    execFileSync(process.execPath, [join(root, 'scripts', 'build-cli.mjs')], { cwd: root, stdio: 'inherit' });
   }
 }
 

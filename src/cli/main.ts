@@ -5,9 +5,11 @@ import { createProgram, normalizeArgs } from './program.js';
 import { describeFailure } from './cli-errors.js';
 
 async function main(): Promise<number> {
-  const program = createProgram();
+  const args = normalizeArgs(process.argv.slice(2));
   try {
-    await program.parseAsync(normalizeArgs(process.argv.slice(2)), { from: 'user' });
+    // only the invoked command's modules are loaded: this is `hush run`'s start-up path
+    const program = await createProgram(args);
+    await program.parseAsync(args, { from: 'user' });
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (err) {
     const failure = describeFailure(err);

@@ -1,24 +1,43 @@
 /**
  * @module The `hush` command tree, built without side effects so tests can run commands in
  * process. `main.ts` is the only place that reads `process.argv` and calls `process.exit`.
+ *
+ * Start-up cost matters (`hush run` wraps every pipeline step), so each command's module is
+ * imported only when that command is built: `createProgram(args)` builds just the command the
+ * arguments name, and the whole tree when they name none (help, typos, suggestions).
  */
 import { Command } from 'commander';
 import { HUSH_VERSION } from '../version.js';
-import { createServerCommand } from './server-command.js';
-import { createKvCommand } from './kv-command.js';
-import { createDeleteCommand, createListCommand, createReadCommand, createWriteCommand } from './generic-commands.js';
-import { createSecretsCommand } from './secrets-command.js';
-import { createAuthCommand } from './auth-command.js';
-import { createPolicyCommand } from './policy-command.js';
-import { createAuditCommand } from './audit-command.js';
-import { createTokenCommand } from './token-command.js';
-import { createOperatorCommand } from './operator-command.js';
-import { createStatusCommand } from './status-command.js';
-import { createLoginCommand } from './login-command.js';
-import { createRunCommand } from './run-command.js';
-import { createScanCommand } from './scan-command.js';
 import { addConnectionFlags, applyConnectionFlags } from './cli-context.js';
 import type { ConnectionFlags } from './cli-context.js';
+
+/**
+ * Every top-level command, in the order help lists them: its name, and how to build it.
+ * To add one: `name: async () => (await import('./x-command.js')).createXCommand(),`
+ * (the name must be the one the command is created with).
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  server: async () => (await import('./server-command.js')).createServerCommand(),
+  status: async () => (await import('./status-command.js')).createStatusCommand(),
+  operator: async () => (await import('./operator-command.js')).createOperatorCommand(),
+  login: async () => (await import('./login-command.js')).createLoginCommand(),
+  token: async () => (await import('./token-command.js')).createTokenCommand(),
+  kv: async () => (await import('./kv-command.js')).createKvCommand(),
+  read: async () => (await import('./generic-commands.js')).createReadCommand(),
+  write: async () => (await import('./generic-commands.js')).createWriteCommand(),
+  list: async () => (await import('./generic-commands.js')).createListCommand(),
+  delete: async () => (await import('./generic-commands.js')).createDeleteCommand(),
+  secrets: async () => (await import('./secrets-command.js')).createSecretsCommand(),
+  auth: async () => (await import('./auth-command.js')).createAuthCommand(),
+  policy: async () => (await import('./policy-command.js')).createPolicyCommand(),
+  audit: async () => (await import('./audit-command.js')).createAuditCommand(),
+  run: async () => (await import('./run-command.js')).createRunCommand(),
+  export: async () => (await import('./export-command.js')).createExportCommand(),
+  import: async () => (await import('./import-command.js')).createImportCommand(),
+  check: async () => (await import('./check-command.js')).createCheckCommand(),
+  scan: async () => (await import('./scan-command.js')).createScanCommand(),
+  version: () => Promise.resolve(createVersionCommand()),
+};
 
 /** Commands that do not talk to a server, so take no -address / -ca-cert flags. */
 const LOCAL_COMMANDS = new Set(['server', 'version', 'fmt', 'verify', 'help', 'scan', 'run']);
@@ -43,7 +62,20 @@ function exitOverrideAll(cmd: Command): void {
   for (const sub of cmd.commands) exitOverrideAll(sub);
 }
 
-export function createProgram(): Command {
+/**
+ * The command the (normalized) arguments invoke, if it is one of ours. The program's own
+ * options (-h, -v) take no value, so the first word that is not an option names it.
+ */
+export function invokedCommand(args: readonly string[]): string | undefined {
+  const word = args.find((a) => a === '--' || !a.startsWith('-'));
+  return word !== undefined && Object.hasOwn(COMMANDS, word) ? word : undefined;
+}
+
+/**
+ * The program with the command `args` invoke, or with every command when `args` is omitted
+ * or names none of ours (so help lists them all and typos get suggestions).
+ */
+export async function createProgram(args?: readonly string[]): Promise<Command> {
   const program = new Command('hush')
     .description('Hush: secrets for CI/CD pipelines, speaking the HashiCorp Vault API')
     .version(HUSH_VERSION, '-v, --version')
@@ -51,27 +83,9 @@ export function createProgram(): Command {
     // Subcommands have their own -version flags (kv get -version=2): the program's own
     // options count only before the subcommand name.
     .enablePositionalOptions();
-  for (const cmd of [
-    createServerCommand(),
-    createStatusCommand(),
-    createOperatorCommand(),
-    createLoginCommand(),
-    createTokenCommand(),
-    createKvCommand(),
-    createReadCommand(),
-    createWriteCommand(),
-    createListCommand(),
-    createDeleteCommand(),
-    createSecretsCommand(),
-    createAuthCommand(),
-    createPolicyCommand(),
-    createAuditCommand(),
-    createRunCommand(),
-    createScanCommand(),
-    createVersionCommand(),
-  ]) {
-    program.addCommand(cmd);
-  }
+  const invoked = args === undefined ? undefined : invokedCommand(args);
+  const builders = invoked === undefined ? Object.values(COMMANDS) : [COMMANDS[invoked]!];
+  for (const cmd of await Promise.all(builders.map((build) => build()))) program.addCommand(cmd);
   addConnectionFlagsToLeaves(program);
   program.hook('preAction', (_program, action) => applyConnectionFlags(action.opts<ConnectionFlags>()));
   exitOverrideAll(program);

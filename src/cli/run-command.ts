@@ -1,7 +1,7 @@
 /**
  * @module `hush run [--path P]… [--env-file F]… [--override] [--no-mask] [--mount [DIR]]
- * [--fallback FILE [--fallback-max-age 24h]] -- CMD ARGS…`: starts CMD with secrets from Hush in
- * its environment and masks them in its output. The work is in `src/run/`; this file maps
+ * [--fallback FILE [--fallback-max-age 24h]] [--check [--contract FILE]] -- CMD ARGS…`: starts
+ * CMD with secrets from Hush in its environment and masks them in its output. The work is in `src/run/`; this file maps
  * flags. The command's exit status becomes hush's (`process.exitCode`).
  */
 import { Command } from 'commander';
@@ -21,6 +21,8 @@ interface RunFlags {
   readonly mount?: string | true;
   readonly fallback?: string;
   readonly fallbackMaxAge: string;
+  readonly check?: boolean;
+  readonly contract?: string;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -38,12 +40,17 @@ export function createRunCommand(): Command {
     .option('--mount [dir]', 'write each secret to DIR/NAME (0400) and set NAME_FILE instead of NAME')
     .option('--fallback <file>', `encrypted offline copy (passphrase in ${FALLBACK_KEY_ENV}), used when the server is unreachable`)
     .option('--fallback-max-age <duration>', 'oldest fallback copy to use', '24h')
+    .option('--check', 'check the environment against the contract first; do not start the command on problems')
+    .option('--contract <file>', 'the contract for --check (default: hush.toml, else .env.example); implies --check')
     .argument('<command>', 'the command to run (put -- before it)')
     .argument('[args...]', 'its arguments')
     .action(async (command: string, args: string[], flags: RunFlags) => {
       const maxAge = parseDuration(flags.fallbackMaxAge);
       if (flags.mount === '') throw new HushError('bad_request', '--mount needs a directory');
       const cli = readCliEnv();
+      // loaded only with --check: start-up time of a plain `hush run` matters
+      const beforeStart =
+        flags.check || flags.contract !== undefined ? await (await import('./check-command.js')).prepareRunCheck(flags.contract) : undefined;
       let client: HushClient | undefined;
       try {
         const status = await runWithSecrets(
@@ -66,6 +73,7 @@ export function createRunCommand(): Command {
             env: process.env,
             extraMasked: [cli.token, process.env[FALLBACK_KEY_ENV]].filter((v): v is string => typeof v === 'string'),
             serverName: cli.address,
+            beforeStart,
             // the child's run can be long: do not keep idle connections to the server
             supervise: (opts) => {
               client?.close();

@@ -3,7 +3,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import { secretPatterns } from './secret-patterns.js';
-import { compileMaskSet, createMasker, createMaskingStream, MASK_TEXT } from './stream-masker.js';
+import { compileMaskSet, createMasker, createMaskingStream, lazyMaskSet, MASK_TEXT } from './stream-masker.js';
 import type { Masker } from './stream-masker.js';
 
 /** The specification, written the slow and obvious way: union of all occurrences, merged. */
@@ -261,6 +261,26 @@ describe('stream masker', () => {
       const got = feed(createMasker(secrets), splitAt(input, cuts));
       expect(got.equals(expected), JSON.stringify({ secrets, text })).toBe(true);
     }
+  });
+
+  it('masks through the stream with a lazily compiled set as with a compiled one, and passes no output as none', async () => {
+    const through = async (chunks: string[], set: ReturnType<typeof lazyMaskSet>): Promise<string> => {
+      let out = '';
+      const sink = new Writable({
+        write(chunk: Buffer, _enc, cb) {
+          out += chunk.toString('utf8');
+          cb();
+        },
+      });
+      await pipeline(Readable.from(chunks.map((c) => Buffer.from(c))), createMaskingStream(set), sink);
+      return out;
+    };
+    const secrets = ['hunter2-password', 'tok-abcdef'];
+    const chunks = ['user hunter2-pa', 'ssword and tok-abc', 'def end\n'];
+    expect(await through(chunks, lazyMaskSet(secrets))).toBe(await through(chunks, compileMaskSet(secrets)));
+    expect(await through(chunks, lazyMaskSet(secrets))).toBe(`user ${MASK_TEXT} and ${MASK_TEXT} end\n`);
+    expect(await through([], lazyMaskSet(secrets))).toBe('');
+    expect(lazyMaskSet(secrets).patternCount).toBe(compileMaskSet(secrets).patternCount);
   });
 
   it('masks 100 MB through the Transform stream', async () => {

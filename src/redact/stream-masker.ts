@@ -61,6 +61,25 @@ export function compileMaskSet(secrets: Iterable<string>): MaskSet {
   };
 }
 
+/**
+ * A {@link MaskSet} compiled on first use. `hush run` hands it to the child's output streams,
+ * which use it at the first byte of output: a command that prints nothing never pays for the
+ * compilation (milliseconds per secret), and one that does has been starting meanwhile.
+ */
+export function lazyMaskSet(secrets: Iterable<string>): MaskSet {
+  const values = [...secrets];
+  let set: MaskSet | undefined;
+  const get = (): MaskSet => (set ??= compileMaskSet(values));
+  return {
+    get patternCount() {
+      return get().patternCount;
+    },
+    get compiled() {
+      return get().compiled;
+    },
+  };
+}
+
 /** Number of states of the compiled automaton (for benchmarks). */
 export function maskSetStates(set: MaskSet): number {
   return set.compiled?.automaton.states ?? 0;
@@ -320,22 +339,25 @@ function isMaskSet(value: Iterable<string> | MaskSet): value is MaskSet {
 
 /** A Transform stream that masks what flows through it. */
 export class MaskingStream extends Transform {
-  readonly #masker: Masker;
+  readonly #secrets: Iterable<string> | MaskSet;
+  /** Made at the first chunk, so that a {@link lazyMaskSet} is compiled only for some output. */
+  #masker: Masker | undefined;
 
   constructor(secrets: Iterable<string> | MaskSet) {
     super();
-    this.#masker = createMasker(secrets);
+    this.#secrets = secrets;
   }
 
   override _transform(chunk: Buffer | string, encoding: BufferEncoding, callback: TransformCallback): void {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk;
+    this.#masker ??= createMasker(this.#secrets);
     for (const part of this.#masker.pushParts(bytes)) if (part.length > 0) this.push(part);
     callback();
   }
 
   override _flush(callback: TransformCallback): void {
-    const out = this.#masker.flush();
-    if (out.length > 0) this.push(out);
+    const out = this.#masker?.flush(); // no masker: no chunk came, nothing is held
+    if (out !== undefined && out.length > 0) this.push(out);
     callback();
   }
 }

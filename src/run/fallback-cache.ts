@@ -8,8 +8,9 @@
  * File format (JSON): `{ "hush_fallback": 1, "kdf": { "name": "scrypt", "N", "r", "p", "salt" },
  * "iv", "tag", "ciphertext" }`, binary fields in base64; the header is authenticated as AAD.
  */
-import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import { readFileSync, renameSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, basename } from 'node:path';
 import { HushError } from '../lib/errors.js';
 import { writeSecretFile } from '../lib/secret-file.js';
@@ -43,8 +44,11 @@ interface FallbackFile {
 
 const KDF = { N: 1 << 15, r: 8, p: 1 } as const;
 
+/** node:crypto is loaded only when a fallback copy is used: it is a large share of `hush run`'s start-up. */
+const crypto = (): typeof Crypto => createRequire(import.meta.url)('node:crypto') as typeof Crypto;
+
 function deriveKey(passphrase: string, kdf: KdfParams): Buffer {
-  return scryptSync(passphrase, Buffer.from(kdf.salt, 'base64'), 32, {
+  return crypto().scryptSync(passphrase, Buffer.from(kdf.salt, 'base64'), 32, {
     N: kdf.N,
     r: kdf.r,
     p: kdf.p,
@@ -58,10 +62,10 @@ function aad(kdf: KdfParams): Buffer {
 
 /** Writes `snapshot` to `file` (atomically: a 0600 temporary file renamed over it). */
 export function writeFallback(file: string, passphrase: string, snapshot: FallbackSnapshot): void {
-  const kdf: KdfParams = { name: 'scrypt', ...KDF, salt: randomBytes(16).toString('base64') };
+  const kdf: KdfParams = { name: 'scrypt', ...KDF, salt: crypto().randomBytes(16).toString('base64') };
   const key = deriveKey(passphrase, kdf);
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const iv = crypto().randomBytes(12);
+  const cipher = crypto().createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(aad(kdf));
   const plain = Buffer.from(JSON.stringify({ fetched_at: snapshot.fetchedAt.toISOString(), entries: snapshot.entries }));
   const ciphertext = Buffer.concat([cipher.update(plain), cipher.final()]);
@@ -101,7 +105,7 @@ export function readFallback(file: string, passphrase: string): FallbackSnapshot
   }
   try {
     const key = deriveKey(passphrase, parsed.kdf);
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(parsed.iv, 'base64'));
+    const decipher = crypto().createDecipheriv('aes-256-gcm', key, Buffer.from(parsed.iv, 'base64'));
     decipher.setAAD(aad(parsed.kdf));
     decipher.setAuthTag(Buffer.from(parsed.tag, 'base64'));
     const plain = Buffer.concat([decipher.update(Buffer.from(parsed.ciphertext, 'base64')), decipher.final()]);

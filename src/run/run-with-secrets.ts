@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { ConnectionError } from '../client/hush-client.js';
 import { HushError } from '../lib/errors.js';
-import { compileMaskSet } from '../redact/stream-masker.js';
+import { lazyMaskSet } from '../redact/stream-masker.js';
 import { superviseChild } from './child-supervisor.js';
 import type { SuperviseOptions } from './child-supervisor.js';
 import { parseEnvFile } from './env-file.js';
@@ -45,6 +45,9 @@ export interface RunDeps {
   readonly supervise?: (opts: SuperviseOptions) => Promise<number>;
   /** Where the server lives, for messages. */
   readonly serverName?: string;
+  /** `--check`: sees the child's environment before anything is written or started; throws to
+   * stop the run, or returns variables to add (the contract's defaults, not secrets). */
+  readonly beforeStart?: (env: Readonly<Record<string, string>>) => Promise<Readonly<Record<string, string>>>;
 }
 
 function readEnvFiles(files: readonly string[]): EnvFileInput[] {
@@ -124,7 +127,7 @@ export async function prepareRun(opts: RunOptions, deps: RunDeps): Promise<RunEn
 /** `hush run`: resolves the command's exit status (or throws before starting it). */
 export async function runWithSecrets(opts: RunOptions, deps: RunDeps): Promise<number> {
   const prepared = await prepareRun(opts, deps);
-  const env = { ...prepared.env };
+  const env = { ...prepared.env, ...(deps.beforeStart ? await deps.beforeStart(prepared.env) : {}) };
   let mounted: MountedFiles | undefined;
   if (opts.mount !== undefined) {
     mounted = mountSecretFiles(opts.mount === true ? undefined : opts.mount, prepared.secrets);
@@ -137,7 +140,7 @@ export async function runWithSecrets(opts: RunOptions, deps: RunDeps): Promise<n
     command: opts.command,
     args: opts.args,
     env,
-    mask: opts.mask ? compileMaskSet(maskValues) : undefined,
+    mask: opts.mask ? lazyMaskSet(maskValues) : undefined,
     cleanup: mounted ? () => mounted.remove() : undefined,
     log: deps.log,
   });

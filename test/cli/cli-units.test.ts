@@ -3,7 +3,7 @@
  * K=V parsing, and tables.
  */
 import { describe, expect, it } from 'vitest';
-import { normalizeArgs } from '../../src/cli/program.js';
+import { createProgram, invokedCommand, normalizeArgs } from '../../src/cli/program.js';
 import { formatColumns, formatDuration, formatTable, scalar } from '../../src/cli/output.js';
 import { collect, parseKeyValues, parseVersions } from '../../src/cli/cli-input.js';
 import { describeFailure, CliError } from '../../src/cli/cli-errors.js';
@@ -14,6 +14,20 @@ describe('normalizeArgs', () => {
     expect(normalizeArgs(['kv', 'get', '-field=password', '-mount', 'secret', 'app'])).toEqual(['kv', 'get', '--field=password', '--mount', 'secret', 'app']);
     expect(normalizeArgs(['-h', '-', 'K=-v', '--format=json', '-no-store'])).toEqual(['-h', '-', 'K=-v', '--format=json', '--no-store']);
     expect(normalizeArgs(['write', 'x', '--', '-literal'])).toEqual(['write', 'x', '--', '-literal']);
+  });
+});
+
+describe('createProgram', () => {
+  it('builds only the command the arguments name, and every command for help or an unknown word', async () => {
+    const all = (await createProgram()).commands.map((c) => c.name());
+    expect(all).toEqual(expect.arrayContaining(['server', 'kv', 'run', 'scan', 'version']));
+    // each table entry builds the command of its own name, so `hush NAME` finds it
+    for (const name of all) expect((await createProgram([name, '--help'])).commands.map((c) => c.name())).toEqual([name]);
+    expect((await createProgram(['-h'])).commands.map((c) => c.name())).toEqual(all);
+    expect((await createProgram(['kvv'])).commands.map((c) => c.name())).toEqual(all);
+    expect(invokedCommand(['--version'])).toBeUndefined();
+    expect(invokedCommand(['--', 'run'])).toBeUndefined();
+    expect(invokedCommand(['constructor'])).toBeUndefined();
   });
 });
 

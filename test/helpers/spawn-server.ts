@@ -6,7 +6,8 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
-export const hushBin = resolve(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
+/** The installed command: the CLI bundle (dist/hush.cjs) run by bin/hush.js, as `npm test` builds it. */
+export const hushBin = resolve(import.meta.dirname, '..', '..', 'bin', 'hush.js');
 
 export interface SpawnedServer {
   readonly child: ChildProcess;
