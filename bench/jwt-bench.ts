@@ -10,7 +10,7 @@ import { githubClaims, startOidcIssuer } from '../test/helpers/oidc-issuer.js';
 
 const MOUNT = 'jwt-bench';
 
-export async function benchJwtLogin(server: { address: string; token: string }, seconds: number): Promise<LoadResult> {
+export async function benchJwtLogin(server: { address: string; token: string; pid?: number }, seconds: number): Promise<LoadResult> {
   const issuer = await startOidcIssuer();
   try {
     const headers = { 'x-vault-token': server.token, 'content-type': 'application/json' };
@@ -42,7 +42,7 @@ export async function benchJwtLogin(server: { address: string; token: string }, 
       headers: { 'content-type': 'application/json' },
       seconds,
       next: () => ({ body }),
-    });
+    }, undefined, server.pid);
   } finally {
     await issuer.close();
   }

@@ -24,9 +24,9 @@ async function main(): Promise<void> {
 
     const results: LoadResult[] = [];
     const tick = () => server.sampleRss();
-    results.push(await runLoad({ name: 'no-op route (sys/health)', url: `${server.address}/v1/sys/health`, seconds }, tick));
+    results.push(await runLoad({ name: 'no-op route (sys/health)', url: `${server.address}/v1/sys/health`, seconds }, tick, server.pid));
     results.push(
-      await runLoad({ name: 'KV v2 read (audited)', url: `${server.address}/v1/secret/data/bench/read`, headers, seconds }, tick),
+      await runLoad({ name: 'KV v2 read (audited)', url: `${server.address}/v1/secret/data/bench/read`, headers, seconds }, tick, server.pid),
     );
     let n = 0;
     results.push(
@@ -40,23 +40,28 @@ async function main(): Promise<void> {
           next: () => ({ path: `/v1/secret/data/bench/w${n++ % 1000}`, body: JSON.stringify({ data: { v: `value-${n}` } }) }),
         },
         tick,
+        server.pid,
       ),
     );
 
     results.push(await benchAppRoleLogin(server, seconds));
+    results.push(await benchAppRoleLogin(server, seconds, 'batch'));
     results.push(await benchJwtLogin(server, seconds));
     server.sampleRss();
 
     const noop = results[0]!.requestsPerSec;
     console.log(`\nHush server benchmark: 32 connections, ${seconds}s per route, file audit device on, SQLite storage\n`);
-    console.log('route                              req/s      p50 ms   p99 ms   errors   vs no-op');
+    console.log('route                              req/s      p50 ms   p99 ms   errors   vs no-op   server CPU/req');
     for (const r of results) {
+      const cpu = r.serverCpuUsPerRequest === undefined ? '' : `${r.serverCpuUsPerRequest.toFixed(0).padStart(8)} us`;
       console.log(
         `${r.name.padEnd(34)} ${r.requestsPerSec.toFixed(0).padStart(8)} ${r.p50Ms.toFixed(2).padStart(9)} ${r.p99Ms
           .toFixed(2)
-          .padStart(8)} ${String(r.errors).padStart(8)}   ${((r.requestsPerSec / noop) * 100).toFixed(1)} %`,
+          .padStart(8)} ${String(r.errors).padStart(8)}   ${`${((r.requestsPerSec / noop) * 100).toFixed(1)} %`.padStart(8)}   ${cpu}`,
       );
     }
+    console.log('(server CPU/req: the server process\'s CPU time per answered request, steadier than req/s when');
+    console.log(' other processes share the machine; on 2 cores the load generator takes one of them)');
     console.log(`\nserver peak RSS under load: ${server.peakRssMiB().toFixed(1)} MiB`);
     console.log('goals: KV read >= 50 % of no-op, writes >= 3000/s durable, RSS < 150 MB, AppRole logins >= 5000/s');
   } finally {

@@ -146,6 +146,39 @@ describe('audit broker', () => {
     await expect(restarted.hash('nope', 'x')).rejects.toMatchObject({ code: 'bad_request' });
   });
 
+  it('remembers callers’ token hashes by token key without mixing callers, and reuses the request line’s blocks', async () => {
+    const file = join(dir, 'audit.log');
+    const b = broker(memoryStorage());
+    await b.enable('file', 'file', { file_path: file });
+    const asCaller = (token: string, key: string, id: string): AuditResponseInput => ({
+      request: { ...input.request, id, clientToken: token, clientTokenKey: key },
+      auth: { ...input.auth, clientToken: token },
+      response: { data: { ok: true } },
+    });
+    const first = asCaller('hvs.first-caller-token', 'key-1', 'r1');
+    const second = asCaller('hvs.second-caller-token', 'key-2', 'r2');
+    for (const call of [first, second, asCaller('hvs.first-caller-token', 'key-1', 'r3')]) {
+      await b.logRequest(call);
+      await b.logResponse(call);
+    }
+    const lines = await readLines(file);
+    expect(lines).toHaveLength(6);
+    const expectFirst = await b.hash('file', 'hvs.first-caller-token');
+    const expectSecond = await b.hash('file', 'hvs.second-caller-token');
+    const tokens = lines.map((l) => [l['request']?.['client_token'], l['auth']?.['client_token']]);
+    expect(tokens).toEqual([
+      [expectFirst, expectFirst],
+      [expectFirst, expectFirst],
+      [expectSecond, expectSecond],
+      [expectSecond, expectSecond],
+      [expectFirst, expectFirst],
+      [expectFirst, expectFirst],
+    ]);
+    expect(lines.every((l) => !('clientTokenKey' in (l['request'] ?? {})) && !JSON.stringify(l).includes('key-1'))).toBe(true);
+    expect(lines[0]?.['request']).toEqual(lines[1]?.['request']);
+    await b.close();
+  });
+
   it('each device has its own salt', async () => {
     const b = broker(memoryStorage());
     await b.enable('one', 'file', { file_path: 'discard' });

@@ -17,12 +17,12 @@
 import type { Writable } from 'node:stream';
 import { HushError, badRequest } from '../lib/errors.js';
 import type { Storage } from '../storage/storage.js';
-import { buildRequestEntry, buildResponseEntry } from './audit-entry.js';
-import type { AuditEntry, AuditRequestInput, AuditResponseInput } from './audit-entry.js';
+import { auditAuthBlock, renderLine, requestBlock, responseBlock } from './audit-entry.js';
+import type { AuditRequestInfo, AuditRequestInput, AuditResponseInput, LineParts } from './audit-entry.js';
 import { parseDeviceSettings } from './audit-device.js';
 import type { AuditDevice, DeviceSettings } from './audit-device.js';
-import { createAuditHasher, hashEntry, newSalt, saltKey } from './audit-hmac.js';
-import type { AuditHasher } from './audit-hmac.js';
+import { createAuditHasher, createEntryHasher, newSalt, saltKey } from './audit-hmac.js';
+import type { AuditHasher, EntryHasher } from './audit-hmac.js';
 import { readTable, saveDisabled, saveEnabled } from './audit-table.js';
 import type { AuditTableEntry } from './audit-table.js';
 import { createDiscardDevice } from './discard-device.js';
@@ -81,6 +81,31 @@ interface LiveDevice {
   readonly settings: DeviceSettings;
   readonly device: AuditDevice;
   readonly hash: AuditHasher;
+  /** Audit HMACs of recent callers' tokens (keyed by the token store's hash of the token) and
+   * accessors. */
+  readonly tokenHashes: Map<string, string>;
+}
+
+/** Callers whose token HMAC a device remembers (a few hundred bytes each). */
+const TOKEN_HASHES_KEPT = 4096;
+
+/** The device's HMAC of the caller's token, remembered by `tokenKey` (oldest forgotten first). */
+function callerTokenHash(d: LiveDevice, token: string, tokenKey: string): string {
+  let h = d.tokenHashes.get(tokenKey);
+  if (h === undefined) {
+    h = d.hash(token);
+    if (d.tokenHashes.size >= TOKEN_HASHES_KEPT) d.tokenHashes.delete(d.tokenHashes.keys().next().value as string);
+    d.tokenHashes.set(tokenKey, h);
+  }
+  return h;
+}
+
+/** What a device's request line left for the response line of the same request: the hashed and
+ * serialised blocks both lines share, and the hasher (whose memo knows the token's hash). */
+interface SharedBlocks {
+  readonly hasher: EntryHasher | undefined;
+  readonly auth: string | undefined;
+  readonly request: string;
 }
 
 const BROKEN_SETTINGS: DeviceSettings = { filePath: '', mode: 0, logRaw: false, hmacAccessor: true, prefix: '' };
@@ -121,13 +146,53 @@ export function createAuditBroker(deps: AuditBrokerDeps): AuditBroker {
     return createFileDevice({ ...params, settings });
   }
 
-  async function write(entry: AuditEntry): Promise<void> {
+  // Keyed by the request object the core passes to both calls: the response line reuses what
+  // the request line hashed and serialised (the request's data is hashed once, not twice).
+  const shared = new WeakMap<AuditRequestInfo, Map<string, SharedBlocks>>();
+
+  function blocksFor(d: LiveDevice, input: AuditRequestInput): SharedBlocks {
+    const perDevice = shared.get(input.request);
+    const known = perDevice?.get(d.entry.path);
+    if (known !== undefined) return known;
+    const { clientToken: token, clientTokenKey: tokenKey, clientTokenAccessor: accessor } = input.request;
+    // The caller's token and accessor recur on every request: remember their HMACs (the
+    // accessor, not a secret, keys itself; the token is keyed by the store's hash of it).
+    const keyed: AuditHasher =
+      token && tokenKey
+        ? (v) =>
+            v === token
+              ? callerTokenHash(d, token, tokenKey)
+              : v === accessor
+                ? callerTokenHash(d, v, `accessor:${v}`)
+                : d.hash(v)
+        : d.hash;
+    const hasher = createEntryHasher(keyed, d.settings);
+    const auth = input.auth === undefined ? undefined : auditAuthBlock(input.auth);
+    const request = requestBlock(input.request);
+    const blocks: SharedBlocks = {
+      hasher,
+      auth: auth === undefined ? undefined : JSON.stringify(hasher ? hasher.auth(auth) : auth),
+      request: JSON.stringify(hasher ? hasher.request(request) : request),
+    };
+    if (perDevice === undefined) shared.set(input.request, new Map([[d.entry.path, blocks]]));
+    else perDevice.set(d.entry.path, blocks);
+    return blocks;
+  }
+
+  async function write(input: AuditRequestInput | AuditResponseInput, type: 'request' | 'response'): Promise<void> {
     const live = [...devices.values()];
     if (live.length === 0) return;
+    const time = now().toISOString();
     const results = await Promise.allSettled(
       live.map((d) => {
-        const line = d.settings.prefix + JSON.stringify(hashEntry(entry, d.hash, d.settings));
-        return d.device.write(line);
+        const blocks = blocksFor(d, input);
+        const parts: LineParts = { time, type, auth: blocks.auth, request: blocks.request, error: input.error };
+        if (type === 'response') {
+          const response = responseBlock(input as AuditResponseInput);
+          const hashed = blocks.hasher ? blocks.hasher.response(response) : response;
+          return d.device.write(d.settings.prefix + renderLine({ ...parts, response: JSON.stringify(hashed) }));
+        }
+        return d.device.write(d.settings.prefix + renderLine(parts));
       }),
     );
     const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ path: live[i]?.entry.path, err: r.reason }] : []));
@@ -163,11 +228,11 @@ export function createAuditBroker(deps: AuditBrokerDeps): AuditBroker {
           } catch (err) {
             // A stored device we cannot run still counts as enabled: its writes fail (closed).
             warn(`audit device ${entry.path} has invalid stored options`, err);
-            devices.set(entry.path, { entry, settings: BROKEN_SETTINGS, device: brokenDevice(entry, err), hash });
+            devices.set(entry.path, { entry, settings: BROKEN_SETTINGS, device: brokenDevice(entry, err), hash, tokenHashes: new Map() });
             continue;
           }
           // Opened lazily: a file that cannot be opened makes writes fail (closed), not load.
-          devices.set(entry.path, { entry, settings, device: makeDevice(entry, settings), hash });
+          devices.set(entry.path, { entry, settings, device: makeDevice(entry, settings), hash, tokenHashes: new Map() });
         }
       }),
 
@@ -194,7 +259,7 @@ export function createAuditBroker(deps: AuditBrokerDeps): AuditBroker {
           await device.close().catch(() => undefined);
           throw err;
         }
-        devices.set(path, { entry, settings, device, hash: createAuditHasher(salt) });
+        devices.set(path, { entry, settings, device, hash: createAuditHasher(salt), tokenHashes: new Map() });
       }),
 
     disable: (rawPath) =>
@@ -222,8 +287,8 @@ export function createAuditBroker(deps: AuditBrokerDeps): AuditBroker {
       return out;
     },
 
-    logRequest: (input) => write(buildRequestEntry(input, now())),
-    logResponse: (input) => write(buildResponseEntry(input, now())),
+    logRequest: (input) => write(input, 'request'),
+    logResponse: (input) => write(input, 'response'),
 
     async hash(rawPath, input) {
       const live = devices.get(normalizeDevicePath(rawPath));

@@ -18,6 +18,9 @@ export interface AuditRequestInfo {
   readonly clientToken?: string;
   /** Accessor of the client token, when the token store resolved it. */
   readonly clientTokenAccessor?: string;
+  /** The token store's (keyed, one-way) hash of the client token. Never written to the log: it
+   * lets a device remember the token's audit HMAC across requests without keeping the token. */
+  readonly clientTokenKey?: string;
   /** Type of the mount that serves the path (`kv`, `approle`, `token`, `system` …). */
   readonly mountType?: string;
   /** Mount point with trailing slash (`secret/`). */
@@ -124,32 +127,57 @@ export function buildRequestEntry(input: AuditRequestInput, now: Date = new Date
 
 /** Builds the `response` entry for `input` at `now`. */
 export function buildResponseEntry(input: AuditResponseInput, now: Date = new Date()): AuditEntry {
-  const res = input.response;
-  const response =
-    res === undefined
-      ? {}
-      : withoutUndefined({
-          mount_type: input.request.mountType,
-          mount_point: input.request.mountPoint,
-          mount_accessor: input.request.mountAccessor,
-          status: res.status,
-          auth: res.auth ? responseAuthBlock(res.auth) : undefined,
-          secret: res.leaseId ? { lease_id: res.leaseId } : undefined,
-          data: res.data ?? undefined,
-          wrap_info: res.wrapInfo ? { ...res.wrapInfo } : undefined,
-          warnings: res.warnings && res.warnings.length > 0 ? [...res.warnings] : undefined,
-        });
   return withoutUndefined({
     time: now.toISOString(),
     type: 'response' as const,
     auth: input.auth === undefined ? undefined : auditAuthBlock(input.auth),
     request: requestBlock(input.request),
-    response,
+    response: responseBlock(input),
     error: nonEmpty(input.error),
   });
 }
 
-function requestBlock(req: AuditRequestInfo): Record<string, unknown> {
+/** The serialised blocks of one line, each already hashed for its device. */
+export interface LineParts {
+  readonly time: string;
+  readonly type: 'request' | 'response';
+  readonly auth?: string;
+  readonly request: string;
+  readonly response?: string;
+  readonly error?: string;
+}
+
+/** The JSON line of an entry from its serialised blocks, in the field order of {@link AuditEntry}
+ * (what `JSON.stringify` of the entry gives), without re-serialising blocks shared by the
+ * request and response lines. */
+export function renderLine(parts: LineParts): string {
+  let line = `{"time":${JSON.stringify(parts.time)},"type":"${parts.type}"`;
+  if (parts.auth !== undefined) line += `,"auth":${parts.auth}`;
+  line += `,"request":${parts.request}`;
+  if (parts.response !== undefined) line += `,"response":${parts.response}`;
+  const error = nonEmpty(parts.error);
+  if (error !== undefined) line += `,"error":${JSON.stringify(error)}`;
+  return `${line}}`;
+}
+
+/** The `response` block of a response entry (`{}` when the request failed). */
+export function responseBlock(input: AuditResponseInput): Record<string, unknown> {
+  const res = input.response;
+  if (res === undefined) return {};
+  return withoutUndefined({
+    mount_type: input.request.mountType,
+    mount_point: input.request.mountPoint,
+    mount_accessor: input.request.mountAccessor,
+    status: res.status,
+    auth: res.auth ? responseAuthBlock(res.auth) : undefined,
+    secret: res.leaseId ? { lease_id: res.leaseId } : undefined,
+    data: res.data ?? undefined,
+    wrap_info: res.wrapInfo ? { ...res.wrapInfo } : undefined,
+    warnings: res.warnings && res.warnings.length > 0 ? [...res.warnings] : undefined,
+  });
+}
+
+export function requestBlock(req: AuditRequestInfo): Record<string, unknown> {
   return withoutUndefined({
     id: req.id,
     operation: req.operation,
@@ -167,7 +195,7 @@ function requestBlock(req: AuditRequestInfo): Record<string, unknown> {
   });
 }
 
-function auditAuthBlock(auth: AuditAuth): Record<string, unknown> {
+export function auditAuthBlock(auth: AuditAuth): Record<string, unknown> {
   return withoutUndefined({
     client_token: auth.clientToken,
     accessor: auth.accessor,
@@ -215,7 +243,9 @@ function nonEmpty(s: string | undefined): string | undefined {
   return s === undefined || s === '' ? undefined : s;
 }
 
+/** A copy without the undefined fields (built anew: deleting keys would slow every later access). */
 function withoutUndefined<T extends Record<string, unknown>>(obj: T): T {
-  for (const key of Object.keys(obj)) if (obj[key] === undefined) delete obj[key];
-  return obj;
+  const out: Record<string, unknown> = {};
+  for (const key in obj) if (obj[key] !== undefined) out[key] = obj[key];
+  return out as T;
 }

@@ -50,11 +50,23 @@ export function hashDeep(value: unknown, hash: AuditHasher): unknown {
   return out;
 }
 
-/** A copy of `entry` with its sensitive fields hashed (or `entry` itself when `logRaw`). */
-export function hashEntry(entry: AuditEntry, keyedHash: AuditHasher, options: HmacOptions): AuditEntry {
-  if (options.logRaw) return entry;
-  // The token and accessor appear in both the auth and request blocks: hash each value once per
-  // entry (the memo lives only for this call).
+/**
+ * Hashes the sensitive fields of an entry's blocks. One hasher serves every block of one request
+ * (its request and response lines), so a token or accessor appearing in several places is hashed
+ * once per request.
+ */
+export interface EntryHasher {
+  /** The `auth` block (caller's token and accessor). */
+  auth(block: Record<string, unknown> | undefined): Record<string, unknown> | undefined;
+  /** The `request` block (token, accessor, data, headers). */
+  request(block: Record<string, unknown>): Record<string, unknown>;
+  /** The `response` block (data, auth, wrap info). */
+  response(block: Record<string, unknown>): Record<string, unknown>;
+}
+
+/** An {@link EntryHasher} for one request, or `undefined` when `logRaw` keeps values as they are. */
+export function createEntryHasher(keyedHash: AuditHasher, options: HmacOptions): EntryHasher | undefined {
+  if (options.logRaw) return undefined;
   const memo = new Map<string, string>();
   const hash: AuditHasher = (v) => {
     let h = memo.get(v);
@@ -70,27 +82,38 @@ export function hashEntry(entry: AuditEntry, keyedHash: AuditHasher, options: Hm
     if ('accessor' in b) b['accessor'] = acc(b['accessor']);
     return b;
   };
+  return {
+    auth: tokenFields,
+    request(block) {
+      const req = { ...block };
+      if ('client_token' in req) req['client_token'] = str(req['client_token']);
+      if ('client_token_accessor' in req) req['client_token_accessor'] = acc(req['client_token_accessor']);
+      if ('data' in req) req['data'] = hashDeep(req['data'], hash);
+      if ('headers' in req) req['headers'] = hashDeep(req['headers'], hash);
+      return req;
+    },
+    response(block) {
+      const res = { ...block };
+      if ('data' in res) res['data'] = hashDeep(res['data'], hash);
+      if ('auth' in res) res['auth'] = tokenFields(res['auth']);
+      if (res['wrap_info'] && typeof res['wrap_info'] === 'object') {
+        const w = { ...(res['wrap_info'] as Record<string, unknown>) };
+        w['token'] = str(w['token']);
+        if ('accessor' in w) w['accessor'] = acc(w['accessor']);
+        if ('wrapped_accessor' in w) w['wrapped_accessor'] = acc(w['wrapped_accessor']);
+        res['wrap_info'] = w;
+      }
+      return res;
+    },
+  };
+}
 
-  const out: AuditEntry = { ...entry, request: { ...entry.request } };
-  if (entry.auth) out.auth = tokenFields(entry.auth);
-  const req = out.request;
-  if ('client_token' in req) req['client_token'] = str(req['client_token']);
-  if ('client_token_accessor' in req) req['client_token_accessor'] = acc(req['client_token_accessor']);
-  if ('data' in req) req['data'] = hashDeep(req['data'], hash);
-  if ('headers' in req) req['headers'] = hashDeep(req['headers'], hash);
-
-  if (entry.response) {
-    const res: Record<string, unknown> = { ...entry.response };
-    if ('data' in res) res['data'] = hashDeep(res['data'], hash);
-    if ('auth' in res) res['auth'] = tokenFields(res['auth']);
-    if (res['wrap_info'] && typeof res['wrap_info'] === 'object') {
-      const w = { ...(res['wrap_info'] as Record<string, unknown>) };
-      w['token'] = str(w['token']);
-      if ('accessor' in w) w['accessor'] = acc(w['accessor']);
-      if ('wrapped_accessor' in w) w['wrapped_accessor'] = acc(w['wrapped_accessor']);
-      res['wrap_info'] = w;
-    }
-    out.response = res;
-  }
+/** A copy of `entry` with its sensitive fields hashed (or `entry` itself when `logRaw`). */
+export function hashEntry(entry: AuditEntry, keyedHash: AuditHasher, options: HmacOptions): AuditEntry {
+  const hasher = createEntryHasher(keyedHash, options);
+  if (hasher === undefined) return entry;
+  const out: AuditEntry = { ...entry, request: hasher.request(entry.request) };
+  if (entry.auth) out.auth = hasher.auth(entry.auth);
+  if (entry.response) out.response = hasher.response(entry.response);
   return out;
 }

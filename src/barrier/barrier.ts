@@ -33,6 +33,8 @@ import {
   wipeKeyring,
 } from './keyring.js';
 import { combineShares, splitSecret } from './shamir.js';
+import { createPlaintextCache } from './plaintext-cache.js';
+import type { PlaintextCache } from './plaintext-cache.js';
 
 /** Storage keys the barrier keeps for itself (see the module comment). */
 export const BARRIER_KEYS = {
@@ -121,41 +123,58 @@ interface Unsealed {
   readonly encryptions: Map<number, number>;
 }
 
+export interface BarrierOptions {
+  /** Bytes of decrypted values kept in memory for repeated reads (see `plaintext-cache.ts`);
+   * 0 turns the cache off. Default 8 MiB. */
+  readonly cacheBytes?: number;
+}
+
+/** Default size of the decrypted-value cache. */
+export const DEFAULT_BARRIER_CACHE_BYTES = 8 * 1024 * 1024;
+
 /** Creates a barrier over `backend`; it starts sealed. */
-export function createBarrier(backend: StorageBackend): Barrier {
-  return new KeyringBarrier(backend);
+export function createBarrier(backend: StorageBackend, options: BarrierOptions = {}): Barrier {
+  return new KeyringBarrier(backend, createPlaintextCache(options.cacheBytes ?? DEFAULT_BARRIER_CACHE_BYTES));
 }
 
 class KeyringBarrier implements Barrier {
   readonly #backend: StorageBackend;
+  readonly #cache: PlaintextCache;
   #unsealed: Unsealed | undefined;
   #config: SealConfig | undefined;
   #shares: Uint8Array[] = [];
   #nonce = '';
   #lock: Promise<unknown> = Promise.resolve();
 
-  constructor(backend: StorageBackend) {
+  constructor(backend: StorageBackend, cache: PlaintextCache) {
     this.#backend = backend;
+    this.#cache = cache;
   }
 
   // ---- Storage -------------------------------------------------------------------------------
 
   async get(key: string): Promise<Uint8Array | undefined> {
     this.#usable(key);
+    const cached = this.#cache.get(key);
+    if (cached !== undefined) return cached;
+    const generation = this.#cache.generation();
     const stored = await this.#backend.get(key);
     if (stored === undefined) return undefined;
-    return this.#decrypt(key, stored);
+    const value = this.#openKnownTerm(key, stored) ?? (await this.#decrypt(key, stored));
+    this.#cache.fill(key, value, generation);
+    return value;
   }
 
   async put(key: string, value: Uint8Array): Promise<void> {
     this.#usable(key);
     assertStorageValue(value);
-    await this.#backend.put(key, this.#encrypt(key, value));
+    const sealed = this.#encrypt(key, value);
+    await this.#invalidating([key], () => this.#backend.put(key, sealed));
   }
 
   async delete(key: string): Promise<void> {
     this.#usable(key);
-    await this.#backend.delete(key);
+    await this.#invalidating([key], () => this.#backend.delete(key));
   }
 
   async list(prefix: string): Promise<string[]> {
@@ -178,7 +197,20 @@ class KeyringBarrier implements Barrier {
     const sealed = ops.map((op): StorageOp =>
       op.kind === 'put' ? { kind: 'put', key: op.key, value: this.#encrypt(op.key, op.value) } : op,
     );
-    await this.#backend.transaction(sealed);
+    await this.#invalidating(
+      ops.map((op) => op.key),
+      () => this.#backend.transaction(sealed),
+    );
+  }
+
+  /** Runs a write with its keys dropped from the cache before it starts and after it settles. */
+  async #invalidating(keys: readonly string[], write: () => Promise<void>): Promise<void> {
+    this.#cache.invalidate(keys);
+    try {
+      await write();
+    } finally {
+      this.#cache.invalidate(keys);
+    }
   }
 
   // ---- Initialisation and seal ----------------------------------------------------------------
@@ -277,6 +309,7 @@ class KeyringBarrier implements Barrier {
     return this.#exclusive(async () => {
       const keys = this.#unsealed;
       this.#unsealed = undefined;
+      this.#cache.clear();
       this.resetUnseal();
       if (keys !== undefined) {
         keys.rootKey.fill(0);
@@ -333,6 +366,13 @@ class KeyringBarrier implements Barrier {
     const active = activeKeyTerm(keys.keyring);
     keys.encryptions.set(active.term, (keys.encryptions.get(active.term) ?? 0) + 1);
     return envelope(active.key, active.term, key, value);
+  }
+
+  /** Decrypts without awaiting when the value's key term is known (the hot path). */
+  #openKnownTerm(key: string, stored: Uint8Array): Uint8Array | undefined {
+    const term = readTerm(stored);
+    const keyTerm = findKeyTerm(this.#state().keyring, term);
+    return keyTerm === undefined ? undefined : openEnvelope(keyTerm.key, term, key, stored);
   }
 
   async #decrypt(key: string, stored: Uint8Array): Promise<Uint8Array> {

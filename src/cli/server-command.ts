@@ -38,10 +38,8 @@ export function createServerCommand(): Command {
 async function runServer(flags: ServerFlags): Promise<void> {
   // Loaded here, not at the top: every other command (kv get, status…) starts without the
   // server's modules (fastify, SQLite, engines), which keeps them fast.
-  const { loadConfigFile, parseListenAddress } = await import('../config/server-config.js');
   const { buildCore, openBackend, serve } = await import('../main.js');
   const { setUpDevServer } = await import('../dev-setup.js');
-  const { createDevTls } = await import('../http/dev-tls.js');
   const dev = Boolean(flags.dev || flags.devInmem || flags.devTls);
   if (!dev && !flags.config) {
     throw new HushError('bad_request', 'hush server needs --config FILE, or --dev for a local development server');
@@ -49,6 +47,7 @@ async function runServer(flags: ServerFlags): Promise<void> {
   if (dev && flags.config) throw new HushError('bad_request', 'use either --dev or --config, not both');
 
   if (!dev) {
+    const { loadConfigFile } = await import('../config/server-config.js');
     const config = loadConfigFile(flags.config!);
     const backend = openBackend(config);
     const core = buildCore(config, backend);
@@ -60,11 +59,14 @@ async function runServer(flags: ServerFlags): Promise<void> {
     return;
   }
 
+  const { parseListenAddress } = await import('../config/listen-address.js');
   const dataDir = flags.devInmem ? undefined : resolve(flags.dataDir ?? '.hush-data');
   if (dataDir) ensurePrivateDir(dataDir);
   let tls: ServerConfig['tls'];
   let caFile: string | undefined;
   if (flags.devTls) {
+    // Only here: the certificate library (and reflect-metadata) would cost every server memory.
+    const { createDevTls } = await import('../http/dev-tls.js');
     const files = await createDevTls(dataDir ?? join(process.cwd(), '.hush-data', 'tls-inmem'));
     tls = { certFile: files.certFile, keyFile: files.keyFile };
     caFile = files.caFile;

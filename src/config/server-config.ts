@@ -8,6 +8,9 @@ import { z } from 'zod';
 import { HushError } from '../lib/errors.js';
 import { parseHcl } from '../policy/hcl-parser.js';
 import { hclToPlain } from './hcl-to-plain.js';
+import { parseListenAddress } from './listen-address.js';
+
+export { parseListenAddress };
 
 const listenerSchema = z
   .object({
@@ -47,14 +50,6 @@ export interface ServerConfig {
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
   readonly maxRequestBytes: number;
   readonly clusterName: string;
-}
-
-/** Splits `host:port` (IPv6 as `[::1]:8200`). */
-export function parseListenAddress(address: string): { host: string; port: number } {
-  const m = /^(?:\[(?<v6>[^\]]+)\]|(?<host>[^:]*)):(?<port>\d{1,5})$/.exec(address.trim());
-  const port = Number(m?.groups?.port);
-  if (!m || port > 65535) throw new HushError('bad_request', `invalid listen address "${address}": expected host:port`);
-  return { host: m.groups!.v6 ?? (m.groups!.host || '127.0.0.1'), port };
 }
 
 /** Reads a configuration file (`.json`, else HCL) into a frozen {@link ServerConfig}. */

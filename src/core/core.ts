@@ -15,6 +15,7 @@ import { toResponseAuth } from '../auth/token-response.js';
 import type { AuthResponse, LoginResult } from '../auth/methods/auth-method.js';
 import type { AuthMethodRegistry } from '../auth/methods/auth-method-registry.js';
 import type { EngineRegistry } from '../engines/engine-registry.js';
+import type { SecretsEngine } from '../engines/engine.js';
 import type { Acl } from '../policy/acl.js';
 import { lockoutSettingsOf } from './login-lockout.js';
 import type { LoginLockout } from './login-lockout.js';
@@ -114,6 +115,10 @@ export class Core implements RequestHandler, CoreServices {
     if (!routed || routed.entry.type === 'system') {
       throw new HushError('not_found', `no handler for route "${req.path}". route entry not found.`);
     }
+    // A cubbyhole lives and dies with a stored token; batch tokens are never stored (Vault's rule).
+    if (routed.entry.type === 'cubbyhole' && caller.type === 'batch') {
+      throw new HushError('bad_request', 'cubbyhole operations are only supported by "service" type tokens');
+    }
     const engine = state.engines.get(routed.entry.uuid);
     if (!engine) throw new HushError('internal', 'mount has no running engine');
 
@@ -181,6 +186,7 @@ export class Core implements RequestHandler, CoreServices {
       remoteAddress: req.remoteAddress,
       clientToken: req.clientToken,
       clientTokenAccessor: caller?.accessor,
+      clientTokenKey: caller?.hashedId,
       mountType,
       mountPoint,
     };
@@ -261,6 +267,7 @@ export class Core implements RequestHandler, CoreServices {
       numUses: login.numUses,
       boundCidrs: login.boundCidrs,
       renewable: login.renewable ?? true,
+      type: login.tokenType ?? 'service',
       orphan: true,
       path: `auth/${mount.path}login`,
     });
@@ -357,6 +364,10 @@ export class Core implements RequestHandler, CoreServices {
     return this.#requireUnsealed().audit;
   }
 
+  engineFor(entry: MountEntry): SecretsEngine | undefined {
+    return this.#requireUnsealed().engines.get(entry.uuid);
+  }
+
   async startEngine(entry: MountEntry): Promise<void> {
     const state = this.#requireUnsealed();
     const factory = this.engineRegistry.get(entry.type);
@@ -413,7 +424,7 @@ function auditAuthOf(entry: TokenEntry, clientToken: string | undefined): AuditA
     tokenPolicies: entry.policies,
     metadata: entry.metadata,
     entityId: entry.entityId ?? '',
-    tokenType: 'service',
+    tokenType: entry.type,
     tokenTtl: entry.ttl,
   };
 }

@@ -1,6 +1,6 @@
 /**
  * End-to-end tests of the `hush` command line: each test spawns the real CLI
- * (the built `dist/cli/main.js`, as `npm test` builds it) against a real server started in this process.
+ * (`bin/hush.js` running the built CLI bundle, as `npm test` builds it) against a real server started in this process.
  * Spawns are asynchronous so the in-process server keeps answering.
  */
 import { spawn } from 'node:child_process';
@@ -18,7 +18,7 @@ import { startTestServer } from '../helpers/test-server.js';
 import type { TestServer } from '../helpers/test-server.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const MAIN = join(ROOT, 'dist/cli/main.js');
+const MAIN = join(ROOT, 'bin/hush.js');
 
 interface Run {
   readonly code: number | null;
@@ -352,6 +352,14 @@ describe('hush CLI against a dev server', () => {
     const get = await run(['kv', 'get', '-field=v', 'secret/narrow/one'], { env: { HUSH_TOKEN: token } });
     expect(get.stderr).toBe('');
     expect(get.stdout).toBe('1');
+
+    // A token with nothing under secret/ does not even learn the mount's type.
+    await run(['policy', 'write', 'elsewhere', '-'], { input: 'path "other/*" { capabilities = ["read"] }' });
+    const outsider = (await run(['token', 'create', '-policy=elsewhere', '-field=token'])).stdout;
+    const refused = await run(['kv', 'get', 'secret/narrow/one'], { env: { HUSH_TOKEN: outsider } });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/403|permission denied/i);
+    expect(refused.stdout).toBe('');
   });
 
   it('login stores the token in a 0600 file that later commands use', async () => {

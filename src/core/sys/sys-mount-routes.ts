@@ -5,6 +5,7 @@
 import { HushError } from '../../lib/errors.js';
 import { normalizeMountPath } from '../router/mount-table.js';
 import type { MountEntry } from '../router/mount-table.js';
+import { hasAccessBelow } from '../../policy/mount-access.js';
 import { defineSysRoutes } from './sys-context.js';
 import { normalizeEngineType, renderMount, renderTuning, stringMap, tuningFrom } from './mount-fields.js';
 
@@ -126,13 +127,15 @@ export const mountRoutes = defineSysRoutes([
   {
     pattern: /^internal\/ui\/mounts\/(?<path>.+)$/,
     summary: 'The mount serving a path (the `vault kv` pre-flight check).',
-    // Vault answers this for any token with some access below the mount; we answer any valid
-    // token (it reveals only the mount's path, type and KV version).
+    // Not checked against the path itself: as Vault, any token with some access below the mount
+    // may learn the mount's path, type and KV version; others get 403.
     anyToken: true,
     operations: {
-      read: async ({ services }, { path }) => {
+      read: async ({ services, caller }, { path }) => {
         const routed = services.mounts().match(path!);
-        if (!routed) throw new HushError('bad_request', `Preflight capability check returned 403, please ensure client's policies grant access to path "${path}/"`);
+        const allowed = routed !== undefined && caller !== undefined &&
+          hasAccessBelow(await services.policies().aclFor(caller.policies), routed.entry.path);
+        if (!routed || !allowed) throw new HushError('permission_denied', `Preflight capability check returned 403, please ensure client's policies grant access to path "${path}/"`);
         return { data: { ...renderMount(routed.entry), path: routed.entry.path } };
       },
     },

@@ -1,16 +1,22 @@
 /**
- * @module The SQLite storage backend (the default): one file, WAL mode, `synchronous=FULL` so a
- * resolved write survives power loss.
+ * @module The SQLite storage backend (the default): one file, WAL mode; a resolved write has
+ * reached the disk (fsync) and survives power loss.
  *
  * Writes use group commit: every put, delete and transaction arriving in the same turn of the
- * event loop is queued and written in one SQLite transaction (one fsync). Each caller's
- * operations run inside their own SAVEPOINT, so a failure rolls back only that caller's work,
- * and each promise settles after the shared commit. Reads go straight to prepared statements
- * and see every write whose promise has resolved.
+ * event loop is queued and written in one SQLite transaction. Each caller's operations run
+ * inside their own SAVEPOINT, so a failure rolls back only that caller's work. Reads go straight
+ * to prepared statements and see every write whose promise has resolved.
+ *
+ * Durability without blocking: SQLite runs with `synchronous=NORMAL` (its commits write the WAL
+ * but do not fsync it; the database stays consistent after a crash), and this module fsyncs the
+ * WAL file itself on libuv's thread pool after each commit, settling the callers' promises only
+ * when that fsync is done. The event loop keeps serving requests while the disk works, and
+ * commits that land during one fsync share the next. SQLite's own checkpoints still sync the WAL
+ * before copying it into the database, so frames are on disk before the WAL is reused.
  *
  * Files: the database, its `-wal` and `-shm` are mode 0600; a directory created for them is 0700.
  */
-import { chmodSync, existsSync, mkdirSync, openSync, closeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { HushError } from '../../lib/errors.js';
@@ -46,14 +52,14 @@ export function createSqliteBackend(options: SqliteBackendOptions): StorageBacke
     prepareFile(path);
     db = new Database(path);
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    db.pragma('synchronous = NORMAL'); // the WAL is fsynced by this module (see above)
     db.pragma('busy_timeout = 5000');
     db.exec('CREATE TABLE IF NOT EXISTS hush_kv (key TEXT PRIMARY KEY NOT NULL, value BLOB) WITHOUT ROWID');
     for (const side of [`${path}-wal`, `${path}-shm`]) if (existsSync(side)) chmodSync(side, 0o600);
   } catch (err) {
     throw unavailable(err, 'cannot open the sqlite storage file');
   }
-  return new SqliteBackend(db);
+  return new SqliteBackend(db, path);
 }
 
 class SqliteBackend implements StorageBackend {
@@ -64,12 +70,20 @@ class SqliteBackend implements StorageBackend {
   readonly #putStmt: Database.Statement<[string, Buffer]>;
   readonly #deleteStmt: Database.Statement<[string]>;
   readonly #control: Readonly<Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'undo', Database.Statement>>;
+  readonly #path: string;
   #queue: WriteJob[] = [];
   #scheduled = false;
   #closed = false;
+  /** Our own descriptor of the `-wal` file, opened after the first commit, for fsync. */
+  #walFd: number | undefined;
+  /** Jobs committed and waiting for the fsync in flight to finish. */
+  #syncing: WriteJob[] | null = null;
+  /** Jobs committed after the fsync in flight started: they need the next one. */
+  #committed: WriteJob[] = [];
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, path: string) {
     this.#db = db;
+    this.#path = path;
     this.#getStmt = db.prepare<[string], Buffer | null>('SELECT value FROM hush_kv WHERE key = ?').pluck();
     this.#seekStmt = db.prepare<[string], string>('SELECT key FROM hush_kv WHERE key >= ? ORDER BY key').pluck();
     this.#putStmt = db.prepare<[string, Buffer]>(
@@ -159,11 +173,15 @@ class SqliteBackend implements StorageBackend {
   async close(): Promise<void> {
     if (this.#closed) return;
     if (this.#queue.length > 0) this.#flush();
+    while (this.#syncing !== null) await new Promise((r) => setImmediate(r));
     this.#closed = true;
     try {
       this.#db.close();
     } catch (err) {
       throw unavailable(err);
+    } finally {
+      if (this.#walFd !== undefined) closeSync(this.#walFd);
+      this.#walFd = undefined;
     }
   }
 
@@ -223,8 +241,52 @@ class SqliteBackend implements StorageBackend {
     }
     for (const job of jobs) {
       if (failed.has(job)) job.reject(unavailable(failed.get(job)));
-      else job.resolve();
+      else this.#committed.push(job);
     }
+    this.#syncCommitted();
+  }
+
+  /** Starts an fsync of the WAL for the committed jobs, unless one is in flight (they wait). */
+  #syncCommitted(): void {
+    if (this.#syncing !== null || this.#committed.length === 0) return;
+    const batch = this.#committed;
+    this.#committed = [];
+    let fd: number;
+    try {
+      fd = this.#walDescriptor();
+    } catch (err) {
+      const wrapped = unavailable(err, 'cannot sync the sqlite write-ahead log');
+      for (const job of batch) job.reject(wrapped);
+      return;
+    }
+    this.#syncing = batch;
+    fsync(fd, (err) => {
+      this.#syncing = null;
+      if (err) {
+        // The commit is in SQLite but may not be on disk: the callers must not be told it is.
+        const wrapped = unavailable(err, 'cannot sync the sqlite write-ahead log');
+        for (const job of batch) job.reject(wrapped);
+      } else {
+        for (const job of batch) job.resolve();
+      }
+      this.#syncCommitted();
+    });
+  }
+
+  /** Opens the `-wal` file once (it exists after the first commit) and makes its name durable. */
+  #walDescriptor(): number {
+    if (this.#walFd === undefined) {
+      const wal = `${this.#path}-wal`;
+      chmodSync(wal, 0o600);
+      this.#walFd = openSync(wal, 'r');
+      const dir = openSync(dirname(this.#path), 'r');
+      try {
+        fsyncSync(dir);
+      } finally {
+        closeSync(dir);
+      }
+    }
+    return this.#walFd;
   }
 
   #apply(op: StorageOp): void {

@@ -11,8 +11,10 @@
  * Passwords are never logged, stored or put into an error message here.
  */
 import { randomBytes } from 'node:crypto';
-import { hash, verify } from '@node-rs/argon2';
 import type { Algorithm, Options } from '@node-rs/argon2';
+
+/** The native argon2 module, loaded on first use: servers without userpass never pay its memory. */
+const argon2 = () => import('@node-rs/argon2');
 
 /** `Algorithm.Argon2id` (an ambient const enum, which `isolatedModules` cannot reference). */
 const ARGON2ID = 2 as Algorithm;
@@ -26,15 +28,15 @@ export const ARGON2_OPTIONS: Readonly<Options> = Object.freeze({
 });
 
 /** A PHC argon2id hash of `password` with a fresh random salt. */
-export function hashPassword(password: string): Promise<string> {
-  return hash(password, ARGON2_OPTIONS);
+export async function hashPassword(password: string): Promise<string> {
+  return (await argon2()).hash(password, ARGON2_OPTIONS);
 }
 
 let dummyHash: Promise<string> | undefined;
 
 /** A hash of a random string nobody knows, made once per process with {@link ARGON2_OPTIONS}. */
 function dummy(): Promise<string> {
-  dummyHash ??= hash(randomBytes(32), ARGON2_OPTIONS);
+  dummyHash ??= argon2().then((a) => a.hash(randomBytes(32), ARGON2_OPTIONS));
   return dummyHash;
 }
 
@@ -44,7 +46,7 @@ function dummy(): Promise<string> {
  */
 export async function verifyPasswordOrDummy(stored: string | undefined, password: string): Promise<boolean> {
   const target = stored ?? (await dummy());
-  const ok = await verify(target, password);
+  const ok = await (await argon2()).verify(target, password);
   return ok && stored !== undefined;
 }
 
