@@ -6,10 +6,14 @@
  * Prints figures and ratios, never pass/fail. Also prints precision/recall on the labelled corpus
  * in test/fixtures/scan/ when present. Everything generated lives in .cache/bench/ (git-ignored)
  * and is deterministic (seeded PRNG), so runs are comparable.
+ *
+ * The machine may be shared: the load average is printed before and after, every row shows CPU
+ * time (user + system of the process and its threads) beside wall time, and ratios compare runs
+ * made minutes apart in the same invocation. `BENCH_ONLY=tree,history,staged,corpus` runs a part.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { base62, crc32 } from '../src/scanner/rules/codec.js';
@@ -278,26 +282,29 @@ async function buildBundle(): Promise<string> {
 
 interface Run {
   readonly seconds: number;
+  /** User + system CPU seconds of the process (all its threads). */
+  readonly cpu: number;
   readonly rssMB: number;
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
 }
 
-function timed(cmd: string, args: readonly string[], cwd: string): Run {
+function timed(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Run {
   const useTime = existsSync('/usr/bin/time');
   const start = process.hrtime.bigint();
   const r = useTime
-    ? spawnSync('/usr/bin/time', ['-f', '__RSS_KB=%M', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 })
-    : spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
+    ? spawnSync('/usr/bin/time', ['-f', '__RSS_KB=%M __CPU=%U+%S', cmd, ...args], { cwd, env, encoding: 'utf8', maxBuffer: 1 << 30 })
+    : spawnSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 1 << 30 });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  const m = /__RSS_KB=(\d+)/.exec(r.stderr ?? '');
+  const m = /__RSS_KB=(\d+) __CPU=([\d.]+)\+([\d.]+)/.exec(r.stderr ?? '');
   return {
     seconds,
+    cpu: m === null ? NaN : Number(m[2]) + Number(m[3]),
     rssMB: m === null ? NaN : Number(m[1]) / 1024,
     code: r.status ?? -1,
     stdout: r.stdout ?? '',
-    stderr: (r.stderr ?? '').replace(/__RSS_KB=\d+\n?/, ''),
+    stderr: (r.stderr ?? '').replace(/(?:Command exited with non-zero status \d+\n)?__RSS_KB=.*\n?/, ''),
   };
 }
 
@@ -330,8 +337,28 @@ const mb = (b: number) => b / 1048576;
 
 function row(label: string, r: Run, bytes: number, extra = ''): void {
   console.log(
-    `  ${label.padEnd(34)} ${fmt(r.seconds).padStart(8)} s  ${fmt(mb(bytes) / r.seconds, 1).padStart(8)} MB/s  peak RSS ${fmt(r.rssMB, 0).padStart(5)} MB  exit ${r.code}${extra}`,
+    `  ${label.padEnd(34)} ${fmt(r.seconds).padStart(7)} s ${fmt(mb(bytes) / r.seconds, 1).padStart(7)} MB/s  cpu ${fmt(r.cpu).padStart(6)} s ${fmt(mb(bytes) / r.cpu, 1).padStart(7)} MB/cpu-s  peak RSS ${fmt(r.rssMB, 0).padStart(4)} MB  exit ${r.code}${extra}`,
   );
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
+
+/** `n` runs of each command, interleaved so that a burst of load hits them alike; median wall and CPU ms. */
+function startupTimes(n: number, cases: readonly { label: string; cmd: string; args: readonly string[]; cwd: string; env: NodeJS.ProcessEnv }[]): void {
+  const runs = cases.map(() => [] as Run[]);
+  for (let i = 0; i < n; i++) cases.forEach((c, k) => runs[k]!.push(timed(c.cmd, c.args, c.cwd, c.env)));
+  cases.forEach((c, k) => {
+    const r = runs[k]!;
+    const best = Math.min(...r.map((x) => x.seconds));
+    console.log(
+      `  ${c.label.padEnd(60)} median ${fmt(median(r.map((x) => x.seconds)) * 1000, 0).padStart(4)} ms  best ${fmt(best * 1000, 0).padStart(4)} ms  cpu ${fmt(median(r.map((x) => x.cpu)) * 1000, 0).padStart(4)} ms  RSS ${fmt(median(r.map((x) => x.rssMB)), 0)} MB  exit ${r[0]!.code}`,
+    );
+  });
 }
 
 // ---------------------------------------------------------------- precision / recall
@@ -362,65 +389,92 @@ async function corpusScore(): Promise<void> {
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<void> {
-  console.log(`hush scan benchmark — ${cpus()[0]?.model ?? 'cpu'} × ${availableParallelism()}, node ${process.version}`);
+  const only = new Set((process.env['BENCH_ONLY'] ?? 'tree,history,staged,corpus').split(','));
+  console.log(`hush scan benchmark — ${cpus()[0]?.model ?? 'cpu'} × ${availableParallelism()}, node ${process.version}, load average ${load()}`);
   const main = await buildBundle();
-  let t = Date.now();
-  const tree = makeTree();
-  console.log(`tree: ${tree.files} files, ${fmt(mb(tree.bytes), 1)} MB, ${tree.planted} planted secrets (ready in ${fmt((Date.now() - t) / 1000, 1)} s)`);
-  t = Date.now();
-  const hist = await makeHistory();
-  console.log(`history: ${hist.commits} commits, ${hist.blobs} blob writes, ${fmt(mb(hist.bytes), 1)} MB (ready in ${fmt((Date.now() - t) / 1000, 1)} s)`);
-  makeStaged();
+  const hushBin = join(ROOT, 'bin', 'hush.js');
 
-  console.log('\nworking tree');
-  const hushTree = bestOf(REPEAT, process.execPath, [main, 'scan', '--no-git', '--format', 'json', TREE], ROOT);
-  row(`hush scan (all cores, best of ${REPEAT})`, hushTree, tree.bytes, `  findings ${countFindings(hushTree.stdout)}`);
-  const hushTree1 = timed(process.execPath, [main, 'scan', '--no-git', '--format', 'json', '--threads', '0', TREE], ROOT);
-  row('hush scan (one thread)', hushTree1, tree.bytes, `  findings ${countFindings(hushTree1.stdout)}`);
+  if (only.has('tree')) {
+    const t = Date.now();
+    const tree = makeTree();
+    console.log(`tree: ${tree.files} files, ${fmt(mb(tree.bytes), 1)} MB, ${tree.planted} planted secrets (ready in ${fmt((Date.now() - t) / 1000, 1)} s)`);
+    console.log('\nworking tree');
+    const hushTree = bestOf(REPEAT, process.execPath, [main, 'scan', '--no-git', '--format', 'json', TREE], ROOT);
+    row(`hush scan (all cores, best of ${REPEAT})`, hushTree, tree.bytes, `  findings ${countFindings(hushTree.stdout)}`);
+    const hushTree1 = timed(process.execPath, [main, 'scan', '--no-git', '--format', 'json', '--threads', '0', TREE], ROOT);
+    row('hush scan (one thread)', hushTree1, tree.bytes, `  findings ${countFindings(hushTree1.stdout)}`);
 
-  const secretlintBin = join(ROOT, 'node_modules', '.bin', 'secretlint');
-  if (existsSync(secretlintBin)) {
-    // secretlint is much slower: time it on a slice of the tree and compare rates on that slice.
-    const slice = ['pkg0', 'pkg1', 'pkg2', 'pkg3'].map((d) => join(TREE, d));
-    const sliceBytes = slice.reduce((a, d) => a + sizeOf(d).bytes, 0);
-    writeFileSync(join(CACHE, '.secretlintrc.json'), JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }));
-    const sl = timed(secretlintBin, ['--secretlintrc', join(CACHE, '.secretlintrc.json'), '--format', 'json', ...slice.map((d) => `${d}/**/*`)], ROOT);
-    const hs = bestOf(REPEAT, process.execPath, [main, 'scan', '--no-git', '--format', 'json', ...slice], ROOT);
-    row(`secretlint (10% slice, ${fmt(mb(sliceBytes), 1)} MB)`, sl, sliceBytes, `  findings ${countSecretlint(sl.stdout)}`);
-    row(`hush scan (same slice)`, hs, sliceBytes, `  findings ${countFindings(hs.stdout)}`);
-    const secretlintRate = mb(sliceBytes) / sl.seconds;
-    console.log(`  ratio on the same slice: hush ${fmt(sl.seconds / hs.seconds, 1)}× faster; full-tree hush MB/s ÷ secretlint slice MB/s: ${fmt(mb(tree.bytes) / hushTree.seconds / secretlintRate, 1)}×`);
-  } else {
-    console.log('  secretlint: not installed (npm i -D secretlint @secretlint/secretlint-rule-preset-recommend)');
+    const secretlintBin = join(ROOT, 'node_modules', '.bin', 'secretlint');
+    if (existsSync(secretlintBin)) {
+      // secretlint is much slower: time it on 5% and 10% slices of the tree. Throughput without
+      // start-up is the extra MB over the extra seconds between the two sizes (both tools).
+      const half = ['pkg0', 'pkg1'].map((d) => join(TREE, d));
+      const slice = ['pkg0', 'pkg1', 'pkg2', 'pkg3'].map((d) => join(TREE, d));
+      const halfBytes = half.reduce((a, d) => a + sizeOf(d).bytes, 0);
+      const sliceBytes = slice.reduce((a, d) => a + sizeOf(d).bytes, 0);
+      writeFileSync(join(CACHE, '.secretlintrc.json'), JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }));
+      const secretlint = (dirs: string[]) => timed(secretlintBin, ['--secretlintrc', join(CACHE, '.secretlintrc.json'), '--format', 'json', ...dirs.map((d) => `${d}/**/*`)], ROOT);
+      const slHalf = secretlint(half);
+      const sl = secretlint(slice);
+      const hs = bestOf(REPEAT, process.execPath, [main, 'scan', '--no-git', '--format', 'json', ...slice], ROOT);
+      row(`secretlint (5% slice, ${fmt(mb(halfBytes), 1)} MB)`, slHalf, halfBytes, `  findings ${countSecretlint(slHalf.stdout)}`);
+      row(`secretlint (10% slice, ${fmt(mb(sliceBytes), 1)} MB)`, sl, sliceBytes, `  findings ${countSecretlint(sl.stdout)}`);
+      row(`hush scan (same 10% slice)`, hs, sliceBytes, `  findings ${countFindings(hs.stdout)}`);
+      const marginal = (bytes: number, seconds: number) => (seconds > 0 ? mb(bytes) / seconds : NaN);
+      const slRate = marginal(sliceBytes - halfBytes, sl.seconds - slHalf.seconds);
+      const slCpuRate = marginal(sliceBytes - halfBytes, sl.cpu - slHalf.cpu);
+      const hsRate = marginal(tree.bytes - sliceBytes, hushTree.seconds - hs.seconds);
+      const hsCpuRate = marginal(tree.bytes - sliceBytes, hushTree.cpu - hs.cpu);
+      console.log('  throughput ratio, hush ÷ secretlint (goal ≥ 10×):');
+      console.log(`    without start-up (extra MB ÷ extra s): hush ${fmt(hsRate, 1)} MB/s (${fmt(hsCpuRate, 1)} MB/cpu-s), secretlint ${fmt(slRate, 1)} MB/s (${fmt(slCpuRate, 1)} MB/cpu-s) → wall ${fmt(hsRate / slRate, 1)}×, cpu ${fmt(hsCpuRate / slCpuRate, 1)}×`);
+      console.log(`    full tree (hush) vs the 10% slice (secretlint), MB/s: wall ${fmt(mb(tree.bytes) / hushTree.seconds / (mb(sliceBytes) / sl.seconds), 1)}×, cpu ${fmt(mb(tree.bytes) / hushTree.cpu / (mb(sliceBytes) / sl.cpu), 1)}×`);
+      console.log(`    same 10% slice, whole process each (start-up included): wall ${fmt(sl.seconds / hs.seconds, 1)}×, cpu ${fmt(sl.cpu / hs.cpu, 1)}×`);
+    } else {
+      console.log('  secretlint: not installed (npm i -D secretlint @secretlint/secretlint-rule-preset-recommend)');
+    }
+    const gitleaks = process.env['GITLEAKS_BIN'];
+    if (gitleaks !== undefined && gitleaks !== '') {
+      const gl = timed(gitleaks, ['dir', TREE, '--no-banner', '--exit-code', '0', '--report-format', 'json', '--report-path', '/dev/null'], ROOT);
+      row('gitleaks dir', gl, tree.bytes);
+      console.log(`  ratio hush/gitleaks: ${fmt(gl.seconds / hushTree.seconds, 2)}×`);
+    }
   }
-  const gitleaks = process.env['GITLEAKS_BIN'];
-  if (gitleaks !== undefined && gitleaks !== '') {
-    const gl = timed(gitleaks, ['dir', TREE, '--no-banner', '--exit-code', '0', '--report-format', 'json', '--report-path', '/dev/null'], ROOT);
-    row('gitleaks dir', gl, tree.bytes);
-    console.log(`  ratio hush/gitleaks: ${fmt(gl.seconds / hushTree.seconds, 2)}×`);
+
+  if (only.has('history')) {
+    const t = Date.now();
+    const hist = await makeHistory();
+    console.log(`\nhistory: ${hist.commits} commits, ${hist.blobs} blob writes, ${fmt(mb(hist.bytes), 1)} MB (ready in ${fmt((Date.now() - t) / 1000, 1)} s)`);
+    rmSync(join(HISTORY, '.git', 'hush-scan-cache'), { recursive: true, force: true });
+    const h1 = timed(process.execPath, [main, 'scan', '--history', '--format', 'json'], HISTORY);
+    row(`hush --history (${hist.commits} commits)`, h1, hist.bytes, `  findings ${countFindings(h1.stdout)}`);
+    const h2 = timed(process.execPath, [main, 'scan', '--history', '--format', 'json'], HISTORY);
+    row('hush --history (cached)', h2, hist.bytes, `  findings ${countFindings(h2.stdout)}  (${fmt((100 * h2.seconds) / h1.seconds, 1)}% of first)`);
+    const gitleaks = process.env['GITLEAKS_BIN'];
+    if (gitleaks !== undefined && gitleaks !== '') {
+      const gl = timed(gitleaks, ['git', HISTORY, '--no-banner', '--exit-code', '0', '--report-format', 'json', '--report-path', '/dev/null'], ROOT);
+      row('gitleaks git', gl, hist.bytes);
+    }
   }
 
-  console.log('\nhistory');
-  rmSync(join(HISTORY, '.git', 'hush-scan-cache'), { recursive: true, force: true });
-  const h1 = timed(process.execPath, [main, 'scan', '--history', '--format', 'json'], HISTORY);
-  row(`hush --history (${hist.commits} commits)`, h1, hist.bytes, `  findings ${countFindings(h1.stdout)}`);
-  const h2 = timed(process.execPath, [main, 'scan', '--history', '--format', 'json'], HISTORY);
-  row('hush --history (cached)', h2, hist.bytes, `  findings ${countFindings(h2.stdout)}  (${fmt((100 * h2.seconds) / h1.seconds, 1)}% of first)`);
-  if (gitleaks !== undefined && gitleaks !== '') {
-    const gl = timed(gitleaks, ['git', HISTORY, '--no-banner', '--exit-code', '0', '--report-format', 'json', '--report-path', '/dev/null'], ROOT);
-    row('gitleaks git', gl, hist.bytes);
+  if (only.has('staged')) {
+    makeStaged();
+    console.log('\npre-commit (500 staged lines, process start-up included; goal < 300 ms)');
+    const withCa = process.env;
+    const noCa = { ...process.env };
+    delete noCa['NODE_EXTRA_CA_CERTS'];
+    const ca = process.env['NODE_EXTRA_CA_CERTS'] !== undefined && process.env['NODE_EXTRA_CA_CERTS'] !== '';
+    const variants = ca ? [{ tag: 'NODE_EXTRA_CA_CERTS set', env: withCa }, { tag: 'NODE_EXTRA_CA_CERTS unset', env: noCa }] : [{ tag: 'NODE_EXTRA_CA_CERTS unset', env: noCa }];
+    const cases = variants.flatMap((v) => [
+      { label: `hush scan --staged (the hook's command), ${v.tag}`, cmd: process.execPath, args: [hushBin, 'scan', '--staged'], cwd: STAGED, env: v.env },
+      { label: `scan-main bundle --staged, ${v.tag}`, cmd: process.execPath, args: [main, 'scan', '--staged'], cwd: STAGED, env: v.env },
+      { label: `bare node -e 0, ${v.tag}`, cmd: process.execPath, args: ['-e', '0'], cwd: STAGED, env: v.env },
+    ]);
+    startupTimes(Number(process.env['BENCH_STAGED_RUNS'] ?? 11), cases);
+    console.log('  (exit 1 = the planted secret was found)');
   }
 
-  console.log('\npre-commit (500 staged lines, process start-up included)');
-  const runs: Run[] = [];
-  for (let i = 0; i < 7; i++) runs.push(timed(process.execPath, [main, 'scan', '--staged'], STAGED));
-  const best = runs.reduce((a, b) => (a.seconds < b.seconds ? a : b));
-  const median = [...runs].sort((a, b) => a.seconds - b.seconds)[3]!;
-  console.log(`  hush scan --staged: median ${fmt(median.seconds * 1000, 0)} ms, best ${fmt(best.seconds * 1000, 0)} ms, peak RSS ${fmt(best.rssMB, 0)} MB, exit ${best.code} (1 = planted secret found)`);
-  const bare = timed(process.execPath, ['-e', '0'], ROOT);
-  console.log(`  (bare node start-up: ${fmt(bare.seconds * 1000, 0)} ms)`);
-
-  await corpusScore();
+  if (only.has('corpus')) await corpusScore();
+  console.log(`\nload average at the end: ${load()}`);
 }
 
 await main();

@@ -10,8 +10,10 @@ import { REPORT_FORMATS } from '../scanner/reporters/report-format.js';
 import type { ReportFormat } from '../scanner/reporters/report-format.js';
 import type { HistoryProgress } from '../scanner/sources/history-source.js';
 import { SCANNER_VERSION } from '../scanner/scan-version.js';
+import { connectServer, wantsServer } from './scan-server-flags.js';
+import type { ServerFlags, ServerLink } from './scan-server-flags.js';
 
-interface ScanFlags {
+interface ScanFlags extends ServerFlags {
   staged?: boolean;
   since?: string;
   history?: boolean;
@@ -27,6 +29,8 @@ interface ScanFlags {
   threads?: string;
   cache: boolean;
 }
+
+const repeatable = (v: string, prev: string[] = []) => [...prev, v];
 
 export function createScanCommand(): Command {
   const scan = new Command('scan')
@@ -46,6 +50,11 @@ export function createScanCommand(): Command {
     .option('--config <file>', 'a .gitleaks.toml whose rules and allowlists to use (default: ./.gitleaks.toml)')
     .option('--threads <n>', 'worker threads (default: available cores; 0 = none)')
     .option('--no-cache', 'do not use or update the history cache')
+    .option('--server', 'also report values of secrets managed in Hush (HUSH_ADDR, HUSH_TOKEN), compared by keyed hashes')
+    .option('--server-mount <mount>', 'with --server: only this KV mount (repeatable)', repeatable)
+    .option('--server-path <path>', 'with --server: only this folder (`secret/app/`) or secret (repeatable)', repeatable)
+    .option('--server-versions <n>', 'with --server: readable versions per secret to compare, newest first (default 3)')
+    .option('--rotate', 'with --server: give each leaked managed value that is still current a fresh value (new KV v2 version)')
     .action(async (paths: string[], flags: ScanFlags) => {
       await runScanAction(paths, flags);
     });
@@ -74,10 +83,12 @@ async function runScanAction(paths: string[], flags: ScanFlags): Promise<void> {
     import('../scanner/scan-runner.js'),
     import('../scanner/reporters/reporters.js'),
   ]);
+  let server: ServerLink | undefined;
   try {
     const threads = flags.threads === undefined ? undefined : Number(flags.threads);
     if (threads !== undefined && (!Number.isInteger(threads) || threads < 0)) throw new Error('--threads must be a whole number');
     const progressTty = flags.history === true && process.stderr.isTTY;
+    server = wantsServer(flags) ? await connectServer(flags) : undefined;
     const outcome = await runScan({
       cwd: process.cwd(),
       paths,
@@ -94,6 +105,7 @@ async function runScanAction(paths: string[], flags: ScanFlags): Promise<void> {
       ...(!flags.cache ? { cache: false } : {}),
       readStdin: readAllStdin,
       ...(progressTty ? { onProgress: showProgress } : {}),
+      ...(server !== undefined ? { managed: server.managed } : {}),
     });
     const toFile = flags.output !== undefined;
     const report = REPORTERS[flags.format](outcome.findings, {
@@ -107,8 +119,11 @@ async function runScanAction(paths: string[], flags: ScanFlags): Promise<void> {
       process.stderr.write(`hush scan: wrote ${outcome.baselined} fingerprint(s) to ${flags.baselineWrite}\n`);
     }
     process.exitCode = outcome.findings.length > 0 ? 1 : 0;
+    if (flags.rotate === true && server !== undefined && !(await server.rotate(outcome.findings))) process.exitCode = 2;
   } catch (err) {
     fail(err);
+  } finally {
+    server?.close();
   }
 }
 

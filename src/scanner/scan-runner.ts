@@ -22,6 +22,7 @@ import { rangeHunks, stagedHunks } from './sources/diff-source.js';
 import { gitTopLevel } from './sources/git-process.js';
 import { scanHistory } from './sources/history-source.js';
 import type { HistoryProgress } from './sources/history-source.js';
+import type { ManagedFingerprintData } from './managed/fingerprint-set.js';
 import { imageFiles } from './sources/image-source.js';
 import { listTreeFiles } from './sources/tree-source.js';
 
@@ -50,6 +51,9 @@ export interface ScanOptions {
   readonly onProgress?: (p: HistoryProgress) => void;
   /** A prebuilt engine (tests, custom rules); forces scanning on the calling thread. */
   readonly engine?: BuiltEngine;
+  /** `--server`: also report values of these managed secrets (ignored with `engine`). History
+   * scans then skip the cache: a blob clean of rules may still hold a managed value. */
+  readonly managed?: ManagedFingerprintData;
 }
 
 export interface ScanOutcome {
@@ -63,16 +67,25 @@ export interface ScanOutcome {
   readonly files: number;
 }
 
-/** Inputs this large go to worker threads. */
-const POOL_MIN_FILES = 200;
+/**
+ * Inputs this large go to worker threads. Each worker costs ~0.1-0.2 s of start-up (module, rules,
+ * automaton, a cold JIT), which the calling thread spends scanning ~10-20 MB: below ~1,000 files
+ * it finishes first on its own.
+ */
+const POOL_MIN_FILES = 1000;
 
 export async function runScan(options: ScanOptions): Promise<ScanOutcome> {
   const cwd = resolve(options.cwd);
+  // pre-commit: git computes the staged diff while this process finds the root and builds the engine
+  const staged = options.staged === true ? stagedHunks(cwd).then((hunks) => ({ hunks }), (error: unknown) => ({ error })) : undefined;
   const top = options.noGit === true ? null : await gitTopLevel(cwd);
   const root = top ?? cwd;
   let configPath = options.config === undefined ? undefined : resolve(cwd, options.config);
   if (configPath === undefined && existsSync(join(root, '.gitleaks.toml'))) configPath = join(root, '.gitleaks.toml');
-  const spec: EngineSpec = configPath === undefined ? {} : { gitleaksConfig: configPath };
+  const spec: EngineSpec = {
+    ...(configPath === undefined ? {} : { gitleaksConfig: configPath }),
+    ...(options.managed === undefined ? {} : { managed: options.managed }),
+  };
   const built = options.engine ?? (await buildEngine(spec));
   const ignore = existsSync(join(root, '.hushignore')) ? await loadHushIgnore(join(root, '.hushignore')) : EMPTY_IGNORE;
   const threads = options.engine !== undefined ? 0 : (options.threads ?? defaultThreadCount());
@@ -92,9 +105,11 @@ export async function runScan(options: ScanOptions): Promise<ScanOutcome> {
     const anySource = options.staged === true || options.since !== undefined || options.history === true || (options.images ?? []).length > 0;
     const targets = paths.length === 0 && !anySource ? ['.'] : paths;
 
-    if (options.staged === true) {
+    if (staged !== undefined) {
       if (top === null) throw badRequest('--staged needs a git repository');
-      for (const h of await stagedHunks(cwd)) {
+      const diff = await staged;
+      if ('error' in diff) throw diff.error;
+      for (const h of diff.hunks) {
         const text = h.lines.join('\n');
         bytes += Buffer.byteLength(text);
         found.push(...built.engine.scanText(text, { path: h.path }, h.startLine - 1));
@@ -116,7 +131,7 @@ export async function runScan(options: ScanOptions): Promise<ScanOutcome> {
         cwd,
         executor: executorFor(true),
         version: built.version,
-        ...(options.cache !== undefined ? { cache: options.cache } : {}),
+        ...(options.managed !== undefined ? { cache: false } : options.cache !== undefined ? { cache: options.cache } : {}),
         skipPath: (p) => isPathIgnored(ignore, p),
         ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
       });
@@ -135,6 +150,8 @@ export async function runScan(options: ScanOptions): Promise<ScanOutcome> {
       }
       for (const r of await Promise.all(jobs)) found.push(...r);
     }
+    // files of every directory target, scanned together below
+    const treeFiles: { abs: string; path: string }[] = [];
     for (const target of targets) {
       if (target === '-') {
         if (options.readStdin === undefined) throw badRequest('stdin is not available');
@@ -166,15 +183,17 @@ export async function runScan(options: ScanOptions): Promise<ScanOutcome> {
       )
         .map((f) => ({ abs: f.abs, path: shown(f.path) }))
         .filter((f) => !isPathIgnored(ignore, f.path));
-      const exec = executorFor(list.length >= POOL_MIN_FILES);
-      const jobs: Promise<Finding[]>[] = [];
-      for (const f of list) {
-        files++;
-        await exec.capacity();
-        jobs.push(exec.run({ kind: 'file', abs: f.abs, path: f.path }));
-      }
-      for (const r of await Promise.all(jobs)) found.push(...r);
+      for (const f of list) treeFiles.push(f);
     }
+    // one executor for all directories: several small ones together still earn the workers
+    const exec = executorFor(treeFiles.length >= POOL_MIN_FILES);
+    const jobs: Promise<Finding[]>[] = [];
+    for (const f of treeFiles) {
+      files++;
+      await exec.capacity();
+      jobs.push(exec.run({ kind: 'file', abs: f.abs, path: f.path }));
+    }
+    for (const r of await Promise.all(jobs)) found.push(...r);
   } finally {
     await Promise.all(pools.map((p) => p.close()));
   }

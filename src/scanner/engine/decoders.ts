@@ -1,8 +1,8 @@
 /**
  * @module Decodes the encoded runs of a text that turn out to be readable text, so the engine can
  * scan what they hide: base64 of 20+ characters and hex of 32+ digits (both located by the
- * keyword prefilter's single pass over the text) and percent-encoding (found here: a linear
- * literal search, runs expanded by hand instead of with a regex).
+ * keyword prefilter's single pass over the text) and percent-encoding (found here: a native
+ * `indexOf('%')`, runs expanded by hand instead of with a regex).
  */
 
 export interface DecodedRun {
@@ -13,7 +13,6 @@ export interface DecodedRun {
   readonly text: string;
 }
 
-const PERCENT_ESCAPE = /%[0-9A-Fa-f]{2}/g;
 const MAX_RUN = 1 << 20;
 const MIN_BASE64 = 20;
 const MIN_HEX = 32;
@@ -45,17 +44,14 @@ export function findDecodedRuns(text: string, runs: readonly number[]): DecodedR
       if (decoded !== null) out.push({ encoding: 'base64', index: start, length: run.length, text: decoded });
     }
   }
-  let m: RegExpExecArray | null;
-  PERCENT_ESCAPE.lastIndex = 0;
-  let resumeAt = 0;
-  while ((m = PERCENT_ESCAPE.exec(text)) !== null) {
-    if (m.index < resumeAt) continue;
-    let start = m.index;
-    let end = m.index + 3;
-    while (start > 0 && start > m.index - 4096 && isUrlChar(text.charCodeAt(start - 1))) start--;
-    while (end < text.length && end < m.index + 4096 && isUrlChar(text.charCodeAt(end))) end++;
-    resumeAt = end;
-    PERCENT_ESCAPE.lastIndex = end;
+  // `%XX` escapes: a native `indexOf` skips the (usual) text without any
+  for (let at = text.indexOf('%'); at !== -1; at = text.indexOf('%', at + 1)) {
+    if (!isHexDigit(text.charCodeAt(at + 1)) || !isHexDigit(text.charCodeAt(at + 2))) continue;
+    let start = at;
+    let end = at + 3;
+    while (start > 0 && start > at - 4096 && isUrlChar(text.charCodeAt(start - 1))) start--;
+    while (end < text.length && end < at + 4096 && isUrlChar(text.charCodeAt(end))) end++;
+    at = end - 1;
     const run = text.slice(start, end);
     const decoded = percentDecode(run);
     if (decoded !== null && decoded !== run) out.push({ encoding: 'percent', index: start, length: run.length, text: decoded });
@@ -91,6 +87,10 @@ function looksLikeBase64(run: string): boolean {
     if (digitOrSymbol && upper && lower) return true;
   }
   return false;
+}
+
+function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 }
 
 function isUrlChar(c: number): boolean {

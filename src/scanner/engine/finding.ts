@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Severity } from '../rules/rule.js';
+import type { ManagedSecretRef } from '../managed/fingerprint-set.js';
 
 /** Where a finding came from in git history (absent for working-tree and staged scans). */
 export interface CommitInfo {
@@ -36,6 +37,8 @@ export interface Finding {
   readonly fingerprint: string;
   /** Set when the secret was found inside decoded content (`base64`, `hex`, `percent`). */
   readonly encoding?: string;
+  /** `hush scan --server`: the secrets managed in Hush whose value this is (never the value). */
+  readonly managed?: readonly ManagedSecretRef[];
   readonly commit?: string;
   readonly author?: string;
   readonly email?: string;

@@ -1,7 +1,7 @@
 /**
  * @module The engine's view of a rule: the committed {@link Rule} contract plus the optional
- * extras that rules imported from a `.gitleaks.toml` carry (a numbered secret group, a path
- * regex, per-rule allowlists). Built-in rules never set the extras.
+ * extras that rules imported from a `.gitleaks.toml` carry (a numbered secret group, per-rule
+ * allowlists). Built-in rules never set the extras.
  */
 import type { Rule } from '../rules/rule.js';
 
@@ -23,8 +23,6 @@ export interface Allowlist {
 export interface ScanRule extends Rule {
   /** Capture group number holding the secret (gitleaks `secretGroup`); `secret` group wins. */
   readonly secretGroup?: number;
-  /** Only files whose path matches are scanned with this rule. */
-  readonly path?: RegExp;
   readonly allowlists?: readonly Allowlist[];
 }
 

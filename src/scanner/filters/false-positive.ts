@@ -160,13 +160,14 @@ export function isPlaceholder(value: string): boolean {
   return false;
 }
 
-/** Provider rules compiled once for the overlap check. */
-const PROVIDER_MATCHERS = providerRules.map((rule) => ({ keywords: rule.keywords, regex: new RegExp(rule.regex.source, rule.regex.flags) }));
+/** Provider rules for the overlap check; each regex is copied on first use (not at start-up). */
+const PROVIDER_MATCHERS = providerRules.map((rule) => ({ rule, regex: null as RegExp | null }));
 
 function providerRulesOverlap(secret: string, line: string): boolean {
   const lower = line.toLowerCase();
-  for (const { keywords, regex } of PROVIDER_MATCHERS) {
-    if (!keywords.some((k) => lower.includes(k))) continue;
+  for (const p of PROVIDER_MATCHERS) {
+    if (!p.rule.keywords.some((k) => lower.includes(k))) continue;
+    const regex = (p.regex ??= new RegExp(p.rule.regex.source, p.rule.regex.flags));
     regex.lastIndex = 0;
     for (const m of line.matchAll(regex)) {
       const found = m.groups?.['secret'] ?? m[0];

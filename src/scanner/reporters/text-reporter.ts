@@ -3,6 +3,7 @@
  * secret redacted unless asked, fingerprint, commit when known), ANSI colour on a terminal.
  */
 import type { Finding } from '../engine/finding.js';
+import { describeRef } from '../managed/fingerprint-set.js';
 import { shownSecret } from './report-format.js';
 import type { ReportOptions } from './report-format.js';
 
@@ -14,6 +15,7 @@ export function textReport(findings: readonly Finding[], options: ReportOptions)
   for (const f of findings) {
     out.push(`${c('1', `${f.file}:${f.line}:${f.column}`)}  ${c(SEVERITY_COLOR[f.severity], f.severity)}  ${f.ruleId} (${f.provider})`);
     out.push(`    secret: ${shownSecret(f, options)}${f.encoding !== undefined ? `  [${f.encoding}-encoded]` : ''}`);
+    for (const m of f.managed ?? []) out.push(`    managed: ${describeRef(m)}`);
     out.push(`    fingerprint: ${f.fingerprint}`);
     if (f.commit !== undefined) {
       out.push(`    commit: ${f.commit.slice(0, 12)} ${f.author ?? ''} <${f.email ?? ''}> ${f.date ?? ''}`);

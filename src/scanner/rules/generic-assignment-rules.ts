@@ -69,6 +69,8 @@ export const genericAssignmentRules: readonly Rule[] = [
   defineRule({
     id: 'generic-secret-assignment',
     provider: 'Generic',
+    // matches start at the name (or `<tag>`, or the line's indent) on the keyword's line
+    startsOnKeywordLine: true,
     description: 'Secret-like name assigned a quoted literal (Python, JS/TS, Go, JSON, YAML, TOML, shell, Dockerfile)',
     severity: 'medium',
     keywords: GENERIC_KEYWORDS,
@@ -81,6 +83,8 @@ export const genericAssignmentRules: readonly Rule[] = [
   defineRule({
     id: 'generic-secret-unquoted',
     provider: 'Generic',
+    // matches start at the name (or `<tag>`, or the line's indent) on the keyword's line
+    startsOnKeywordLine: true,
     description: 'Secret-like name assigned an unquoted value in .env, INI, YAML, shell, Dockerfile (ENV/ARG) and docs',
     severity: 'medium',
     keywords: GENERIC_KEYWORDS,
@@ -88,11 +92,15 @@ export const genericAssignmentRules: readonly Rule[] = [
       `^[ \\t]{0,20}(?:export[ \\t]{1,5}|ENV[ \\t]{1,5}|ARG[ \\t]{1,5}|set[ \\t]{1,5}|-[ \\t]{1,5})?${NAME}[ \\t]{0,5}(?:=|:)[ \\t]{0,5}(?<secret>[^\\s'"\`#;,{}()\\[\\]<>|\\\\]{8,200})[ \\t]{0,20}(?:[ \\t]#[^\\n]{0,500})?\\r?$`,
       'gim',
     ),
+    // the path check stays in validate too: it keeps the rule-set hash (and history caches) as they were
+    path: UNQUOTED_FILES,
     validate: (secret, context) => UNQUOTED_FILES.test(context.path) && plausibleGenericSecret(secret, context),
   }),
   defineRule({
     id: 'generic-secret-xml',
     provider: 'Generic',
+    // matches start at the name (or `<tag>`, or the line's indent) on the keyword's line
+    startsOnKeywordLine: true,
     description: 'Secret-like XML element with a literal (Maven settings.xml, .NET config)',
     severity: 'medium',
     keywords: GENERIC_KEYWORDS,
@@ -102,6 +110,8 @@ export const genericAssignmentRules: readonly Rule[] = [
   defineRule({
     id: 'generic-connection-string-password',
     provider: 'Generic',
+    // matches start at the name (or `<tag>`, or the line's indent) on the keyword's line
+    startsOnKeywordLine: true,
     description: 'Password in an ADO.NET / ODBC / JDBC-style connection string (…;Password=…;)',
     severity: 'high',
     keywords: ['password', 'pwd'],

@@ -53,9 +53,26 @@ interface ContextRuleSpec {
 /** An optional `: string` / `: str` type annotation (TypeScript, Python, Kotlin). */
 export const TYPE_ANNOTATION = '(?:\\s{0,3}:\\s{0,3}(?:string|str|String)\\s{0,3}(?==))?';
 
-/** The longest `_`/`-`-separated part of a name: present in every match of the name. */
-function longestSegment(name: string): string {
-  return name.split(/[_-]/).reduce((a, b) => (b.length > a.length ? b : a), '');
+/**
+ * Name parts too common in code to be a good prefilter keyword: a rule keyed on `client` would
+ * run its regex around every `client` of every file, where the provider's name is rare.
+ */
+const COMMON_PARTS = new Set([
+  'access', 'api', 'apikey', 'app', 'application', 'auth', 'client', 'developer', 'key', 'password', 'private',
+  'secret', 'security', 'server', 'service', 'session', 'system', 'token', 'user',
+]);
+
+/**
+ * Keywords present in every match of a context rule's name (`_`/`-` match `[_.-]?`): its most
+ * distinctive part when one is long enough and not a common word (`zoom` of `zoom_client_secret`,
+ * `accesstoken` of `system_accesstoken`), else its first two parts joined each way the regex
+ * allows (`cf_api_token` → `cfapi`, `cf_api`, `cf.api`, `cf-api`).
+ */
+function nameKeywords(name: string): string[] {
+  const parts = name.split(/[_-]/);
+  const distinctive = parts.filter((p) => p.length >= 4 && !COMMON_PARTS.has(p)).sort((a, b) => b.length - a.length)[0];
+  if (distinctive !== undefined || parts.length === 1) return [distinctive ?? name];
+  return ['', '_', '.', '-'].map((sep) => `${parts[0]}${sep}${parts[1]}`);
 }
 
 function escape(text: string): string {
@@ -77,8 +94,10 @@ export function contextRule(spec: ContextRuleSpec): Rule {
     provider: spec.provider,
     description: spec.description,
     severity: spec.severity ?? 'high',
-    keywords: [...new Set(spec.names.map(longestSegment))],
+    keywords: [...new Set(spec.names.flatMap(nameKeywords))],
     regex: new RegExp(source, 'gi'),
+    // the match starts with the name, which holds the keyword and no newline
+    startsOnKeywordLine: true,
     minEntropy: spec.minEntropy ?? 2.8,
     ...(spec.validate !== undefined ? { validate: spec.validate } : {}),
   });

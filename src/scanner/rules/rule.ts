@@ -28,6 +28,13 @@ export interface Rule {
   readonly minEntropy?: number;
   /** Extra check on the secret (checksums, structure); false drops the match. */
   readonly validate?: (secret: string, context: RuleMatchContext) => boolean;
+  /** Only files whose path matches are scanned with this rule (others are not even searched). */
+  readonly path?: RegExp;
+  /**
+   * Every match starts on the line of a keyword it contains (nothing before the keyword can be a
+   * newline): the engine's windows then begin at that line instead of the one before.
+   */
+  readonly startsOnKeywordLine?: boolean;
 }
 
 export interface RuleMatchContext {
