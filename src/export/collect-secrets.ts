@@ -4,29 +4,14 @@
  * plain or `hush://` references), but without the caller's environment. Names are sorted so
  * that exports of the same data are identical files.
  */
-import { readFileSync } from 'node:fs';
 import { HushError } from '../lib/errors.js';
-import { parseEnvFile } from '../run/env-file.js';
 import type { SecretData, SecretSource } from '../run/kv-source.js';
-import { buildRunEnvironment, planFetches } from '../run/run-environment.js';
-import type { EnvFileInput } from '../run/run-environment.js';
+import { buildRunEnvironment, planFetches, readEnvFiles } from '../run/run-environment.js';
 import { fetchKey } from '../run/secret-reference.js';
 
 export interface CollectOptions {
   readonly paths: readonly string[];
   readonly envFiles: readonly string[];
-}
-
-function readEnvFiles(files: readonly string[]): EnvFileInput[] {
-  return files.map((file) => {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new HushError('bad_request', `cannot read --env-file ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
-    }
-    return { file, entries: parseEnvFile(text, file) };
-  });
 }
 
 /** Fetches every secret the options name and returns name → value, sorted by name. */

@@ -12,7 +12,9 @@
  * at the path, or no such key) is an error naming the variable and the reference; it never
  * becomes an empty string. Error messages never contain a value.
  */
+import { readFileSync } from 'node:fs';
 import { HushError } from '../lib/errors.js';
+import { parseEnvFile } from './env-file.js';
 import type { EnvEntry } from './env-file.js';
 import type { SecretData } from './kv-source.js';
 import { fetchKey, isReference, parseReference } from './secret-reference.js';
@@ -22,6 +24,19 @@ export interface EnvFileInput {
   /** As given on the command line, for messages. */
   readonly file: string;
   readonly entries: readonly EnvEntry[];
+}
+
+/** Reads and parses `--env-file` files; a file that cannot be read is a one-line error. */
+export function readEnvFiles(files: readonly string[]): EnvFileInput[] {
+  return files.map((file) => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new HushError('bad_request', `cannot read --env-file ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+    return { file, entries: parseEnvFile(text, file) };
+  });
 }
 
 export interface RunEnvironmentInput {

@@ -5,19 +5,17 @@
  * with masking. Dependencies (the secret source, the environment, the clock, the log) are
  * passed in so that tests can use small fakes.
  */
-import { readFileSync } from 'node:fs';
 import { ConnectionError } from '../client/hush-client.js';
 import { HushError } from '../lib/errors.js';
 import { lazyMaskSet } from '../redact/stream-masker.js';
 import { superviseChild } from './child-supervisor.js';
 import type { SuperviseOptions } from './child-supervisor.js';
-import { parseEnvFile } from './env-file.js';
 import { FALLBACK_KEY_ENV, formatAge, readFallback, writeFallback } from './fallback-cache.js';
 import type { SecretData, SecretSource } from './kv-source.js';
 import { mountSecretFiles } from './mount-files.js';
 import type { MountedFiles } from './mount-files.js';
-import { buildRunEnvironment, planFetches } from './run-environment.js';
-import type { EnvFileInput, FetchRequest, RunEnvironment } from './run-environment.js';
+import { buildRunEnvironment, planFetches, readEnvFiles } from './run-environment.js';
+import type { FetchRequest, RunEnvironment } from './run-environment.js';
 import { fetchKey } from './secret-reference.js';
 
 export interface RunOptions {
@@ -48,18 +46,6 @@ export interface RunDeps {
   /** `--check`: sees the child's environment before anything is written or started; throws to
    * stop the run, or returns variables to add (the contract's defaults, not secrets). */
   readonly beforeStart?: (env: Readonly<Record<string, string>>) => Promise<Readonly<Record<string, string>>>;
-}
-
-function readEnvFiles(files: readonly string[]): EnvFileInput[] {
-  return files.map((file) => {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new HushError('bad_request', `cannot read --env-file ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
-    }
-    return { file, entries: parseEnvFile(text, file) };
-  });
 }
 
 /** Fetches the plan; ConnectionError only when every failure was "unreachable". */
