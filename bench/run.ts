@@ -23,13 +23,20 @@ async function main(): Promise<void> {
     await put('secret/data/bench/read', { data: { DB_PASSWORD: 'x'.repeat(32), API_KEY: 'y'.repeat(40) } });
 
     const results: LoadResult[] = [];
+    // The server's peak RSS once each route has run (it only grows), to see which route raises it.
+    const peaks: number[] = [];
+    const record = (r: LoadResult) => {
+      server.sampleRss();
+      results.push(r);
+      peaks.push(server.peakRssMiB());
+    };
     const tick = () => server.sampleRss();
-    results.push(await runLoad({ name: 'no-op route (sys/health)', url: `${server.address}/v1/sys/health`, seconds }, tick, server.pid));
-    results.push(
+    record(await runLoad({ name: 'no-op route (sys/health)', url: `${server.address}/v1/sys/health`, seconds }, tick, server.pid));
+    record(
       await runLoad({ name: 'KV v2 read (audited)', url: `${server.address}/v1/secret/data/bench/read`, headers, seconds }, tick, server.pid),
     );
     let n = 0;
-    results.push(
+    record(
       await runLoad(
         {
           name: 'KV v2 write (audited, durable)',
@@ -44,20 +51,20 @@ async function main(): Promise<void> {
       ),
     );
 
-    results.push(await benchAppRoleLogin(server, seconds));
-    results.push(await benchAppRoleLogin(server, seconds, 'batch'));
-    results.push(await benchJwtLogin(server, seconds));
+    record(await benchAppRoleLogin(server, seconds));
+    record(await benchAppRoleLogin(server, seconds, 'batch'));
+    record(await benchJwtLogin(server, seconds));
     server.sampleRss();
 
     const noop = results[0]!.requestsPerSec;
     console.log(`\nHush server benchmark: 32 connections, ${seconds}s per route, file audit device on, SQLite storage\n`);
-    console.log('route                              req/s      p50 ms   p99 ms   errors   vs no-op   server CPU/req');
-    for (const r of results) {
+    console.log('route                              req/s      p50 ms   p99 ms   errors   vs no-op   server CPU/req   peak RSS');
+    for (const [i, r] of results.entries()) {
       const cpu = r.serverCpuUsPerRequest === undefined ? '' : `${r.serverCpuUsPerRequest.toFixed(0).padStart(8)} us`;
       console.log(
         `${r.name.padEnd(34)} ${r.requestsPerSec.toFixed(0).padStart(8)} ${r.p50Ms.toFixed(2).padStart(9)} ${r.p99Ms
           .toFixed(2)
-          .padStart(8)} ${String(r.errors).padStart(8)}   ${`${((r.requestsPerSec / noop) * 100).toFixed(1)} %`.padStart(8)}   ${cpu}`,
+          .padStart(8)} ${String(r.errors).padStart(8)}   ${`${((r.requestsPerSec / noop) * 100).toFixed(1)} %`.padStart(8)}   ${cpu.padEnd(14)} ${(peaks[i] ?? 0).toFixed(1).padStart(7)} MiB`,
       );
     }
     console.log('(server CPU/req: the server process\'s CPU time per answered request, steadier than req/s when');

@@ -24,6 +24,8 @@ const TREE = join(CACHE, 'tree');
 const HISTORY = join(CACHE, 'history');
 const STAGED = join(CACHE, 'staged');
 const BIN = join(CACHE, 'bin');
+/** gitleaks replaces its report file by renaming a new one over it: never give it /dev/null. */
+const GITLEAKS_REPORT = join(CACHE, 'gitleaks-report.json');
 const TREE_MB = Number(process.env['BENCH_TREE_MB'] ?? 100);
 const COMMITS = Number(process.env['BENCH_COMMITS'] ?? 10_000);
 const GENERATOR_VERSION = '1';
@@ -429,12 +431,18 @@ async function main(): Promise<void> {
       console.log(`    without start-up (extra MB ÷ extra s): hush ${fmt(hsRate, 1)} MB/s (${fmt(hsCpuRate, 1)} MB/cpu-s), secretlint ${fmt(slRate, 1)} MB/s (${fmt(slCpuRate, 1)} MB/cpu-s) → wall ${fmt(hsRate / slRate, 1)}×, cpu ${fmt(hsCpuRate / slCpuRate, 1)}×`);
       console.log(`    full tree (hush) vs the 10% slice (secretlint), MB/s: wall ${fmt(mb(tree.bytes) / hushTree.seconds / (mb(sliceBytes) / sl.seconds), 1)}×, cpu ${fmt(mb(tree.bytes) / hushTree.cpu / (mb(sliceBytes) / sl.cpu), 1)}×`);
       console.log(`    same 10% slice, whole process each (start-up included): wall ${fmt(sl.seconds / hs.seconds, 1)}×, cpu ${fmt(sl.cpu / hs.cpu, 1)}×`);
+      if (process.env['BENCH_SECRETLINT_TREE'] !== '0') {
+        // The plainest comparison: both tools, whole process, the same whole tree.
+        const slTree = secretlint([TREE]);
+        row(`secretlint (whole tree)`, slTree, tree.bytes, `  findings ${countSecretlint(slTree.stdout)}`);
+        console.log(`    same whole tree, whole process each: wall ${fmt(slTree.seconds / hushTree.seconds, 1)}×, cpu ${fmt(slTree.cpu / hushTree.cpu, 1)}×, one hush thread: wall ${fmt(slTree.seconds / hushTree1.seconds, 1)}×`);
+      }
     } else {
       console.log('  secretlint: not installed (npm i -D secretlint @secretlint/secretlint-rule-preset-recommend)');
     }
     const gitleaks = process.env['GITLEAKS_BIN'];
     if (gitleaks !== undefined && gitleaks !== '') {
-      const gl = timed(gitleaks, ['dir', TREE, '--no-banner', '--exit-code', '0', '--report-format', 'json', '--report-path', '/dev/null'], ROOT);
+      const gl = timed(gitleaks, ['dir', TREE, '--no-banner', '--exit-code', '0', '--report-format', 'json', '--report-path', GITLEAKS_REPORT], ROOT);
       row('gitleaks dir', gl, tree.bytes);
       console.log(`  ratio hush/gitleaks: ${fmt(gl.seconds / hushTree.seconds, 2)}×`);
     }
@@ -451,7 +459,7 @@ async function main(): Promise<void> {
     row('hush --history (cached)', h2, hist.bytes, `  findings ${countFindings(h2.stdout)}  (${fmt((100 * h2.seconds) / h1.seconds, 1)}% of first)`);
     const gitleaks = process.env['GITLEAKS_BIN'];
     if (gitleaks !== undefined && gitleaks !== '') {
-      const gl = timed(gitleaks, ['git', HISTORY, '--no-banner', '--exit-code', '0', '--report-format', 'json', '--report-path', '/dev/null'], ROOT);
+      const gl = timed(gitleaks, ['git', HISTORY, '--no-banner', '--exit-code', '0', '--report-format', 'json', '--report-path', GITLEAKS_REPORT], ROOT);
       row('gitleaks git', gl, hist.bytes);
     }
   }
