@@ -142,13 +142,35 @@ function readClientInputs(env) {
 // src/action/action-connection.ts
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join as join2 } from "node:path";
 
 // src/lib/secret-file.ts
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { chmodSync, closeSync, constants, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+function writeAll(fd, content) {
+  const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+  let done = 0;
+  while (done < bytes.length) done += writeSync(fd, bytes, done);
+}
 function writeSecretFile(path, content) {
-  writeFileSync(path, content, { mode: 384 });
-  chmodSync(path, 384);
+  const temp = join(dirname(path), `.${basename(path)}.hush-${randomBytes(6).toString("hex")}.tmp`);
+  const fd = openSync(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 384);
+  try {
+    writeAll(fd, content);
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    unlinkSync(temp);
+    throw err;
+  }
+  closeSync(fd);
+  try {
+    renameSync(temp, path);
+  } catch (err) {
+    unlinkSync(temp);
+    throw err;
+  }
 }
 
 // src/action/action-connection.ts
@@ -160,8 +182,8 @@ function openActionConnection(inputs, env) {
   let caCertFile;
   try {
     if (inputs.caCertificate !== "") {
-      dir = mkdtempSync(join(env.RUNNER_TEMP || tmpdir(), "hush-action-"));
-      caCertFile = join(dir, "ca.pem");
+      dir = mkdtempSync(join2(env.RUNNER_TEMP || tmpdir(), "hush-action-"));
+      caCertFile = join2(dir, "ca.pem");
       writeSecretFile(caCertFile, inputs.caCertificate);
     }
     const client = new HushClient({ address: inputs.url, caCertFile, skipVerify: inputs.tlsSkipVerify });

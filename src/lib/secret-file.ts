@@ -1,8 +1,13 @@
 /**
- * @module Files and folders that hold secrets: created owner-only from the first byte, never
- * briefly world-readable (the mode is given to open(2), and re-applied in case the file existed).
+ * @module Files and folders that hold secrets, owner-only from the first byte. A file is created
+ * with mode 0600 by open(2) itself (O_CREAT|O_EXCL, never chmod afterwards) under a fresh name in
+ * the target's directory, written, synced, then renamed over the target: readers see the old file
+ * or the whole new one, never a partial or world-readable one, even when the old file had a loose
+ * mode. Errors are the file system's own (callers word them for their users).
  */
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, constants, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 /** Creates `dir` (and parents) readable only by its owner. */
 export function ensurePrivateDir(dir: string): void {
@@ -10,8 +15,41 @@ export function ensurePrivateDir(dir: string): void {
   chmodSync(dir, 0o700);
 }
 
-/** Writes a file that holds a secret with mode 0600. */
+function writeAll(fd: number, content: string | Uint8Array): void {
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  let done = 0;
+  while (done < bytes.length) done += writeSync(fd, bytes, done);
+}
+
+/** Replaces `path` with `content`, readable by its owner only (0600). */
 export function writeSecretFile(path: string, content: string | Uint8Array): void {
-  writeFileSync(path, content, { mode: 0o600 });
-  chmodSync(path, 0o600);
+  const temp = join(dirname(path), `.${basename(path)}.hush-${randomBytes(6).toString('hex')}.tmp`);
+  const fd = openSync(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
+  try {
+    writeAll(fd, content);
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    unlinkSync(temp);
+    throw err;
+  }
+  closeSync(fd);
+  try {
+    renameSync(temp, path);
+  } catch (err) {
+    unlinkSync(temp);
+    throw err;
+  }
+}
+
+/** Appends `content` to `path`, creating it with mode 0600 when missing (an existing file keeps
+ * its mode: it is someone else's, e.g. the runner's `$GITHUB_ENV`). */
+export function appendSecretFile(path: string, content: string): void {
+  const fd = openSync(path, constants.O_CREAT | constants.O_APPEND | constants.O_WRONLY, 0o600);
+  try {
+    writeAll(fd, content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -9,9 +9,8 @@
  * "iv", "tag", "ciphertext" }`, binary fields in base64; the header is authenticated as AAD.
  */
 import type * as Crypto from 'node:crypto';
-import { readFileSync, renameSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, basename } from 'node:path';
 import { HushError } from '../lib/errors.js';
 import { writeSecretFile } from '../lib/secret-file.js';
 import type { SecretData } from './kv-source.js';
@@ -77,12 +76,9 @@ export function writeFallback(file: string, passphrase: string, snapshot: Fallba
     tag: cipher.getAuthTag().toString('base64'),
     ciphertext: ciphertext.toString('base64'),
   };
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   try {
-    writeSecretFile(tmp, `${JSON.stringify(body)}\n`);
-    renameSync(tmp, file);
+    writeSecretFile(file, `${JSON.stringify(body)}\n`);
   } catch (err) {
-    rmSync(tmp, { force: true });
     throw new HushError('unavailable', `cannot write the fallback copy ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, {
       cause: err,
     });

@@ -1,14 +1,15 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HushError } from '../lib/errors.js';
-import { appendPrivateFile, writePrivateFile } from './private-file.js';
+import { HushError } from './errors.js';
+import { appendPrivateFile, writePrivateFile } from '../export/private-file.js';
+import { writeSecretFile } from './secret-file.js';
 
 let dir: string;
 let umask: number;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'hush-private-file-'));
+  dir = mkdtempSync(join(tmpdir(), 'hush-secret-file-'));
   // the most permissive umask: modes must come from our own open(2) calls
   umask = process.umask(0);
 });
@@ -50,5 +51,18 @@ describe('appendPrivateFile', () => {
     expect(mode(file)).toBe(0o600);
     appendPrivateFile(file, 'B<<D\n2\nD\n');
     expect(readFileSync(file, 'utf8')).toBe('A<<D\n1\nD\nB<<D\n2\nD\n');
+  });
+});
+
+describe('writeSecretFile', () => {
+  it('writes bytes 0600, and leaves no temporary file when the target cannot be replaced', () => {
+    const file = join(dir, 'share');
+    writeSecretFile(file, new Uint8Array([1, 2, 3]));
+    expect([...readFileSync(file)]).toEqual([1, 2, 3]);
+    expect(mode(file)).toBe(0o600);
+    const occupied = join(dir, 'a-directory');
+    mkdirSync(join(occupied, 'inside'), { recursive: true });
+    expect(() => writeSecretFile(occupied, 'x')).toThrow(/EISDIR|ENOTEMPTY|EEXIST/);
+    expect(readdirSync(dir).sort()).toEqual(['a-directory', 'share']);
   });
 });
