@@ -71,7 +71,25 @@ export class Core implements RequestHandler, CoreServices {
     const authRoute = matchAuthMethod(req.path, state);
     if (authRoute?.method.isUnauthenticatedPath(authRoute.rest)) return this.#login(req, state, authRoute);
 
-    const caller = await this.#authenticate(req, state);
+    let caller: TokenEntry | undefined;
+    try {
+      caller = await this.#authenticate(req, state);
+      return await this.#route(req, state, sysMatch, authRoute, caller);
+    } catch (err) {
+      // Refused before the audited section ran (bad token, policy, unknown path): still audited.
+      if (!(typeof err === 'object' && err !== null && AUDITED.has(err))) await this.#auditRefusal(req, state, caller, err);
+      throw err;
+    }
+  }
+
+  /** Routes an authenticated request to `sys/`, an auth method's paths, the token store or an engine. */
+  async #route(
+    req: CoreRequest,
+    state: UnsealedState,
+    sysMatch: SysMatch | undefined,
+    authRoute: AuthRoute | undefined,
+    caller: TokenEntry,
+  ): Promise<CoreResponse> {
     const acl = await state.policies.aclFor(caller.policies);
 
     if (sysMatch) {
@@ -177,42 +195,47 @@ export class Core implements RequestHandler, CoreServices {
     run: () => Promise<CoreResponse>,
     mountPoint?: string,
   ): Promise<CoreResponse> {
-    const auth = caller ? auditAuthOf(caller, req.clientToken) : undefined;
-    const auditReq = {
-      id: req.id,
-      operation: req.operation,
-      path: req.path,
-      data: req.data,
-      remoteAddress: req.remoteAddress,
-      clientToken: req.clientToken,
-      clientTokenAccessor: caller?.accessor,
-      clientTokenKey: caller?.hashedId,
-      mountType,
-      mountPoint,
-    };
-    const audit = state.audit.hasDevices();
-    if (audit) await state.audit.logRequest({ request: auditReq, auth });
-    let res: CoreResponse;
     try {
-      res = await this.#maybeWrap(req, state, await run());
-    } catch (err) {
+      const auth = caller ? auditAuthOf(caller, req.clientToken) : undefined;
+      const auditReq = auditRequestOf(req, caller, mountType, mountPoint);
+      const audit = state.audit.hasDevices();
+      if (audit) await state.audit.logRequest({ request: auditReq, auth });
+      let res: CoreResponse;
+      try {
+        res = await this.#maybeWrap(req, state, await run());
+      } catch (err) {
+        if (audit) await state.audit.logResponse({ request: auditReq, auth, error: auditError(err) });
+        throw err;
+      }
       if (audit) {
         await state.audit.logResponse({
           request: auditReq,
           auth,
-          error: isHushError(err) ? err.messages.join('; ') || err.code : 'internal error',
+          response: { data: res.data ?? undefined, auth: res.auth ?? undefined, warnings: res.warnings ?? undefined },
         });
       }
+      return res;
+    } catch (err) {
+      if (typeof err === 'object' && err !== null) AUDITED.add(err);
       throw err;
     }
-    if (audit) {
-      await state.audit.logResponse({
-        request: auditReq,
-        auth,
-        response: { data: res.data ?? undefined, auth: res.auth ?? undefined, warnings: res.warnings ?? undefined },
-      });
+  }
+
+  /** Logs a request refused before it was routed (request and response lines, with the error).
+   * An audit failure here changes nothing: the request is refused either way. */
+  async #auditRefusal(req: CoreRequest, state: UnsealedState, caller: TokenEntry | undefined, err: unknown): Promise<void> {
+    if (!state.audit.hasDevices()) return;
+    const input = {
+      request: auditRequestOf(req, caller, undefined, undefined),
+      auth: caller ? auditAuthOf(caller, req.clientToken) : undefined,
+      error: auditError(err),
+    };
+    try {
+      await state.audit.logRequest(input);
+      await state.audit.logResponse(input);
+    } catch {
+      // the broker has reported the failing devices
     }
-    return res;
   }
 
   /** Answers with a wrapping token instead when the caller asked for it (`X-Vault-Wrap-TTL`). */
@@ -413,6 +436,29 @@ export class Core implements RequestHandler, CoreServices {
 function minPositive(...values: (number | undefined)[]): number | undefined {
   const set = values.filter((v): v is number => v !== undefined && v > 0);
   return set.length === 0 ? undefined : Math.min(...set);
+}
+
+/** Errors that already went through {@link Core}'s audited section (their response is logged). */
+const AUDITED = new WeakSet<object>();
+
+/** The error text of an audit entry: the client's messages, never internals. */
+function auditError(err: unknown): string {
+  return isHushError(err) ? err.messages.join('; ') || err.code : 'internal error';
+}
+
+function auditRequestOf(req: CoreRequest, caller: TokenEntry | undefined, mountType: string | undefined, mountPoint: string | undefined) {
+  return {
+    id: req.id,
+    operation: req.operation,
+    path: req.path,
+    data: req.data,
+    remoteAddress: req.remoteAddress,
+    clientToken: req.clientToken,
+    clientTokenAccessor: caller?.accessor,
+    clientTokenKey: caller?.hashedId,
+    mountType,
+    mountPoint,
+  };
 }
 
 function auditAuthOf(entry: TokenEntry, clientToken: string | undefined): AuditAuth {

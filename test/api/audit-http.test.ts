@@ -77,6 +77,29 @@ describe('audit devices over HTTP', () => {
     expect((await api(s, 'DELETE', 'sys/audit/closed', { token })).status).toBe(204);
   });
 
+  it('logs refused requests too: a policy refusal and an unknown token, with the token hashed', async () => {
+    const path = join(s.dataDir, 'refusals.log');
+    await api(s, 'PUT', 'sys/audit/refusals', { token, body: { type: 'file', options: { file_path: path } } });
+    await api(s, 'PUT', 'sys/policies/acl/elsewhere', { token, body: { policy: 'path "secret/data/other/*" { capabilities = ["read"] }' } });
+    const limited = (await api(s, 'POST', 'auth/token/create', { token, body: { policies: ['elsewhere'] } })).body.auth.client_token;
+    expect((await api(s, 'GET', 'secret/data/refused-here', { token: limited })).status).toBe(403);
+    const forged = 'hvs.not-a-token-anyone-was-given';
+    expect((await api(s, 'GET', 'secret/data/refused-here', { token: forged })).status).toBe(403);
+    await api(s, 'DELETE', 'sys/audit/refusals', { token });
+
+    const refused = lines(path).filter((e) => e.request.path === 'secret/data/refused-here');
+    expect(refused.map((e) => e.type)).toEqual(['request', 'response', 'request', 'response']);
+    for (const e of refused) {
+      expect(e.error).toMatch(/permission denied/);
+      expect(e.request.client_token).toMatch(/^hmac-sha256:/);
+    }
+    expect(refused[0].auth.policies).toEqual(['default', 'elsewhere']);
+    expect(refused[2].auth).toBeUndefined();
+    const raw = readFileSync(path, 'utf8');
+    expect(raw).not.toContain(limited);
+    expect(raw).not.toContain(forged);
+  });
+
   it('audit devices need sudo', async () => {
     await api(s, 'PUT', 'sys/policies/acl/auditor', { token, body: { policy: 'path "sys/audit*" { capabilities = ["read", "update"] }' } });
     const t = (await api(s, 'POST', 'auth/token/create', { token, body: { policies: ['auditor'] } })).body.auth.client_token;
