@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isHushError } from '../lib/errors.js';
-import { GCM_OVERHEAD, openAesGcm, sealAesGcm } from './aes-gcm.js';
+import { GCM_OVERHEAD, aesKey, openAesGcm, sealAesGcm } from './aes-gcm.js';
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -15,10 +15,17 @@ describe('AES-256-GCM', () => {
     expect(openAesGcm(key, sealAesGcm(key, new Uint8Array(0), text('')), text('')).length).toBe(0);
   });
 
-  it('uses a fresh nonce every time', () => {
-    const a = sealAesGcm(key, text('same'), text(''));
-    const b = sealAesGcm(key, text('same'), text(''));
-    expect(Buffer.from(a.subarray(0, 12)).equals(Buffer.from(b.subarray(0, 12)))).toBe(false);
+  it('uses a fresh nonce every time, also across refills of the nonce pool', () => {
+    const nonces = new Set<string>();
+    for (let i = 0; i < 2000; i++) nonces.add(Buffer.from(sealAesGcm(key, text('same'), text('')).subarray(0, 12)).toString('hex'));
+    expect(nonces.size).toBe(2000);
+  });
+
+  it('a key imported once (KeyObject) and the same bytes open each other\'s boxes', () => {
+    const imported = aesKey(key);
+    expect(new TextDecoder().decode(openAesGcm(key, sealAesGcm(imported, text('one'), text('a')), text('a')))).toBe('one');
+    expect(new TextDecoder().decode(openAesGcm(imported, sealAesGcm(key, text('two'), text('a')), text('a')))).toBe('two');
+    expect(() => aesKey(randomBytes(16))).toThrow(/32-byte key/);
   });
 
   it('refuses another AAD, another key, altered or truncated boxes', () => {

@@ -21,8 +21,12 @@ const text = (value: Uint8Array | undefined): string | undefined =>
 const rejectsWith = (code: Parameters<typeof isHushError>[1], check: (message: string) => boolean = () => true) =>
   (err: unknown): boolean => isHushError(err, code) && check((err as Error).message);
 
-async function unsealedBarrier(backend: StorageBackend = createMemoryBackend()): Promise<{ barrier: Barrier; shares: Uint8Array[] }> {
-  const barrier = createBarrier(backend);
+/** `cacheBytes: 0` for tests that change stored bytes behind the barrier's back. */
+async function unsealedBarrier(
+  backend: StorageBackend = createMemoryBackend(),
+  cacheBytes?: number,
+): Promise<{ barrier: Barrier; shares: Uint8Array[] }> {
+  const barrier = createBarrier(backend, cacheBytes === undefined ? {} : { cacheBytes });
   const { shares } = await barrier.initialize({ secretShares: 1, secretThreshold: 1 });
   await barrier.unseal(shares[0] as Uint8Array);
   return { barrier, shares };
@@ -147,7 +151,7 @@ describe('barrier', () => {
 
   it('stores only ciphertext, in the documented format, bound to its key', async () => {
     const backend = createMemoryBackend();
-    const { barrier } = await unsealedBarrier(backend);
+    const { barrier } = await unsealedBarrier(backend, 0);
     await barrier.put('a/one', bytes('first secret'));
     await barrier.put('a/two', bytes('second secret'));
     const raw = (await backend.get('a/one')) as Uint8Array;
@@ -164,7 +168,7 @@ describe('barrier', () => {
 
   it('detects tampering anywhere in a stored value', async () => {
     const backend = createMemoryBackend();
-    const { barrier } = await unsealedBarrier(backend);
+    const { barrier } = await unsealedBarrier(backend, 0);
     await barrier.put('t', bytes('tamper me'));
     const raw = (await backend.get('t')) as Uint8Array;
     for (const at of [0, 2, 4, 5, 16, 17, raw.length - 1]) {

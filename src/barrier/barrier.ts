@@ -21,7 +21,8 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { HushError } from '../lib/errors.js';
 import type { Storage, StorageBackend, StorageOp } from '../storage/storage.js';
 import { assertListPrefix, assertStorageKey, assertStorageOps, assertStorageValue } from '../storage/storage-keys.js';
-import { AES_KEY_BYTES, openAesGcm, sealAesGcm } from './aes-gcm.js';
+import { AES_KEY_BYTES, aesKey, openAesGcm, sealAesGcm } from './aes-gcm.js';
+import type { AesKey } from './aes-gcm.js';
 import type { Keyring } from './keyring.js';
 import {
   activeKeyTerm,
@@ -121,6 +122,8 @@ interface Unsealed {
   readonly rootKey: Uint8Array;
   keyring: Keyring;
   readonly encryptions: Map<number, number>;
+  /** Each term's key imported once for the cipher (dropped with the rest on seal). */
+  readonly termKeys: Map<number, AesKey>;
 }
 
 export interface BarrierOptions {
@@ -156,10 +159,13 @@ class KeyringBarrier implements Barrier {
   async get(key: string): Promise<Uint8Array | undefined> {
     this.#usable(key);
     const cached = this.#cache.get(key);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) return cached ?? undefined;
     const generation = this.#cache.generation();
     const stored = await this.#backend.get(key);
-    if (stored === undefined) return undefined;
+    if (stored === undefined) {
+      this.#cache.fill(key, null, generation);
+      return undefined;
+    }
     const value = this.#openKnownTerm(key, stored) ?? (await this.#decrypt(key, stored));
     this.#cache.fill(key, value, generation);
     return value;
@@ -169,12 +175,12 @@ class KeyringBarrier implements Barrier {
     this.#usable(key);
     assertStorageValue(value);
     const sealed = this.#encrypt(key, value);
-    await this.#invalidating([key], () => this.#backend.put(key, sealed));
+    await this.#invalidating([{ kind: 'put', key, value }], () => this.#backend.put(key, sealed));
   }
 
   async delete(key: string): Promise<void> {
     this.#usable(key);
-    await this.#invalidating([key], () => this.#backend.delete(key));
+    await this.#invalidating([{ kind: 'delete', key }], () => this.#backend.delete(key));
   }
 
   async list(prefix: string): Promise<string[]> {
@@ -197,20 +203,30 @@ class KeyringBarrier implements Barrier {
     const sealed = ops.map((op): StorageOp =>
       op.kind === 'put' ? { kind: 'put', key: op.key, value: this.#encrypt(op.key, op.value) } : op,
     );
-    await this.#invalidating(
-      ops.map((op) => op.key),
-      () => this.#backend.transaction(sealed),
-    );
+    await this.#invalidating(ops, () => this.#backend.transaction(sealed));
   }
 
-  /** Runs a write with its keys dropped from the cache before it starts and after it settles. */
-  async #invalidating(keys: readonly string[], write: () => Promise<void>): Promise<void> {
+  /**
+   * Runs a write with its keys dropped from the cache before it starts and after it settles; once
+   * it has succeeded, the values it put are cached (written entries are usually read next: a
+   * token after login, a secret's metadata on its next version).
+   */
+  async #invalidating(ops: readonly StorageOp[], write: () => Promise<void>): Promise<void> {
+    const keys = ops.map((op) => op.key);
+    // Each key's last operation decides what it holds afterwards (null: deleted); values are
+    // copied now, as the caller may reuse or wipe its buffers once the write has settled.
+    const written = new Map<string, Uint8Array | null>();
+    for (const op of ops) written.set(op.key, op.kind === 'put' ? op.value.slice() : null);
     this.#cache.invalidate(keys);
     try {
       await write();
-    } finally {
+    } catch (err) {
       this.#cache.invalidate(keys);
+      throw err;
     }
+    this.#cache.invalidate(keys);
+    const generation = this.#cache.generation();
+    for (const [key, value] of written) this.#cache.fill(key, value, generation);
   }
 
   // ---- Initialisation and seal ----------------------------------------------------------------
@@ -314,6 +330,7 @@ class KeyringBarrier implements Barrier {
       if (keys !== undefined) {
         keys.rootKey.fill(0);
         wipeKeyring(keys.keyring);
+        keys.termKeys.clear(); // KeyObjects cannot be wiped: unreachable, they go with the next GC
       }
     });
   }
@@ -365,14 +382,15 @@ class KeyringBarrier implements Barrier {
     const keys = this.#state();
     const active = activeKeyTerm(keys.keyring);
     keys.encryptions.set(active.term, (keys.encryptions.get(active.term) ?? 0) + 1);
-    return envelope(active.key, active.term, key, value);
+    return envelope(termKey(keys, active), active.term, key, value);
   }
 
   /** Decrypts without awaiting when the value's key term is known (the hot path). */
   #openKnownTerm(key: string, stored: Uint8Array): Uint8Array | undefined {
     const term = readTerm(stored);
-    const keyTerm = findKeyTerm(this.#state().keyring, term);
-    return keyTerm === undefined ? undefined : openEnvelope(keyTerm.key, term, key, stored);
+    const keys = this.#state();
+    const keyTerm = findKeyTerm(keys.keyring, term);
+    return keyTerm === undefined ? undefined : openEnvelope(termKey(keys, keyTerm), term, key, stored);
   }
 
   async #decrypt(key: string, stored: Uint8Array): Promise<Uint8Array> {
@@ -385,7 +403,7 @@ class KeyringBarrier implements Barrier {
       keyTerm = findKeyTerm(keys.keyring, term);
       if (keyTerm === undefined) throw new HushError('internal', 'stored value uses an unknown key term');
     }
-    return openEnvelope(keyTerm.key, term, key, stored);
+    return openEnvelope(termKey(keys, keyTerm), term, key, stored);
   }
 
   async #openKeys(unsealKey: Uint8Array): Promise<Unsealed> {
@@ -393,7 +411,7 @@ class KeyringBarrier implements Barrier {
     if (stored === undefined) throw new HushError('internal', 'root key is missing from storage');
     const rootKey = openEnvelope(unsealKey, 0, BARRIER_KEYS.rootKey, stored);
     try {
-      return { rootKey, keyring: await this.#loadKeyring(rootKey), encryptions: new Map() };
+      return { rootKey, keyring: await this.#loadKeyring(rootKey), encryptions: new Map(), termKeys: new Map() };
     } catch (err) {
       rootKey.fill(0);
       throw err;
@@ -431,7 +449,14 @@ function aadFor(head: Uint8Array, storageKey: string): Uint8Array {
 }
 
 /** `header | AES-GCM box`, with the header and storage key as AAD. */
-function envelope(key: Uint8Array, term: number, storageKey: string, plaintext: Uint8Array): Uint8Array {
+/** The key of `keyTerm`, imported for the cipher the first time it is used while unsealed. */
+function termKey(keys: Unsealed, keyTerm: { readonly term: number; readonly key: Uint8Array }): AesKey {
+  let k = keys.termKeys.get(keyTerm.term);
+  if (k === undefined) keys.termKeys.set(keyTerm.term, (k = aesKey(keyTerm.key)));
+  return k;
+}
+
+function envelope(key: AesKey, term: number, storageKey: string, plaintext: Uint8Array): Uint8Array {
   const head = header(term);
   return Buffer.concat([head, sealAesGcm(key, plaintext, aadFor(head, storageKey))]);
 }
@@ -443,7 +468,7 @@ function readTerm(stored: Uint8Array): number {
   return Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength).readUInt32BE(1);
 }
 
-function openEnvelope(key: Uint8Array, term: number, storageKey: string, stored: Uint8Array): Uint8Array {
+function openEnvelope(key: AesKey, term: number, storageKey: string, stored: Uint8Array): Uint8Array {
   if (readTerm(stored) !== term) throw new HushError('internal', 'stored value has an unexpected key term');
   const head = stored.subarray(0, HEADER_BYTES);
   try {

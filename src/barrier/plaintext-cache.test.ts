@@ -4,7 +4,7 @@ import { createBarrier } from './barrier.js';
 import { createMemoryBackend } from '../storage/memory/memory-backend.js';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
-const text = (b: Uint8Array | undefined) => (b === undefined ? undefined : new TextDecoder().decode(b));
+const text = (b: Uint8Array | null | undefined) => (b === undefined || b === null ? undefined : new TextDecoder().decode(b));
 
 describe('plaintext cache', () => {
   it('returns copies, so callers cannot change what is cached', () => {
@@ -23,8 +23,9 @@ describe('plaintext cache', () => {
     expect(cache.get('a')).toBeUndefined();
   });
 
-  it('evicts the least recently used entries beyond its size', () => {
-    const cache = createPlaintextCache(10);
+  it('evicts the least recently used entries beyond its size, counting each entry\'s overhead', () => {
+    // each entry costs 160 bytes of overhead + key + value: two of these fit, three do not
+    const cache = createPlaintextCache(2 * (160 + 1 + 4));
     cache.fill('a', bytes('aaaa'), cache.generation());
     cache.fill('b', bytes('bbbb'), cache.generation());
     expect(text(cache.get('a'))).toBe('aaaa'); // a is now the most recent
@@ -32,6 +33,14 @@ describe('plaintext cache', () => {
     expect(cache.get('b')).toBeUndefined();
     expect(text(cache.get('a'))).toBe('aaaa');
     expect(text(cache.get('c'))).toBe('cccc');
+  });
+
+  it('remembers that a key is absent, until a write', () => {
+    const cache = createPlaintextCache(1024);
+    cache.fill('a', null, cache.generation());
+    expect(cache.get('a')).toBeNull();
+    cache.invalidate(['a']);
+    expect(cache.get('a')).toBeUndefined();
   });
 
   it('with size 0 caches nothing', () => {
@@ -47,7 +56,7 @@ describe('barrier with its cache', () => {
     const barrier = createBarrier(backend);
     const { shares } = await barrier.initialize({ secretShares: 1, secretThreshold: 1 });
     await barrier.unseal(shares[0]!);
-    return { backend, barrier };
+    return { backend, barrier, share: shares[0]! };
   }
 
   it('serves a repeated read without the backend, and sees every later write and delete', async () => {
@@ -68,6 +77,67 @@ describe('barrier with its cache', () => {
     expect(text(await barrier.get('k'))).toBe('v3');
     await barrier.delete('k');
     expect(await barrier.get('k')).toBeUndefined();
+  });
+
+  function countingReads(backend: ReturnType<typeof createMemoryBackend>): { reads: () => number } {
+    let n = 0;
+    const realGet = backend.get.bind(backend);
+    backend.get = (key: string) => {
+      n++;
+      return realGet(key);
+    };
+    return { reads: () => n };
+  }
+
+  it('caches what a write put, a copy taken when the write was made', async () => {
+    const { backend, barrier } = await unsealed();
+    const counter = countingReads(backend);
+    const value = bytes('written');
+    const write = barrier.put('k', value);
+    value.fill(0); // the caller wipes its buffer while the write is in flight
+    await write;
+    expect(text(await barrier.get('k'))).toBe('written');
+    await barrier.transaction([
+      { kind: 'put', key: 'a', value: bytes('A') },
+      { kind: 'put', key: 'gone', value: bytes('x') },
+      { kind: 'delete', key: 'gone' },
+    ]);
+    expect(text(await barrier.get('a'))).toBe('A');
+    expect(await barrier.get('gone')).toBeUndefined(); // the key's last operation decides
+    expect(counter.reads()).toBe(0);
+    expect(await backend.get('gone')).toBeUndefined();
+  });
+
+  it('remembers absent keys, and a later write replaces that', async () => {
+    const { backend, barrier } = await unsealed();
+    const counter = countingReads(backend);
+    expect(await barrier.get('missing')).toBeUndefined();
+    expect(await barrier.get('missing')).toBeUndefined();
+    expect(counter.reads()).toBe(1);
+    await barrier.put('missing', bytes('now here'));
+    expect(text(await barrier.get('missing'))).toBe('now here');
+  });
+
+  it('after a failed write, reads go back to the backend', async () => {
+    const { backend, barrier } = await unsealed();
+    await barrier.put('k', bytes('kept'));
+    const realTransaction = backend.transaction.bind(backend);
+    backend.transaction = () => Promise.reject(new Error('disk full'));
+    await expect(barrier.transaction([{ kind: 'put', key: 'k', value: bytes('lost') }])).rejects.toThrow();
+    backend.transaction = realTransaction;
+    const counter = countingReads(backend);
+    expect(text(await barrier.get('k'))).toBe('kept');
+    expect(counter.reads()).toBe(1);
+  });
+
+  it('concurrent writes to one key leave the cache holding what storage holds', async () => {
+    const { backend, barrier, share } = await unsealed();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => barrier.put('k', bytes(`v${i}`))));
+    const fresh = createBarrier(backend); // its own, empty cache: reads what storage holds
+    await fresh.unseal(share);
+    const stored = text(await fresh.get('k'));
+    expect(stored).toBe('v19');
+    expect(text(await barrier.get('k'))).toBe(stored);
   });
 
   it('a read racing a write never leaves the old value cached', async () => {
