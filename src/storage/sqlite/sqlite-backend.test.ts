@@ -32,6 +32,27 @@ describe('sqlite backend', () => {
     await backend.close();
   });
 
+  it('checkpoints the WAL into the database on the worker, and leaves no WAL once closed', async () => {
+    const path = freshPath();
+    const backend = createSqliteBackend({ path });
+    const value = new Uint8Array(2048).fill(7);
+    await Promise.all(Array.from({ length: 300 }, (_, i) => backend.put(`k/${i}`, value)));
+    // the pages are in the WAL; the main connection would checkpoint only after many more
+    expect(statSync(path).size).toBeLessThan(64 * 1024);
+    let size = 0;
+    for (let i = 0; i < 100 && size < 600 * 1024; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      size = statSync(path).size;
+    }
+    expect(size).toBeGreaterThanOrEqual(600 * 1024);
+    expect(await backend.get('k/299')).toEqual(value);
+    await backend.close();
+    expect(() => statSync(`${path}-wal`)).toThrow();
+    const reopened = createSqliteBackend({ path });
+    expect(await reopened.list('k/')).toHaveLength(300);
+    await reopened.close();
+  });
+
   it('uses WAL with synchronous=FULL', async () => {
     const path = freshPath();
     const backend = createSqliteBackend({ path });
