@@ -116,6 +116,13 @@ function brokenDevice(entry: AuditTableEntry, cause: unknown): AuditDevice {
   return { path: entry.path, type: entry.type, options: entry.options, write: fail, reopen: async () => {}, close: async () => {} };
 }
 
+/** What `logRequest` / `logResponse` throw when no device could write the entry. */
+function auditFailure(errors: unknown[]): HushError {
+  return new HushError('internal', 'audit log failure', {
+    cause: new AggregateError(errors, 'no audit device could write the entry'),
+  });
+}
+
 /** `file`, `/file/`, `file/` → `file/`; refuses empty paths and `.`/`..` segments. */
 export function normalizeDevicePath(path: string): string {
   const trimmed = path.replace(/^\/+|\/+$/g, '');
@@ -179,28 +186,33 @@ export function createAuditBroker(deps: AuditBrokerDeps): AuditBroker {
     return blocks;
   }
 
-  async function write(input: AuditRequestInput | AuditResponseInput, type: 'request' | 'response'): Promise<void> {
-    const live = [...devices.values()];
-    if (live.length === 0) return;
-    const time = now().toISOString();
-    const results = await Promise.allSettled(
-      live.map((d) => {
-        const blocks = blocksFor(d, input);
-        const parts: LineParts = { time, type, auth: blocks.auth, request: blocks.request, error: input.error };
-        if (type === 'response') {
-          const response = responseBlock(input as AuditResponseInput);
-          const hashed = blocks.hasher ? blocks.hasher.response(response) : response;
-          return d.device.write(d.settings.prefix + renderLine({ ...parts, response: JSON.stringify(hashed) }));
-        }
-        return d.device.write(d.settings.prefix + renderLine(parts));
-      }),
-    );
-    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ path: live[i]?.entry.path, err: r.reason }] : []));
-    if (failed.length === results.length) {
-      throw new HushError('internal', 'audit log failure', {
-        cause: new AggregateError(failed.map((f) => f.err), 'no audit device could write the entry'),
-      });
+  function writeTo(d: LiveDevice, input: AuditRequestInput | AuditResponseInput, type: 'request' | 'response', time: string): Promise<void> {
+    const blocks = blocksFor(d, input);
+    const parts: LineParts = { time, type, auth: blocks.auth, request: blocks.request, error: input.error };
+    if (type === 'response') {
+      const response = responseBlock(input as AuditResponseInput);
+      const hashed = blocks.hasher ? blocks.hasher.response(response) : response;
+      return d.device.write(d.settings.prefix + renderLine({ ...parts, response: JSON.stringify(hashed) }));
     }
+    return d.device.write(d.settings.prefix + renderLine(parts));
+  }
+
+  async function write(input: AuditRequestInput | AuditResponseInput, type: 'request' | 'response'): Promise<void> {
+    if (devices.size === 0) return;
+    const time = now().toISOString();
+    const only = devices.size === 1 ? devices.values().next().value : undefined;
+    if (only !== undefined) {
+      // the usual set-up: its failure is the failure of all devices
+      try {
+        return await writeTo(only, input, type, time);
+      } catch (err) {
+        throw auditFailure([err]);
+      }
+    }
+    const live = [...devices.values()];
+    const results = await Promise.allSettled(live.map((d) => writeTo(d, input, type, time)));
+    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ path: live[i]?.entry.path, err: r.reason }] : []));
+    if (failed.length === results.length) throw auditFailure(failed.map((f) => f.err));
     for (const f of failed) warn(`audit device ${f.path ?? '?'} failed to write an entry`, f.err);
   }
 

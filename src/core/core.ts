@@ -186,7 +186,13 @@ export class Core implements RequestHandler, CoreServices {
     }
   }
 
-  /** Logs the request, runs it, logs the response; refuses (fail closed) if audit fails. */
+  /**
+   * Logs the request, runs it, logs the response; refuses (fail closed) if audit fails.
+   *
+   * A request that changes something runs only once its request line is written. A plain read
+   * (no wrapping) changes nothing, so it runs while its request line is being written, and its
+   * answer waits for that line: its two lines usually reach the file in one write.
+   */
   async #audited(
     req: CoreRequest,
     caller: TokenEntry | undefined,
@@ -199,11 +205,18 @@ export class Core implements RequestHandler, CoreServices {
       const auth = caller ? auditAuthOf(caller, req.clientToken) : undefined;
       const auditReq = auditRequestOf(req, caller, mountType, mountPoint);
       const audit = state.audit.hasDevices();
-      if (audit) await state.audit.logRequest({ request: auditReq, auth });
+      let requestLogged: Promise<void> | undefined;
+      if (audit) {
+        requestLogged = state.audit.logRequest({ request: auditReq, auth });
+        if (!isReadOnly(req)) await requestLogged;
+        else requestLogged.catch(() => undefined); // awaited below, before anything is answered
+      }
       let res: CoreResponse;
       try {
         res = await this.#maybeWrap(req, state, await run());
+        await requestLogged;
       } catch (err) {
+        await requestLogged; // an audit failure is what the caller must see
         if (audit) await state.audit.logResponse({ request: auditReq, auth, error: auditError(err) });
         throw err;
       }
@@ -442,6 +455,12 @@ function minPositive(...values: (number | undefined)[]): number | undefined {
 const AUDITED = new WeakSet<object>();
 
 /** The error text of an audit entry: the client's messages, never internals. */
+/** A request with no effect before it is answered: a read or list that is not wrapped (wrapping
+ * stores the answer under a new token). */
+function isReadOnly(req: CoreRequest): boolean {
+  return (req.operation === 'read' || req.operation === 'list') && !req.wrapTtlSeconds;
+}
+
 function auditError(err: unknown): string {
   return isHushError(err) ? err.messages.join('; ') || err.code : 'internal error';
 }

@@ -67,13 +67,18 @@ describe('audit devices over HTTP', () => {
     const refused = await api(s, 'GET', 'secret/data/guarded', { token });
     expect(refused.status).toBe(500);
     expect(JSON.stringify(refused.body)).not.toContain('must-not-leak');
+    // A change whose request line cannot be written is not made (checked after the repair below).
+    const write = await api(s, 'PUT', 'secret/data/guarded', { token, body: { data: { password: 'not-written' } } });
+    expect(write.status).toBe(500);
     // Even disabling the device is refused while nothing can be audited (as in Vault)...
     expect((await api(s, 'DELETE', 'sys/audit/closed', { token })).status).toBe(500);
     // ...until the operator repairs the log's location and reopens it (SIGHUP in production).
     rmSync(dir);
     mkdirSync(dir);
     await s.core.audit().reopen();
-    expect((await api(s, 'GET', 'secret/data/guarded', { token })).body.data.data.password).toBe('must-not-leak');
+    const repaired = await api(s, 'GET', 'secret/data/guarded', { token });
+    expect(repaired.body.data.data.password).toBe('must-not-leak');
+    expect(repaired.body.data.metadata.version).toBe(1);
     expect((await api(s, 'DELETE', 'sys/audit/closed', { token })).status).toBe(204);
   });
 
