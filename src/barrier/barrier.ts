@@ -448,7 +448,6 @@ function aadFor(head: Uint8Array, storageKey: string): Uint8Array {
   return Buffer.concat([head, encoder.encode(storageKey)]);
 }
 
-/** `header | AES-GCM box`, with the header and storage key as AAD. */
 /** The key of `keyTerm`, imported for the cipher the first time it is used while unsealed. */
 function termKey(keys: Unsealed, keyTerm: { readonly term: number; readonly key: Uint8Array }): AesKey {
   let k = keys.termKeys.get(keyTerm.term);
@@ -456,6 +455,7 @@ function termKey(keys: Unsealed, keyTerm: { readonly term: number; readonly key:
   return k;
 }
 
+/** `header | AES-GCM box`, with the header and storage key as AAD. */
 function envelope(key: AesKey, term: number, storageKey: string, plaintext: Uint8Array): Uint8Array {
   const head = header(term);
   return Buffer.concat([head, sealAesGcm(key, plaintext, aadFor(head, storageKey))]);

@@ -50,5 +50,10 @@ export function createStorageView(storage: Storage, prefix: string): Storage {
 
 function checkRelative(key: string, what: string): void {
   if (key.startsWith('/')) throw new HushError('bad_request', `${what} must not start with "/"`);
-  if (key.split('/').includes('..')) throw new HushError('bad_request', `${what} must not contain ".." segments`);
+  if (hasDotDotSegment(key)) throw new HushError('bad_request', `${what} must not contain ".." segments`);
+}
+
+/** `key.split('/').includes('..')` without building the array (this runs on every access). */
+function hasDotDotSegment(key: string): boolean {
+  return key === '..' || key.startsWith('../') || key.endsWith('/..') || key.includes('/../');
 }
