@@ -24,8 +24,8 @@ describe('plaintext cache', () => {
   });
 
   it('evicts the least recently used entries beyond its size, counting each entry\'s overhead', () => {
-    // each entry costs 160 bytes of overhead + key + value: two of these fit, three do not
-    const cache = createPlaintextCache(2 * (160 + 1 + 4));
+    // each entry costs 200 bytes of overhead + key + value: two of these fit, three do not
+    const cache = createPlaintextCache(2 * (200 + 1 + 4));
     cache.fill('a', bytes('aaaa'), cache.generation());
     cache.fill('b', bytes('bbbb'), cache.generation());
     expect(text(cache.get('a'))).toBe('aaaa'); // a is now the most recent
@@ -33,6 +33,39 @@ describe('plaintext cache', () => {
     expect(cache.get('b')).toBeUndefined();
     expect(text(cache.get('a'))).toBe('aaaa');
     expect(text(cache.get('c'))).toBe('cccc');
+  });
+
+  it('agrees with a simple LRU model over thousands of random operations', () => {
+    const entrySize = 200 + 2 + 4; // overhead + two-character key + four-byte value
+    const capacity = 7;
+    const cache = createPlaintextCache(capacity * entrySize);
+    const model: string[] = []; // keys, least recently used first
+    const forget = (key: string) => {
+      if (model.includes(key)) model.splice(model.indexOf(key), 1);
+    };
+    let seed = 42;
+    const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    for (let i = 0; i < 5000; i++) {
+      const key = `k${random(12)}`;
+      const op = random(3);
+      if (op === 0) {
+        cache.fill(key, bytes(key.padEnd(4, '_')), cache.generation());
+        forget(key);
+        model.push(key);
+        if (model.length > capacity) model.shift();
+      } else if (op === 1) {
+        const hit = cache.get(key);
+        const cached = model.includes(key);
+        expect(hit === undefined ? undefined : text(hit)).toBe(cached ? key.padEnd(4, '_') : undefined);
+        if (cached) {
+          forget(key);
+          model.push(key);
+        }
+      } else {
+        cache.invalidate([key]);
+        forget(key);
+      }
+    }
   });
 
   it('remembers that a key is absent, until a write', () => {

@@ -32,53 +32,83 @@ export interface PlaintextCache {
 /** Entries larger than this are not cached: they would push out many small hot ones. */
 const MAX_ENTRY_BYTES = 64 * 1024;
 
-/** What an entry costs beside its value's bytes (the key, the map slot, the typed array and its
- * buffer), so that many small entries cannot hold far more memory than the bound says. */
-const ENTRY_OVERHEAD_BYTES = 160;
+/** What an entry costs beside its value's bytes (the key, the map slot, the list node, the typed
+ * array and its buffer), so that many small entries cannot hold far more memory than the bound
+ * says. */
+const ENTRY_OVERHEAD_BYTES = 200;
 
-const entryBytes = (key: string, value: Uint8Array | null): number =>
-  ENTRY_OVERHEAD_BYTES + key.length + (value === null ? 0 : value.byteLength);
+/** An entry, linked from the most to the least recently used. */
+interface Node {
+  readonly key: string;
+  readonly value: Uint8Array | null;
+  readonly bytes: number;
+  newer: Node | undefined;
+  older: Node | undefined;
+}
 
 export function createPlaintextCache(maxBytes: number): PlaintextCache {
-  // A Map iterates in insertion order: re-inserting on a hit keeps the oldest entry first.
-  const entries = new Map<string, Uint8Array | null>();
+  // A map for lookups and a linked list for recency: every operation is O(1). (Re-inserting into
+  // a Map to track recency leaves deleted slots that eviction would walk over, one by one.)
+  const entries = new Map<string, Node>();
+  let newest: Node | undefined;
+  let oldest: Node | undefined;
   let bytes = 0;
   let gen = 0;
 
-  function drop(key: string): void {
-    const old = entries.get(key);
-    if (old === undefined) return;
-    entries.delete(key);
-    bytes -= entryBytes(key, old);
+  function unlink(node: Node): void {
+    if (node.newer) node.newer.older = node.older;
+    else newest = node.older;
+    if (node.older) node.older.newer = node.newer;
+    else oldest = node.newer;
+    node.newer = node.older = undefined;
+  }
+
+  function pushNewest(node: Node): void {
+    node.older = newest;
+    if (newest) newest.newer = node;
+    newest = node;
+    oldest ??= node;
+  }
+
+  function drop(node: Node): void {
+    unlink(node);
+    entries.delete(node.key);
+    bytes -= node.bytes;
   }
 
   return {
     get(key) {
-      const value = entries.get(key);
-      if (value === undefined) return undefined;
-      entries.delete(key);
-      entries.set(key, value);
-      return value === null ? null : value.slice();
+      const node = entries.get(key);
+      if (node === undefined) return undefined;
+      if (node !== newest) {
+        unlink(node);
+        pushNewest(node);
+      }
+      return node.value === null ? null : node.value.slice();
     },
     generation: () => gen,
     fill(key, value, generation) {
       if (generation !== gen || maxBytes <= 0 || (value !== null && value.byteLength > MAX_ENTRY_BYTES)) return;
-      drop(key);
-      entries.set(key, value === null ? null : value.slice());
-      bytes += entryBytes(key, value);
-      for (const [oldest, v] of entries) {
-        if (bytes <= maxBytes) break;
-        entries.delete(oldest);
-        bytes -= entryBytes(oldest, v);
-      }
+      const old = entries.get(key);
+      if (old !== undefined) drop(old);
+      const size = ENTRY_OVERHEAD_BYTES + key.length + (value === null ? 0 : value.byteLength);
+      const node: Node = { key, value: value === null ? null : value.slice(), bytes: size, newer: undefined, older: undefined };
+      entries.set(key, node);
+      pushNewest(node);
+      bytes += size;
+      while (bytes > maxBytes && oldest !== undefined) drop(oldest);
     },
     invalidate(keys) {
       gen++;
-      for (const key of keys) drop(key);
+      for (const key of keys) {
+        const node = entries.get(key);
+        if (node !== undefined) drop(node);
+      }
     },
     clear() {
       gen++;
       entries.clear();
+      newest = oldest = undefined;
       bytes = 0;
     },
   };
