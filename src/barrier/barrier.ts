@@ -207,16 +207,19 @@ class KeyringBarrier implements Barrier {
   }
 
   /**
-   * Runs a write with its keys dropped from the cache before it starts and after it settles; once
-   * it has succeeded, the values it put are cached (written entries are usually read next: a
-   * token after login, a secret's metadata on its next version).
+   * Runs a write with its keys dropped from the cache before it starts and after it settles. Once
+   * it has succeeded, keys that were cached hold their new values (a secret's metadata, a KV
+   * mount's config); keys that were not stay out, so that writing many new entries (a token per
+   * login) does not fill memory with entries nobody may read.
    */
   async #invalidating(ops: readonly StorageOp[], write: () => Promise<void>): Promise<void> {
     const keys = ops.map((op) => op.key);
     // Each key's last operation decides what it holds afterwards (null: deleted); values are
     // copied now, as the caller may reuse or wipe its buffers once the write has settled.
     const written = new Map<string, Uint8Array | null>();
-    for (const op of ops) written.set(op.key, op.kind === 'put' ? op.value.slice() : null);
+    for (const op of ops) {
+      if (this.#cache.has(op.key)) written.set(op.key, op.kind === 'put' ? op.value.slice() : null);
+    }
     this.#cache.invalidate(keys);
     try {
       await write();

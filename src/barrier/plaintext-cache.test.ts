@@ -122,8 +122,12 @@ describe('barrier with its cache', () => {
     return { reads: () => n };
   }
 
-  it('caches what a write put, a copy taken when the write was made', async () => {
+  it('a write updates what is cached for its keys, with a copy taken when the write was made', async () => {
     const { backend, barrier } = await unsealed();
+    await barrier.put('k', bytes('old'));
+    await barrier.put('gone', bytes('x'));
+    expect(text(await barrier.get('k'))).toBe('old');
+    expect(text(await barrier.get('gone'))).toBe('x');
     const counter = countingReads(backend);
     const value = bytes('written');
     const write = barrier.put('k', value);
@@ -131,14 +135,21 @@ describe('barrier with its cache', () => {
     await write;
     expect(text(await barrier.get('k'))).toBe('written');
     await barrier.transaction([
-      { kind: 'put', key: 'a', value: bytes('A') },
-      { kind: 'put', key: 'gone', value: bytes('x') },
+      { kind: 'put', key: 'gone', value: bytes('y') },
       { kind: 'delete', key: 'gone' },
     ]);
-    expect(text(await barrier.get('a'))).toBe('A');
     expect(await barrier.get('gone')).toBeUndefined(); // the key's last operation decides
     expect(counter.reads()).toBe(0);
     expect(await backend.get('gone')).toBeUndefined();
+  });
+
+  it('a write does not cache keys nobody has read (a new token per login would fill memory)', async () => {
+    const { backend, barrier } = await unsealed();
+    await barrier.transaction([{ kind: 'put', key: 'new', value: bytes('N') }]);
+    const counter = countingReads(backend);
+    expect(text(await barrier.get('new'))).toBe('N');
+    expect(text(await barrier.get('new'))).toBe('N');
+    expect(counter.reads()).toBe(1);
   });
 
   it('remembers absent keys, and a later write replaces that', async () => {

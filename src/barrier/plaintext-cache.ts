@@ -19,6 +19,8 @@ export interface PlaintextCache {
   /** A copy of the cached value, `null` when the key is known to be absent, or `undefined` when
    * nothing is cached for it. */
   get(key: string): Uint8Array | null | undefined;
+  /** Whether anything (a value or "absent") is cached for `key`; does not count as a use. */
+  has(key: string): boolean;
   /** The generation to pass to {@link fill} for a read starting now. */
   generation(): number;
   /** Caches `value` (`null`: absent) for `key` unless a write began or ended since `generation`
@@ -86,6 +88,7 @@ export function createPlaintextCache(maxBytes: number): PlaintextCache {
       }
       return node.value === null ? null : node.value.slice();
     },
+    has: (key) => entries.has(key),
     generation: () => gen,
     fill(key, value, generation) {
       if (generation !== gen || maxBytes <= 0 || (value !== null && value.byteLength > MAX_ENTRY_BYTES)) return;
