@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// The installed `hush` command (CommonJS: bin/package.json). Runs the one-file CLI bundle
+// The `hush` command's Node entry (CommonJS: bin/package.json), started by the installed command
+// bin/hush (a shell launcher: it keeps Node from parsing NODE_EXTRA_CA_CERTS at start-up, see
+// there) or directly as `node bin/hush.js`. Runs the one-file CLI bundle
 // dist/hush.cjs with the V8 code cache built with it (scripts/build-cli.mjs), so start-up reads
 // two files and compiles almost nothing: `hush run` wraps every pipeline step.
 'use strict';

@@ -15,7 +15,8 @@
 // The bundle require()s ES modules, which needs Node >= 20.19; bin/hush.js checks.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -122,6 +123,10 @@ async function buildCliBundle() {
     define: { 'import.meta.url': '__hushBundleUrl' },
     banner: { js: BANNER },
     legalComments: 'none',
+    // a third smaller: every start reads the whole file, and V8 scans the source of each function
+    // it compiles lazily. Names are kept (no minifyIdentifiers): messages and stacks stay readable
+    minifyWhitespace: true,
+    minifySyntax: true,
   });
   const text = result.outputFiles[0].text;
   if (!text.startsWith(BANNER)) throw new Error('dist/hush.cjs: the banner is not where build-cli.mjs expects it');
@@ -138,14 +143,53 @@ async function buildCliBundle() {
   writeFileSync(`${BUNDLE}.${process.pid}.tmp`, id + code);
   renameSync(`${BUNDLE}.${process.pid}.tmp`, BUNDLE);
   // Warm-up run: bin/hush.js writes the cache as it exits, holding every function the common
-  // path (`hush run` with masking) compiled. No NODE_OPTIONS: V8 rejects caches made under other flags.
-  const env = { ...process.env, HUSH_BUILD_CODE_CACHE: '1' };
-  delete env.NODE_OPTIONS;
-  const warm = spawnSync(process.execPath, [join(root, 'bin', 'hush.js'), 'run', '--', process.execPath, '-e', '0'], { cwd: root, env, encoding: 'utf8' });
-  if (warm.status !== 0) throw new Error(`bundle warm-up run failed (${warm.status}): ${warm.stderr}`);
+  // path compiled: `hush run --path …` fetching a secret (from a stand-in server, below), and a
+  // command printing it, masked. No NODE_OPTIONS: V8 rejects caches made under other flags; no
+  // HUSH_* / VAULT_* settings of whoever builds.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS' && !/^(HUSH|VAULT)_/.test(k)));
+  const server = await startWarmUpServer();
+  try {
+    Object.assign(env, { HUSH_BUILD_CODE_CACHE: '1', HUSH_ADDR: server.address, HUSH_TOKEN: 'warm-up-token', HUSH_TOKEN_FILE: join(root, 'dist', 'no-token-file') });
+    const args = ['run', '--path', 'secret/warm-up', '--', process.execPath, '-e', 'console.log(process.env.WARM_UP)'];
+    const warm = await runAsync(process.execPath, [join(root, 'bin', 'hush.js'), ...args], { cwd: root, env });
+    if (warm.status !== 0 || warm.stdout !== '*****\n') throw new Error(`bundle warm-up run failed (${warm.status}): ${warm.stderr}`);
+  } finally {
+    server.close();
+  }
   // bin/hush.js runs tsc's output instead when it is newer than the bundle (a tsc run meanwhile)
   const cache = existsSync(`${BUNDLE}.cache`) ? readFileSync(`${BUNDLE}.cache`).subarray(0, id.length).toString('latin1') : '';
   if (cache !== id) console.error('hush: no code cache was written for the new bundle (dist/ changed during the build?)');
+}
+
+/**
+ * A stand-in for a Hush server answering the two requests `hush run --path secret/warm-up`
+ * makes (the mount pre-flight, then the KV v2 read), so that the warm-up run compiles the
+ * client's code too.
+ */
+async function startWarmUpServer() {
+  const server = createServer((req, res) => {
+    const body = req.url.startsWith('/v1/sys/internal/ui/mounts/')
+      ? { data: { path: 'secret/', type: 'kv', options: { version: '2' } } }
+      : req.url.startsWith('/v1/secret/data/warm-up')
+        ? { data: { data: { WARM_UP: 'warm-up-secret-value' } } }
+        : undefined;
+    res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(body ?? { errors: [] }));
+  });
+  await new Promise((resolvePromise) => server.listen(0, '127.0.0.1', resolvePromise));
+  return { address: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
+}
+
+/** spawnSync, but leaving the event loop free (the stand-in server answers meanwhile). */
+function runAsync(file, args, options) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(file, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => resolvePromise({ status, stdout, stderr }));
+  });
 }
 
 await buildCliBundle();

@@ -5,8 +5,9 @@ import { ensureBuilt, ensureInstalled } from './ensure-setup.mjs';
 
 ensureInstalled();
 ensureBuilt();
+const { SERVER_NODE_OPTIONS } = await import('../dist/config/server-node-options.js');
 const args = process.argv.slice(2);
-const child = spawn(process.execPath, ['dist/cli/main.js', 'server', ...(args.length > 0 ? args : ['--dev'])], {
+const child = spawn(process.execPath, [...SERVER_NODE_OPTIONS, 'dist/cli/main.js', 'server', ...(args.length > 0 ? args : ['--dev'])], {
   cwd: new URL('..', import.meta.url).pathname,
   stdio: 'inherit',
 });

@@ -2,9 +2,30 @@
 
 // src/client/hush-client.ts
 import http from "node:http";
-import { createRequire } from "node:module";
+import { createRequire as createRequire2 } from "node:module";
+import { readFileSync as readFileSync2 } from "node:fs";
+
+// src/client/deferred-extra-ca-certs.ts
 import { readFileSync } from "node:fs";
-var loadHttps = () => createRequire(import.meta.url)("node:https");
+import { createRequire } from "node:module";
+var deferredFile;
+function deferredExtraCa() {
+  if (deferredFile === void 0) return void 0;
+  const { rootCertificates } = createRequire(import.meta.url)("node:tls");
+  let pem;
+  try {
+    pem = readFileSync(deferredFile, "latin1");
+    if (!pem.includes("-----BEGIN ")) throw new Error("no certificate in the file");
+  } catch (err) {
+    process.emitWarning(`Ignoring extra certs from \`${deferredFile}\`, load failed: ${err.message}`);
+    deferredFile = void 0;
+    return void 0;
+  }
+  return [...rootCertificates, pem];
+}
+
+// src/client/hush-client.ts
+var loadHttps = () => createRequire2(import.meta.url)("node:https");
 var ApiError = class extends Error {
   constructor(status, errors, path) {
     super(errors.length > 0 ? errors.join("; ") : `HTTP ${status}`);
@@ -29,7 +50,9 @@ var HushClient = class _HushClient {
     this.#base = new URL(opts.address);
     this.#agent = this.#base.protocol === "https:" ? new (loadHttps()).Agent({
       keepAlive: true,
-      ca: opts.caCertFile ? readFileSync(opts.caCertFile) : void 0,
+      // an explicit CA file replaces the defaults, as in Node; otherwise the defaults plus
+      // NODE_EXTRA_CA_CERTS when the launcher kept Node from loading it at start-up
+      ca: opts.caCertFile ? readFileSync2(opts.caCertFile) : deferredExtraCa(),
       rejectUnauthorized: !opts.skipVerify,
       minVersion: "TLSv1.2"
     }) : new http.Agent({ keepAlive: true });

@@ -3,8 +3,12 @@
  */
 import { createProgram, normalizeArgs } from './program.js';
 import { describeFailure } from './cli-errors.js';
+import { adoptDeferredExtraCaCerts } from '../client/deferred-extra-ca-certs.js';
 
 async function main(): Promise<number> {
+  // before anything reads or copies the environment (bin/hush, the launcher, may have moved
+  // NODE_EXTRA_CA_CERTS aside so that Node starts without parsing it)
+  adoptDeferredExtraCaCerts(process.env);
   const args = normalizeArgs(process.argv.slice(2));
   try {
     // only the invoked command's modules are loaded: this is `hush run`'s start-up path

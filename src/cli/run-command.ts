@@ -74,10 +74,13 @@ export function createRunCommand(): Command {
             extraMasked: [cli.token, process.env[FALLBACK_KEY_ENV]].filter((v): v is string => typeof v === 'string'),
             serverName: cli.address,
             beforeStart,
-            // the child's run can be long: do not keep idle connections to the server
+            // the child's run can be long: do not keep idle connections to the server. Closed
+            // once the child has started (superviseChild spawns it before its first await), so
+            // that the closing overlaps with the child's start instead of delaying it
             supervise: (opts) => {
+              const status = superviseChild(opts);
               client?.close();
-              return superviseChild(opts);
+              return status;
             },
           },
         );

@@ -7,6 +7,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import type https from 'node:https';
 import { readFileSync } from 'node:fs';
+import { deferredExtraCa } from './deferred-extra-ca-certs.js';
 
 /** node:https (and with it TLS) is loaded only for https addresses, to keep commands quick to start. */
 const loadHttps = (): typeof https => createRequire(import.meta.url)('node:https') as typeof https;
@@ -58,7 +59,9 @@ export class HushClient {
       this.#base.protocol === 'https:'
         ? new (loadHttps().Agent)({
             keepAlive: true,
-            ca: opts.caCertFile ? readFileSync(opts.caCertFile) : undefined,
+            // an explicit CA file replaces the defaults, as in Node; otherwise the defaults plus
+            // NODE_EXTRA_CA_CERTS when the launcher kept Node from loading it at start-up
+            ca: opts.caCertFile ? readFileSync(opts.caCertFile) : deferredExtraCa(),
             rejectUnauthorized: !opts.skipVerify,
             minVersion: 'TLSv1.2',
           })

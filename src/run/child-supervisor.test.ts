@@ -73,4 +73,50 @@ describe('child supervisor', () => {
     expect(lines).toEqual(['hush run: no-such-cmd-xyz: command not found']);
     expect(cleaned).toBeGreaterThanOrEqual(3);
   });
+
+  it('keeps back-pressure with a slow output, losing and unmasking nothing', async () => {
+    const secret = 'bp-secret-value-77';
+    const chunks: Buffer[] = [];
+    let writes = 0;
+    const slow = new Writable({
+      highWaterMark: 1024,
+      write(c: Buffer, _e, cb) {
+        chunks.push(c);
+        // every few writes wait: the child must be paused, not buffered without end
+        if (++writes % 8 === 0) setTimeout(cb, 2);
+        else cb();
+      },
+    });
+    const line = `line with ${secret} in it\n`;
+    const status = await superviseChild({
+      command: 'sh',
+      args: ['-c', `i=0; while [ $i -lt 3000 ]; do printf '%s' "$L"; i=$((i+1)); done`],
+      env: { ...env, L: line },
+      mask: compileMaskSet([secret]),
+      stdout: slow,
+      stderr: sink().stream,
+    });
+    expect(status).toBe(0);
+    const text = Buffer.concat(chunks).toString('utf8');
+    expect(text).toBe('line with ***** in it\n'.repeat(3000));
+  });
+
+  it('stops reading when its own output fails (hush run … | head): the child gets EPIPE', async () => {
+    const broken = new Writable({
+      write(_c, _e, cb) {
+        cb(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    broken.on('error', () => undefined);
+    const status = await superviseChild({
+      command: 'sh',
+      args: ['-c', 'trap "" PIPE; while printf "output\\n"; do :; done; exit 9'],
+      env,
+      mask: compileMaskSet(['x-secret']),
+      stdout: broken,
+      stderr: sink().stream,
+    });
+    // printf fails once the read end is closed, and the loop ends
+    expect(status).toBe(9);
+  });
 });

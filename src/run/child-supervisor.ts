@@ -21,10 +21,9 @@ import type { ChildProcess } from 'node:child_process';
 import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { finished } from 'node:stream/promises';
-import type { Writable } from 'node:stream';
-import { MaskingStream } from '../redact/stream-masker.js';
-import type { MaskSet } from '../redact/stream-masker.js';
+import type { Readable, Writable } from 'node:stream';
+import { createMasker } from '../redact/stream-masker.js';
+import type { Masker, MaskSet } from '../redact/stream-masker.js';
 
 export const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR2'] as const;
 
@@ -64,9 +63,11 @@ function findSetpriv(): string | null {
 
 type Lookup = { readonly found: true } | { readonly found: false; readonly exitCode: 126 | 127; readonly reason: string };
 
+// Missing files are the common case on a long PATH: `throwIfNoEntry: false` spares building an
+// exception (with its stack) for each, which `hush run`'s start-up time notices.
 function executable(path: string): boolean {
   try {
-    if (!statSync(path).isFile()) return false;
+    if (statSync(path, { throwIfNoEntry: false })?.isFile() !== true) return false;
     accessSync(path, fsConstants.X_OK);
     return true;
   } catch {
@@ -77,11 +78,13 @@ function executable(path: string): boolean {
 /** Looks the command up like execvp would, with the child's PATH, to report 127/126 clearly. */
 export function lookupCommand(command: string, env: Readonly<Record<string, string>>): Lookup {
   if (command.includes('/')) {
+    let exists: boolean;
     try {
-      statSync(command);
+      exists = statSync(command, { throwIfNoEntry: false }) !== undefined;
     } catch {
-      return { found: false, exitCode: 127, reason: 'no such file' };
+      exists = false; // e.g. a path through a file (ENOTDIR)
     }
+    if (!exists) return { found: false, exitCode: 127, reason: 'no such file' };
     return executable(command) ? { found: true } : { found: false, exitCode: 126, reason: 'permission denied' };
   }
   let sawFile = false;
@@ -89,12 +92,60 @@ export function lookupCommand(command: string, env: Readonly<Record<string, stri
     const candidate = join(dir === '' ? '.' : dir, command);
     if (executable(candidate)) return { found: true };
     try {
-      if (statSync(candidate).isFile()) sawFile = true;
+      if (statSync(candidate, { throwIfNoEntry: false })?.isFile() === true) sawFile = true;
     } catch {
-      // not there
+      // not there (ENOTDIR…)
     }
   }
   return sawFile ? { found: false, exitCode: 126, reason: 'permission denied' } : { found: false, exitCode: 127, reason: 'command not found' };
+}
+
+/**
+ * Copies `from` to `to()` through a masker, with back-pressure, like `from.pipe(masker).pipe(to,
+ * { end: false })`, and resolves once `from` has ended and everything, what the masker held
+ * included, has been written to `to` (or once `from` was destroyed). Plain listeners rather than
+ * a Transform and pipe(), and `to` (our own process.stdout / stderr) and the masker made at the
+ * first byte: a command that prints nothing costs `hush run` no stream set-up (measured in
+ * bench/run-overhead.ts).
+ */
+function maskInto(from: Readable, to: () => Writable, mask: MaskSet): Promise<void> {
+  return new Promise((resolvePromise) => {
+    let masker: Masker | undefined;
+    let out: Writable | undefined;
+    const target = (): Writable => {
+      if (out) return out;
+      out = to();
+      // our own output closed (`hush run … | head`): stop reading, the child then gets EPIPE
+      out.on('error', () => from.destroy());
+      return out;
+    };
+    const write = (part: Buffer): void => {
+      if (part.length === 0) return;
+      const o = target();
+      if (!o.write(part) && !from.isPaused()) {
+        from.pause();
+        o.once('drain', () => from.resume());
+      }
+    };
+    from.on('data', (chunk: Buffer) => {
+      masker ??= createMasker(mask);
+      for (const part of masker.pushParts(chunk)) write(part);
+    });
+    let ended = false;
+    from.on('end', () => {
+      ended = true;
+      if (masker) write(masker.flush());
+      // what `to` still buffers is written before we resolve (hush exits next): an empty
+      // write's callback comes after every write before it
+      if (out !== undefined && out.writableLength > 0) out.write('', () => resolvePromise());
+      else resolvePromise();
+    });
+    // destroyed (an error, or our output closed): what is held is dropped, as pipe() would
+    from.on('close', () => {
+      if (!ended) resolvePromise();
+    });
+    from.on('error', () => undefined);
+  });
 }
 
 /** The status a shell would report for a child that ended with `code` or `signal`. */
@@ -139,21 +190,10 @@ export async function superviseChild(opts: SuperviseOptions): Promise<number> {
       stdio: ['inherit', masking ? 'pipe' : 'inherit', masking ? 'pipe' : 'inherit'],
       windowsHide: true,
     });
-    const outputs: Promise<unknown>[] = [];
+    const outputs: Promise<void>[] = [];
     if (masking && child.stdout && child.stderr) {
-      for (const [from, to] of [
-        [child.stdout, opts.stdout ?? process.stdout],
-        [child.stderr, opts.stderr ?? process.stderr],
-      ] as const) {
-        const masker = new MaskingStream(opts.mask!);
-        // our own stdout closed (`hush run … | head`): stop reading, the child then gets EPIPE
-        to.on('error', () => {
-          from.destroy();
-          masker.destroy();
-        });
-        from.pipe(masker).pipe(to, { end: false });
-        outputs.push(finished(masker).catch(() => undefined));
-      }
+      outputs.push(maskInto(child.stdout, () => opts.stdout ?? process.stdout, opts.mask!));
+      outputs.push(maskInto(child.stderr, () => opts.stderr ?? process.stderr, opts.mask!));
     }
     const status = await new Promise<number>((resolvePromise) => {
       child!.once('error', (err: NodeJS.ErrnoException) => {

@@ -6,7 +6,8 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
-/** The installed command: the CLI bundle (dist/hush.cjs) run by bin/hush.js, as `npm test` builds it. */
+/** The command's Node entry: the CLI bundle (dist/hush.cjs) run by bin/hush.js, as `npm test` builds it
+ * (the installed command, bin/hush, is a shell launcher that starts it: test/cli/launcher.test.ts). */
 export const hushBin = resolve(import.meta.dirname, '..', '..', 'bin', 'hush.js');
 
 export interface SpawnedServer {
