@@ -218,7 +218,7 @@ class KeyringBarrier implements Barrier {
     // copied now, as the caller may reuse or wipe its buffers once the write has settled.
     const written = new Map<string, Uint8Array | null>();
     for (const op of ops) {
-      if (this.#cache.has(op.key)) written.set(op.key, op.kind === 'put' ? op.value.slice() : null);
+      if (this.#cache.has(op.key)) written.set(op.key, op.kind === 'put' ? Buffer.from(op.value) : null);
     }
     this.#cache.invalidate(keys);
     try {
