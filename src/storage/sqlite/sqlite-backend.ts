@@ -13,8 +13,7 @@
  * WAL file itself on libuv's thread pool after each commit, settling the callers' promises only
  * when that fsync is done. The event loop keeps serving requests while the disk works, and
  * commits that land during one fsync share the next. SQLite's own checkpoints still sync the WAL
- * before copying it into the database, so frames are on disk before the WAL is reused; they run
- * on a worker thread (`wal-checkpointer.ts`), not inside our commits.
+ * before copying it into the database, so frames are on disk before the WAL is reused.
  *
  * Files: the database, its `-wal` and `-shm` are mode 0600; a directory created for them is 0700.
  */
@@ -23,8 +22,6 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { HushError } from '../../lib/errors.js';
 import type { StorageBackend, StorageOp } from '../storage.js';
-import { FALLBACK_AUTOCHECKPOINT_PAGES, startWalCheckpointer } from './wal-checkpointer.js';
-import type { WalCheckpointer } from './wal-checkpointer.js';
 import {
   assertListPrefix,
   assertStorageKey,
@@ -58,13 +55,12 @@ export function createSqliteBackend(options: SqliteBackendOptions): StorageBacke
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL'); // the WAL is fsynced by this module (see above)
     db.pragma('busy_timeout = 5000');
-    db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`); // checkpoints run on a worker
     db.exec('CREATE TABLE IF NOT EXISTS hush_kv (key TEXT PRIMARY KEY NOT NULL, value BLOB) WITHOUT ROWID');
     for (const side of [`${path}-wal`, `${path}-shm`]) if (existsSync(side)) chmodSync(side, 0o600);
   } catch (err) {
     throw unavailable(err, 'cannot open the sqlite storage file');
   }
-  return new SqliteBackend(db, path, startWalCheckpointer(path));
+  return new SqliteBackend(db, path);
 }
 
 class SqliteBackend implements StorageBackend {
@@ -76,7 +72,6 @@ class SqliteBackend implements StorageBackend {
   readonly #deleteStmt: Database.Statement<[string]>;
   readonly #control: Readonly<Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'undo', Database.Statement>>;
   readonly #path: string;
-  readonly #checkpointer: WalCheckpointer;
   #queue: WriteJob[] = [];
   #scheduled = false;
   #closed = false;
@@ -87,10 +82,9 @@ class SqliteBackend implements StorageBackend {
   /** Jobs committed after the fsync in flight started: they need the next one. */
   #committed: WriteJob[] = [];
 
-  constructor(db: Database.Database, path: string, checkpointer: WalCheckpointer) {
+  constructor(db: Database.Database, path: string) {
     this.#db = db;
     this.#path = path;
-    this.#checkpointer = checkpointer;
     this.#getStmt = db.prepare<[string], Buffer | null>('SELECT value FROM hush_kv WHERE key = ?').pluck();
     this.#seekStmt = db.prepare<[string], string>('SELECT key FROM hush_kv WHERE key >= ? ORDER BY key').pluck();
     this.#putStmt = db.prepare<[string, Buffer]>(
@@ -182,7 +176,6 @@ class SqliteBackend implements StorageBackend {
     if (this.#queue.length > 0) this.#flush();
     while (this.#syncing !== null) await new Promise((r) => setImmediate(r));
     this.#closed = true;
-    await this.#checkpointer.close(); // first: closing the last connection checkpoints and removes the WAL
     try {
       this.#db.close();
     } catch (err) {
@@ -237,7 +230,6 @@ class SqliteBackend implements StorageBackend {
         }
       }
       c.commit.run();
-      this.#checkpointer.committed();
     } catch (err) {
       if (this.#db.inTransaction) {
         try {
