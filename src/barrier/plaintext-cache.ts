@@ -6,8 +6,10 @@
  * Consistency with writes: every write through the barrier invalidates its keys when it starts
  * and again when it settles, and bumps a generation counter; a read fills the cache only if no
  * write started or settled while it was reading, so a value read just before a write can never
- * be cached after it. Only writes through this barrier are seen: with several servers sharing
- * one database, each needs invalidation from the others (not done yet; SQLite has one server).
+ * be cached after it. A successful write then caches its new values for the keys that were
+ * cached before it (the barrier decides; new keys stay out). Only writes through this barrier are
+ * seen: with several servers sharing one database, each needs invalidation from the others (not
+ * done yet; SQLite has one server).
  *
  * Values are copied in and out, so callers can neither change cached bytes nor see later
  * changes. A key known to hold nothing is cached too (as `null`): settings that are usually left
