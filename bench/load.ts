@@ -75,3 +75,27 @@ export async function runLoad(spec: LoadSpec, onTick?: () => void, serverPid?: n
     ...(cpu === undefined || ok === 0 ? {} : { serverCpuUsPerRequest: (cpu * 1e6) / ok }),
   };
 }
+
+/**
+ * One result from several rounds of the same route (run in turn with another route, so that the
+ * machine's changes of speed fall on both alike): throughput and CPU per request over all rounds,
+ * latency percentiles averaged over the rounds (an approximation).
+ */
+export function combineRounds(rounds: readonly LoadResult[]): LoadResult {
+  const first = rounds[0];
+  if (first === undefined) throw new Error('no rounds to combine');
+  const total = rounds.reduce((sum, r) => sum + r.total, 0);
+  const seconds = rounds.reduce((sum, r) => sum + (r.requestsPerSec > 0 ? r.total / r.requestsPerSec : 0), 0);
+  const mean = (pick: (r: LoadResult) => number) => rounds.reduce((sum, r) => sum + pick(r), 0) / rounds.length;
+  const measured = rounds.every((r) => r.serverCpuUsPerRequest !== undefined);
+  const cpuUs = rounds.reduce((sum, r) => sum + (r.serverCpuUsPerRequest ?? 0) * r.total, 0);
+  return {
+    name: first.name,
+    requestsPerSec: seconds > 0 ? total / seconds : 0,
+    p50Ms: mean((r) => r.p50Ms),
+    p99Ms: mean((r) => r.p99Ms),
+    total,
+    errors: rounds.reduce((sum, r) => sum + r.errors, 0),
+    ...(measured && total > 0 ? { serverCpuUsPerRequest: cpuUs / total } : {}),
+  };
+}
