@@ -454,13 +454,13 @@ function minPositive(...values: (number | undefined)[]): number | undefined {
 /** Errors that already went through {@link Core}'s audited section (their response is logged). */
 const AUDITED = new WeakSet<object>();
 
-/** The error text of an audit entry: the client's messages, never internals. */
 /** A request with no effect before it is answered: a read or list that is not wrapped (wrapping
  * stores the answer under a new token). */
 function isReadOnly(req: CoreRequest): boolean {
   return (req.operation === 'read' || req.operation === 'list') && !req.wrapTtlSeconds;
 }
 
+/** The error text of an audit entry: the client's messages, never internals. */
 function auditError(err: unknown): string {
   return isHushError(err) ? err.messages.join('; ') || err.code : 'internal error';
 }
