@@ -197,18 +197,13 @@ import { join as join2 } from "node:path";
 
 // src/lib/secret-file.ts
 import { randomBytes } from "node:crypto";
-import { chmodSync, closeSync, constants, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { chmodSync, closeSync, constants, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-function writeAll(fd, content) {
-  const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
-  let done = 0;
-  while (done < bytes.length) done += writeSync(fd, bytes, done);
-}
 function writeSecretFile(path, content) {
   const temp = join(dirname(path), `.${basename(path)}.hush-${randomBytes(6).toString("hex")}.tmp`);
   const fd = openSync(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 384);
   try {
-    writeAll(fd, content);
+    writeFileSync(fd, content);
     fsyncSync(fd);
   } catch (err) {
     closeSync(fd);
@@ -221,6 +216,15 @@ function writeSecretFile(path, content) {
   } catch (err) {
     unlinkSync(temp);
     throw err;
+  }
+}
+function appendSecretFile(path, content) {
+  const fd = openSync(path, constants.O_CREAT | constants.O_APPEND | constants.O_WRONLY, 384);
+  try {
+    writeFileSync(fd, content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -582,8 +586,9 @@ async function fetchSecrets(requests, client) {
       continue;
     }
     for (const [key, value] of Object.entries(data)) {
-      if (normalizeKey(key) === "") throw new ActionError(`secret ${what}: key "${key}" leaves no name; export it with its own "| NAME" entry`);
-      const base = `${request.name ?? ""}${normalizeKey(key)}`;
+      const keyName = normalizeKey(key);
+      if (keyName === "") throw new ActionError(`secret ${what}: key "${key}" leaves no name; export it with its own "| NAME" entry`);
+      const base = `${request.name ?? ""}${keyName}`;
       const name = selector.upperCase ? base.toUpperCase() : base;
       out.push({ envName: name, outputName: name, value: asText(value) });
     }
@@ -598,7 +603,6 @@ async function fetchSecrets(requests, client) {
 
 // src/action/file-commands.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { appendFileSync } from "node:fs";
 function checkName(name) {
   if (name === "" || /[=\r\n]|<</.test(name)) throw new ActionError(`"${name}" cannot be used as a variable name`);
 }
@@ -621,7 +625,7 @@ function appendFileCommands(env, fileVariable, entries) {
     throw new ActionError(`${fileVariable} is not set: run this action in a GitHub Actions job (runner 2.297 or newer)`);
   }
   const text = entries.map(([name, value]) => formatFileCommand(name, value)).join("");
-  appendFileSync(path, text, { encoding: "utf8" });
+  appendSecretFile(path, text);
 }
 
 // src/action/run-main.ts

@@ -169,18 +169,13 @@ import { join as join2 } from "node:path";
 
 // src/lib/secret-file.ts
 import { randomBytes } from "node:crypto";
-import { chmodSync, closeSync, constants, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { chmodSync, closeSync, constants, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-function writeAll(fd, content) {
-  const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
-  let done = 0;
-  while (done < bytes.length) done += writeSync(fd, bytes, done);
-}
 function writeSecretFile(path, content) {
   const temp = join(dirname(path), `.${basename(path)}.hush-${randomBytes(6).toString("hex")}.tmp`);
   const fd = openSync(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 384);
   try {
-    writeAll(fd, content);
+    writeFileSync(fd, content);
     fsyncSync(fd);
   } catch (err) {
     closeSync(fd);

@@ -106,8 +106,9 @@ export async function fetchSecrets(requests: readonly SecretRequest[], client: P
       continue;
     }
     for (const [key, value] of Object.entries(data)) {
-      if (normalizeKey(key) === '') throw new ActionError(`secret ${what}: key "${key}" leaves no name; export it with its own "| NAME" entry`);
-      const base = `${request.name ?? ''}${normalizeKey(key)}`;
+      const keyName = normalizeKey(key);
+      if (keyName === '') throw new ActionError(`secret ${what}: key "${key}" leaves no name; export it with its own "| NAME" entry`);
+      const base = `${request.name ?? ''}${keyName}`;
       const name = selector.upperCase ? base.toUpperCase() : base;
       out.push({ envName: name, outputName: name, value: asText(value) });
     }

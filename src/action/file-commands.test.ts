@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -32,5 +32,12 @@ describe('file commands (GITHUB_ENV, GITHUB_OUTPUT, GITHUB_STATE)', () => {
     expect(readFileSync(file, 'utf8')).toMatch(/^EARLIER=1\nA<<(\S+)\n1\n\1\nB<<(\S+)\n2\n\2\n$/);
     expect(() => appendFileCommands({}, 'GITHUB_OUTPUT', [['A', '1']])).toThrow(/GITHUB_OUTPUT is not set/);
     expect(() => appendFileCommands({}, 'GITHUB_OUTPUT', [])).not.toThrow();
+  });
+
+  it('creates a missing file owner-only (0600): the values are secrets', () => {
+    const file = join(dir, 'missing_output');
+    appendFileCommands({ GITHUB_OUTPUT: file }, 'GITHUB_OUTPUT', [['A', 'secret']]);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8')).toMatch(/^A<<(\S+)\nsecret\n\1\n$/);
   });
 });

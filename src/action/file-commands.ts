@@ -8,7 +8,7 @@
  * early and inject variables (`NODE_OPTIONS=…`) into later steps.
  */
 import { randomBytes } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
+import { appendSecretFile } from '../lib/secret-file.js';
 import { ActionError } from './action-error.js';
 
 /** Names the runner could mis-read: no `=`, no `<<`, no line breaks, not empty. */
@@ -29,7 +29,8 @@ export function formatFileCommand(name: string, value: string, delimiter?: strin
 
 /**
  * Appends `entries` to the file named by the environment variable `fileVariable` (`GITHUB_ENV`…)
- * in one write, so a failure leaves either all of them or none.
+ * in one write, so a failure leaves either all of them or none. The file is the runner's; should it
+ * be missing, it is created owner-only (0600), since the values are secrets.
  */
 export function appendFileCommands(
   env: Readonly<Record<string, string | undefined>>,
@@ -42,5 +43,5 @@ export function appendFileCommands(
     throw new ActionError(`${fileVariable} is not set: run this action in a GitHub Actions job (runner 2.297 or newer)`);
   }
   const text = entries.map(([name, value]) => formatFileCommand(name, value)).join('');
-  appendFileSync(path, text, { encoding: 'utf8' });
+  appendSecretFile(path, text);
 }

@@ -3,9 +3,9 @@
  * per key in a directory, the file named by the key and holding exactly the value (no trailing
  * newline added). The directory is 0700 and each file 0600 from its creation.
  */
-import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { HushError } from '../lib/errors.js';
+import { ensurePrivateDir } from '../lib/secret-file.js';
 import { writePrivateFile } from './private-file.js';
 
 const FILE_NAME = /^[-._a-zA-Z0-9]+$/;
@@ -18,8 +18,7 @@ export function writeDockerSecrets(dir: string, secrets: ReadonlyMap<string, str
     }
   }
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    chmodSync(dir, 0o700);
+    ensurePrivateDir(dir);
   } catch (err) {
     throw new HushError('bad_request', `cannot create the directory ${dir}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { cause: err });
   }

@@ -6,7 +6,7 @@
  * mode. Errors are the file system's own (callers word them for their users).
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, constants, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, constants, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /** Creates `dir` (and parents) readable only by its owner. */
@@ -15,18 +15,12 @@ export function ensurePrivateDir(dir: string): void {
   chmodSync(dir, 0o700);
 }
 
-function writeAll(fd: number, content: string | Uint8Array): void {
-  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-  let done = 0;
-  while (done < bytes.length) done += writeSync(fd, bytes, done);
-}
-
 /** Replaces `path` with `content`, readable by its owner only (0600). */
 export function writeSecretFile(path: string, content: string | Uint8Array): void {
   const temp = join(dirname(path), `.${basename(path)}.hush-${randomBytes(6).toString('hex')}.tmp`);
   const fd = openSync(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
   try {
-    writeAll(fd, content);
+    writeFileSync(fd, content); // at the fd's position, looping over short writes
     fsyncSync(fd);
   } catch (err) {
     closeSync(fd);
@@ -47,7 +41,7 @@ export function writeSecretFile(path: string, content: string | Uint8Array): voi
 export function appendSecretFile(path: string, content: string): void {
   const fd = openSync(path, constants.O_CREAT | constants.O_APPEND | constants.O_WRONLY, 0o600);
   try {
-    writeAll(fd, content);
+    writeFileSync(fd, content); // at the fd's position, looping over short writes
     fsyncSync(fd);
   } finally {
     closeSync(fd);
