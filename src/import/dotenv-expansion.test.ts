@@ -24,5 +24,8 @@ describe('expandDotenvVariables (python-dotenv rules, file-only)', () => {
   it('refuses a reference to something the file does not define before, naming key and reference', () => {
     expect(() => expand('A=x\nB=${LATER}\nLATER=1')).toThrow(/^app\.env:2: B refers to \$\{LATER\}, which the file does not define before it/);
     expect(() => expand('A=${HOME}')).toThrow(/--no-expand/);
+    // not a variable name: likely part of a password, so not quoted
+    expect(() => expand('A=pa${ss w0rd}x')).toThrow(/^app\.env:1: A refers to \$\{…\}, which the file does not define before it \(use --no-expand/);
+    expect(() => expand('A=pa${ss w0rd}x')).not.toThrow(/w0rd/);
   });
 });

@@ -12,6 +12,7 @@ import type { EnvEntry } from '../run/env-file.js';
 
 /** python-dotenv's pattern: name up to `}` or `:`, optional `:-default` up to `}`. */
 const VARIABLE = /\$\{([^}:]*)(?::-([^}]*))?\}/g;
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Returns the entries with every value expanded; `file` is for messages only. */
 export function expandDotenvVariables(entries: readonly EnvEntry[], file: string): EnvEntry[] {
@@ -21,9 +22,12 @@ export function expandDotenvVariables(entries: readonly EnvEntry[], file: string
       const known = defined.get(name);
       if (known !== undefined) return known;
       if (fallback !== undefined) return fallback;
+      // what is between the braces may be part of a secret (a password with `${`): quote it only
+      // when it is a variable name
+      const named = NAME.test(name);
       throw new HushError(
         'bad_request',
-        `${file}:${entry.line}: ${entry.name} refers to \${${name}}, which the file does not define before it (use \${${name}:-default}, define it earlier, or --no-expand to keep values literal)`,
+        `${file}:${entry.line}: ${entry.name} refers to ${named ? `\${${name}}` : '${…}'}, which the file does not define before it (use ${named ? `\${${name}:-default}, define it earlier, or ` : ''}--no-expand to keep values literal)`,
       );
     });
     defined.set(entry.name, value);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { formatFromName, readImportFile } from './import-file.js';
 
 const read = (text: string, format: 'dotenv' | 'json' | 'yaml', expand = true) =>
@@ -48,5 +48,15 @@ describe('readImportFile', () => {
     });
     expect(() => read('- a\n- b\n', 'yaml')).toThrow(/^in: expected a mapping/);
     expect(() => read('A: secret-value\nA: again\n', 'yaml')).toThrow(/^in:2: not valid YAML$/);
+  });
+
+  it('prints no YAML warning: it would quote the source line, secret included', () => {
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      expect(read('A: !custom s3cret-value\n', 'yaml')).toEqual({ A: 's3cret-value' });
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

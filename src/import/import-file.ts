@@ -78,8 +78,10 @@ export function readImportFile(text: string, file: string, opts: ReadImportOptio
   let typed: unknown;
   let literal: unknown;
   try {
-    typed = parseYaml(text);
-    literal = parseYaml(text, { schema: 'failsafe' });
+    // logLevel 'error': yaml otherwise prints its warnings (an unknown `!tag`…) to stderr with
+    // the offending source line, which may hold a secret
+    typed = parseYaml(text, { logLevel: 'error' });
+    literal = parseYaml(text, { schema: 'failsafe', logLevel: 'error' });
   } catch (err) {
     throw syntaxError(file, 'YAML', err);
   }
