@@ -25,7 +25,14 @@ export interface ServerLink {
 
 /** Any server flag turns it on: `--server-path` or `--rotate` alone mean `--server` too. */
 export function wantsServer(flags: ServerFlags): boolean {
-  return flags.server === true || flags.rotate === true || flags.serverMount !== undefined || flags.serverPath !== undefined;
+  return (
+    flags.server === true ||
+    flags.rotate === true ||
+    flags.serverMount !== undefined ||
+    flags.serverPath !== undefined ||
+    // else `--server-versions N` alone would be ignored without a word
+    flags.serverVersions !== undefined
+  );
 }
 
 export async function connectServer(flags: ServerFlags): Promise<ServerLink> {

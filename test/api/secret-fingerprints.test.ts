@@ -206,6 +206,24 @@ describe('sys/hush/rotate-leaked', () => {
     expect((await api(s, 'GET', 'secret/metadata/rotate/ro', { token: root })).body.data.current_version).toBe(1);
   });
 
+  it('needs read and update on the secret; without patch on its metadata the rotation is not noted', async () => {
+    await put('secret/data/rotate/rights', { password: 'Rights-Check-123', other: 'kept' });
+    const writer = await tokenWith('path "secret/data/rotate/*" { capabilities = ["update"] }');
+    const refused = await rotate(writer, { mount: 'secret', path: 'rotate/rights', key: 'password', version: 1 });
+    expect(refused.status).toBe(403);
+    expect(refused.body.errors[0]).toMatch(/needs "read" on secret\/data\/rotate\/rights/);
+    const neither = await tokenWith('path "secret/data/rotate/*" { capabilities = ["list"] }');
+    const refusedBoth = await rotate(neither, { mount: 'secret', path: 'rotate/rights', key: 'password', version: 1 });
+    expect(refusedBoth.body.errors[0]).toMatch(/needs "read" and "update"/);
+    const rotator = await tokenWith('path "secret/data/rotate/*" { capabilities = ["read", "update"] }');
+    const done = await rotate(rotator, { mount: 'secret', path: 'rotate/rights', key: 'password', version: 1 });
+    expect(done.status).toBe(200);
+    expect(done.body.data.version).toBe(2);
+    expect(done.body.warnings[0]).toMatch(/not noted in custom_metadata: that needs "patch" on secret\/metadata\/rotate\/rights/);
+    const meta = await api(s, 'GET', 'secret/metadata/rotate/rights', { token: root });
+    expect(meta.body.data.custom_metadata ?? {}).not.toHaveProperty('hush_rotated_password');
+  });
+
   it('keeps hex values hex and base64 padding in place', async () => {
     await put('secret/data/rotate/shapes', { hex: 'deadbeef00112233445566778899aabb', b64: 'c2VjcmV0LXZhbHVlLTEyMw==' });
     await rotate(root, { mount: 'secret', path: 'rotate/shapes', key: 'hex', version: 1 });

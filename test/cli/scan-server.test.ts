@@ -136,6 +136,10 @@ describe('hush scan --server', () => {
     expect(bad.stderr).toMatch(/permission denied/);
     const versions = await hush(dir, ['--no-git', '--server', '--server-versions', '0']);
     expect(versions.code).toBe(2);
+    // `--server-versions` alone means `--server` too, so it is not silently ignored
+    const alone = await hush(dir, ['--no-git', '--server-versions', '0']);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toMatch(/--server-versions/);
   });
 });
 

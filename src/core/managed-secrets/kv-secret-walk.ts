@@ -11,6 +11,7 @@ import { HushError, isHushError } from '../../lib/errors.js';
 import type { Acl } from '../../policy/acl.js';
 import type { EngineResponse, SecretsEngine } from '../../engines/engine.js';
 import type { CoreServices } from '../core-services.js';
+import { normalizeMountPath } from '../router/mount-table.js';
 import type { MountEntry } from '../router/mount-table.js';
 
 /** One readable version of one secret. */
@@ -116,7 +117,7 @@ function startItems(services: Services, options: WalkOptions): Item[] {
   const table = services.mounts();
   const items: Item[] = [];
   for (const raw of options.mounts ?? []) {
-    const path = raw.replace(/^\/+/, '').replace(/\/*$/, '/');
+    const path = normalizeMountPath(raw);
     const entry = table.get(path);
     const mount = entry === undefined ? undefined : kvMount(services, entry);
     if (mount === undefined) throw new HushError('bad_request', `"${path}" is not a KV mount`);

@@ -5,14 +5,16 @@
  *
  * The write is a check-and-set on the version the leak was found in, so a stale finding (the
  * secret changed since the scan, or a second rotation of the same finding) is refused instead of
- * overwriting someone's newer version. The caller needs `update` on the data path, as for any
- * write; the value is generated and stays on the server, so no response carries it.
+ * overwriting someone's newer version. The caller needs `read` and `update` on the data path, as
+ * doing it by hand would (and `patch` on the metadata path for the note); the value is generated
+ * and stays on the server, so no response carries it.
  */
 import { randomUUID } from 'node:crypto';
 import { HushError, isHushError } from '../../lib/errors.js';
 import type { Acl } from '../../policy/acl.js';
 import type { EngineRequest, EngineResponse, SecretsEngine } from '../../engines/engine.js';
 import type { CoreServices } from '../core-services.js';
+import { normalizeMountPath } from '../router/mount-table.js';
 import type { MountEntry } from '../router/mount-table.js';
 import { replacementValue } from './replacement-value.js';
 
@@ -45,7 +47,7 @@ const METADATA_KEY_MAX = 128;
 type Services = Pick<CoreServices, 'mounts' | 'engineFor'>;
 
 export async function rotateLeakedValue(services: Services, acl: Acl, req: RotationRequest): Promise<RotationResult> {
-  const mountPath = req.mount.replace(/^\/+/, '').replace(/\/*$/, '/');
+  const mountPath = normalizeMountPath(req.mount);
   const entry = services.mounts().get(mountPath);
   const engine = entry === undefined || entry.type !== 'kv' ? undefined : services.engineFor(entry);
   if (entry === undefined || engine === undefined) throw new HushError('bad_request', `"${mountPath}" is not a KV mount`);
@@ -53,8 +55,12 @@ export async function rotateLeakedValue(services: Services, acl: Acl, req: Rotat
   if (entry.options['version'] !== '2') {
     throw new HushError('bad_request', `${name} is in a KV version 1 mount, which keeps no versions to check against: write a new value by hand`);
   }
-  if (!acl.allowOperation(`${mountPath}data/${req.path}`, 'update').allowed) {
-    throw new HushError('permission_denied', `permission denied: rotating ${name} needs "update" on ${mountPath}data/${req.path}`);
+  // Rotating reads the current version (and answers with facts about it: its version, the old
+  // value's length) and writes the next: both rights, as doing it by hand would need.
+  const dataPath = `${mountPath}data/${req.path}`;
+  const missing = (['read', 'update'] as const).filter((op) => !acl.allowOperation(dataPath, op).allowed);
+  if (missing.length > 0) {
+    throw new HushError('permission_denied', `permission denied: rotating ${name} needs ${missing.map((op) => `"${op}"`).join(' and ')} on ${dataPath}`);
   }
 
   const current = await call(engine, entry, { operation: 'read', path: `data/${req.path}` }).catch((err: unknown) => {
@@ -86,7 +92,23 @@ export async function rotateLeakedValue(services: Services, acl: Acl, req: Rotat
   }
   const newVersion = Number(written.data?.['version'] ?? 0);
 
-  const warnings: string[] = [];
+  const warning = await noteRotation(engine, entry, acl, req, newVersion);
+  const warnings = warning === undefined ? [] : [warning];
+  return { mount: mountPath, path: req.path, key: req.key, leaked_version: req.version, version: newVersion, length: fresh.length, warnings };
+}
+
+/** Records the rotation in the secret's custom_metadata; a warning when it cannot (the caller may
+ * not patch metadata, or custom_metadata is full), since the new version is written anyway. */
+async function noteRotation(
+  engine: SecretsEngine,
+  entry: MountEntry,
+  acl: Acl,
+  req: RotationRequest,
+  newVersion: number,
+): Promise<string | undefined> {
+  const notWritten = `version ${newVersion} written, but the rotation was not noted in custom_metadata`;
+  const metadataPath = `${entry.path}metadata/${req.path}`;
+  if (!acl.allowOperation(metadataPath, 'patch').allowed) return `${notWritten}: that needs "patch" on ${metadataPath}`;
   const metaKey = (ROTATED_METADATA_PREFIX + req.key).slice(0, METADATA_KEY_MAX);
   const note = `leaked version ${req.version} replaced by version ${newVersion} at ${new Date().toISOString()}`;
   try {
@@ -96,12 +118,12 @@ export async function rotateLeakedValue(services: Services, acl: Acl, req: Rotat
       data: { custom_metadata: { [metaKey]: note } },
       headers: { 'content-type': 'application/merge-patch+json' },
     });
+    return undefined;
   } catch (err) {
-    // The new version is written; a full custom_metadata (64 keys) must not undo that.
+    // A full custom_metadata (64 keys) must not undo the rotation.
     if (!isHushError(err, 'bad_request')) throw err;
-    warnings.push(`version ${newVersion} written, but the rotation could not be noted in custom_metadata: ${err.message}`);
+    return `${notWritten}: ${err.message}`;
   }
-  return { mount: mountPath, path: req.path, key: req.key, leaked_version: req.version, version: newVersion, length: fresh.length, warnings };
 }
 
 function call(engine: SecretsEngine, mount: MountEntry, req: Pick<EngineRequest, 'operation' | 'path'> & Partial<EngineRequest>): Promise<EngineResponse> {

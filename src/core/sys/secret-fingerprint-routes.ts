@@ -20,6 +20,7 @@ import { defineSysRoutes } from './sys-context.js';
 import type { SysRequest } from './sys-context.js';
 import { walkKvSecrets } from '../managed-secrets/kv-secret-walk.js';
 import { FingerprintKey, MIN_VALUE_LENGTH, fingerprintValue } from '../managed-secrets/value-fingerprints.js';
+import type { ValueForm } from '../managed-secrets/value-fingerprints.js';
 import { rotateLeakedValue } from '../managed-secrets/leaked-rotation.js';
 
 /** Default and ceiling of `max_secrets`: enough for large installations, bounded work per call. */
@@ -52,7 +53,7 @@ interface FingerprintEntry {
   readonly key: string;
   readonly version: number;
   readonly current_version: number;
-  readonly forms: ReturnType<typeof fingerprintValue>;
+  readonly forms: readonly ValueForm[];
 }
 
 /** The caller's ACL, refusing a token whose policy explicitly denies this route. */
