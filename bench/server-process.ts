@@ -1,7 +1,7 @@
 /**
  * @module Runs the built `hush server --dev` in a child process for benchmarks, so that the
  * load generator and the server do not share an event loop, and samples the server's RSS. The
- * server gets the Node options it runs with everywhere (`SERVER_NODE_OPTIONS`).
+ * server gets the Node options and environment it runs with everywhere (`server-node-options.ts`).
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
-import { SERVER_NODE_OPTIONS } from '../src/config/server-node-options.js';
+import { SERVER_NODE_OPTIONS, serverEnvironment } from '../src/config/server-node-options.js';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -42,7 +42,7 @@ export async function startBenchServer(): Promise<BenchServer> {
   const child: ChildProcess = spawn(
     process.execPath,
     [...SERVER_NODE_OPTIONS, join(root, 'dist/cli/main.js'), 'server', '--dev', '--data-dir', dataDir, '--dev-listen-address', `127.0.0.1:${port}`, '--dev-root-token-id', token],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    { env: serverEnvironment(process.env), stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const address = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {

@@ -5,10 +5,11 @@ import { ensureBuilt, ensureInstalled } from './ensure-setup.mjs';
 
 ensureInstalled();
 ensureBuilt();
-const { SERVER_NODE_OPTIONS } = await import('../dist/config/server-node-options.js');
+const { SERVER_NODE_OPTIONS, serverEnvironment } = await import('../dist/config/server-node-options.js');
 const args = process.argv.slice(2);
 const child = spawn(process.execPath, [...SERVER_NODE_OPTIONS, 'dist/cli/main.js', 'server', ...(args.length > 0 ? args : ['--dev'])], {
   cwd: new URL('..', import.meta.url).pathname,
+  env: serverEnvironment(process.env),
   stdio: 'inherit',
 });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));

@@ -103,7 +103,7 @@ function callerTokenHash(d: LiveDevice, token: string, tokenKey: string): string
 /** What a device's request line left for the response line of the same request: the hashed and
  * serialised blocks both lines share, and the hasher (whose memo knows the token's hash). */
 interface SharedBlocks {
-  readonly hasher: EntryHasher | undefined;
+  readonly hasher: EntryHasher;
   readonly auth: string | undefined;
   readonly request: string;
 }
@@ -174,12 +174,10 @@ export function createAuditBroker(deps: AuditBrokerDeps): AuditBroker {
                 : d.hash(v)
         : d.hash;
     const hasher = createEntryHasher(keyed, d.settings);
-    const auth = input.auth === undefined ? undefined : auditAuthBlock(input.auth);
-    const request = requestBlock(input.request);
     const blocks: SharedBlocks = {
       hasher,
-      auth: auth === undefined ? undefined : JSON.stringify(hasher ? hasher.auth(auth) : auth),
-      request: JSON.stringify(hasher ? hasher.request(request) : request),
+      auth: input.auth === undefined ? undefined : hasher.auth(auditAuthBlock(input.auth)),
+      request: hasher.request(requestBlock(input.request)),
     };
     if (perDevice === undefined) shared.set(input.request, new Map([[d.entry.path, blocks]]));
     else perDevice.set(d.entry.path, blocks);
@@ -190,9 +188,8 @@ export function createAuditBroker(deps: AuditBrokerDeps): AuditBroker {
     const blocks = blocksFor(d, input);
     const parts: LineParts = { time, type, auth: blocks.auth, request: blocks.request, error: input.error };
     if (type === 'response') {
-      const response = responseBlock(input as AuditResponseInput);
-      const hashed = blocks.hasher ? blocks.hasher.response(response) : response;
-      return d.device.write(d.settings.prefix + renderLine({ ...parts, response: JSON.stringify(hashed) }));
+      const response = blocks.hasher.response(responseBlock(input as AuditResponseInput));
+      return d.device.write(d.settings.prefix + renderLine({ ...parts, response }));
     }
     return d.device.write(d.settings.prefix + renderLine(parts));
   }

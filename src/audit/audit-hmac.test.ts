@@ -1,12 +1,22 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildRequestEntry, buildResponseEntry } from './audit-entry.js';
-import type { AuditResponseInput } from './audit-entry.js';
-import { HMAC_PREFIX, createAuditHasher, hashDeep, hashEntry, newSalt } from './audit-hmac.js';
+import type { AuditEntry, AuditResponseInput } from './audit-entry.js';
+import { HMAC_PREFIX, createAuditHasher, createEntryHasher, hashDeep, newSalt } from './audit-hmac.js';
+import type { AuditHasher, HmacOptions } from './audit-hmac.js';
 
 const salt = new Uint8Array(32).fill(7);
 const hash = createAuditHasher(salt);
 const expected = (s: string) => HMAC_PREFIX + createHmac('sha256', Buffer.from(salt)).update(s).digest('hex');
+
+/** An entry as a device writes it (blocks hashed and serialised), read back. */
+function hashEntry(entry: AuditEntry, keyedHash: AuditHasher, options: HmacOptions): AuditEntry {
+  const hasher = createEntryHasher(keyedHash, options);
+  const out: AuditEntry = { ...entry, request: JSON.parse(hasher.request(entry.request)) as Record<string, unknown> };
+  if (entry.auth) out.auth = JSON.parse(hasher.auth(entry.auth)) as Record<string, unknown>;
+  if (entry.response) out.response = JSON.parse(hasher.response(entry.response)) as Record<string, unknown>;
+  return out;
+}
 
 const input: AuditResponseInput = {
   request: {
@@ -44,6 +54,10 @@ describe('audit HMAC', () => {
       a: expected('x'),
       b: [1, expected('y'), { c: expected('z'), d: false }],
       e: null,
+    });
+    expect(hashDeep({ bytes: new Uint8Array([1, 2]), when: new Date(0) }, hash)).toEqual({
+      bytes: expected('AQI='),
+      when: expected('1970-01-01T00:00:00.000Z'),
     });
   });
 

@@ -5,8 +5,7 @@
  * are kept. The salt (32 random bytes) lives in the storage the broker is given (a barrier view,
  * so it is encrypted at rest) and never leaves this module.
  */
-import { createHmac, createSecretKey, randomBytes } from 'node:crypto';
-import type { AuditEntry } from './audit-entry.js';
+import { createHmac, randomBytes } from 'node:crypto';
 
 export const HMAC_PREFIX = 'hmac-sha256:';
 const SALT_BYTES = 32;
@@ -23,7 +22,8 @@ export interface HmacOptions {
 
 /** A hasher keyed by `salt`: `hmac-sha256:` + hex HMAC-SHA256(salt, value). */
 export function createAuditHasher(salt: Uint8Array): AuditHasher {
-  const key = createSecretKey(Buffer.from(salt)); // imported once, not per hashed value
+  // A raw key, copied once: Node sets up an HMAC from bytes faster than from a KeyObject.
+  const key = Buffer.from(salt);
   return (value) => HMAC_PREFIX + createHmac('sha256', key).update(value, 'utf8').digest('hex');
 }
 
@@ -37,7 +37,8 @@ export function newSalt(): Uint8Array {
   return new Uint8Array(randomBytes(SALT_BYTES));
 }
 
-/** Hashes every string in `value`, deeply; keys and non-string scalars are kept. */
+/** Hashes every string in `value`, deeply; keys and non-string scalars are kept, byte arrays
+ * are hashed as base64. */
 export function hashDeep(value: unknown, hash: AuditHasher): unknown {
   if (typeof value === 'string') return hash(value);
   if (value === null || typeof value !== 'object') return value;
@@ -46,27 +47,30 @@ export function hashDeep(value: unknown, hash: AuditHasher): unknown {
   const withJson = value as { toJSON?: () => unknown };
   if (typeof withJson.toJSON === 'function') return hashDeep(withJson.toJSON(), hash);
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = hashDeep(v, hash);
+  for (const key of Object.keys(value)) out[key] = hashDeep((value as Record<string, unknown>)[key], hash);
   return out;
 }
 
 /**
- * Hashes the sensitive fields of an entry's blocks. One hasher serves every block of one request
- * (its request and response lines), so a token or accessor appearing in several places is hashed
- * once per request.
+ * Hashes the sensitive fields of an entry's blocks and serialises them. One hasher serves every
+ * block of one request (its request and response lines), so a token or accessor appearing in
+ * several places is hashed once per request.
  */
 export interface EntryHasher {
-  /** The `auth` block (caller's token and accessor). */
-  auth(block: Record<string, unknown> | undefined): Record<string, unknown> | undefined;
-  /** The `request` block (token, accessor, data, headers). */
-  request(block: Record<string, unknown>): Record<string, unknown>;
-  /** The `response` block (data, auth, wrap info). */
-  response(block: Record<string, unknown>): Record<string, unknown>;
+  /** JSON of the `auth` block (caller's token and accessor hashed). */
+  auth(block: Record<string, unknown>): string;
+  /** JSON of the `request` block (token, accessor, data and headers hashed). */
+  request(block: Record<string, unknown>): string;
+  /** JSON of the `response` block (data, auth tokens and wrap info hashed). */
+  response(block: Record<string, unknown>): string;
 }
 
-/** An {@link EntryHasher} for one request, or `undefined` when `logRaw` keeps values as they are. */
-export function createEntryHasher(keyedHash: AuditHasher, options: HmacOptions): EntryHasher | undefined {
-  if (options.logRaw) return undefined;
+/** Serialises blocks as they are (`log_raw=true`). */
+const RAW_BLOCKS: EntryHasher = { auth: JSON.stringify, request: JSON.stringify, response: JSON.stringify };
+
+/** The {@link EntryHasher} of one request (values kept as they are when `logRaw`). */
+export function createEntryHasher(keyedHash: AuditHasher, options: HmacOptions): EntryHasher {
+  if (options.logRaw) return RAW_BLOCKS;
   const memo = new Map<string, string>();
   const hash: AuditHasher = (v) => {
     let h = memo.get(v);
@@ -82,38 +86,26 @@ export function createEntryHasher(keyedHash: AuditHasher, options: HmacOptions):
     if ('accessor' in b) b['accessor'] = acc(b['accessor']);
     return b;
   };
-  return {
-    auth: tokenFields,
-    request(block) {
-      const req = { ...block };
-      if ('client_token' in req) req['client_token'] = str(req['client_token']);
-      if ('client_token_accessor' in req) req['client_token_accessor'] = acc(req['client_token_accessor']);
-      if ('data' in req) req['data'] = hashDeep(req['data'], hash);
-      if ('headers' in req) req['headers'] = hashDeep(req['headers'], hash);
-      return req;
-    },
-    response(block) {
-      const res = { ...block };
-      if ('data' in res) res['data'] = hashDeep(res['data'], hash);
-      if ('auth' in res) res['auth'] = tokenFields(res['auth']);
-      if (res['wrap_info'] && typeof res['wrap_info'] === 'object') {
-        const w = { ...(res['wrap_info'] as Record<string, unknown>) };
-        w['token'] = str(w['token']);
-        if ('accessor' in w) w['accessor'] = acc(w['accessor']);
-        if ('wrapped_accessor' in w) w['wrapped_accessor'] = acc(w['wrapped_accessor']);
-        res['wrap_info'] = w;
-      }
-      return res;
-    },
+  const deep = (v: unknown): unknown => hashDeep(v, hash);
+  const wrapInfo = (v: unknown): unknown => {
+    if (!v || typeof v !== 'object') return v;
+    const w = { ...(v as Record<string, unknown>) };
+    w['token'] = str(w['token']);
+    if ('accessor' in w) w['accessor'] = acc(w['accessor']);
+    if ('wrapped_accessor' in w) w['wrapped_accessor'] = acc(w['wrapped_accessor']);
+    return w;
   };
-}
-
-/** A copy of `entry` with its sensitive fields hashed (or `entry` itself when `logRaw`). */
-export function hashEntry(entry: AuditEntry, keyedHash: AuditHasher, options: HmacOptions): AuditEntry {
-  const hasher = createEntryHasher(keyedHash, options);
-  if (hasher === undefined) return entry;
-  const out: AuditEntry = { ...entry, request: hasher.request(entry.request) };
-  if (entry.auth) out.auth = hasher.auth(entry.auth);
-  if (entry.response) out.response = hasher.response(entry.response);
-  return out;
+  /** `block` with the members named in `hashed` replaced by what their function makes of them. */
+  const hashMembers = (block: Record<string, unknown>, hashed: Record<string, (v: unknown) => unknown>) => {
+    const out = { ...block };
+    for (const key in hashed) if (key in out) out[key] = hashed[key]?.(out[key]);
+    return out;
+  };
+  const requestMembers = { client_token: str, client_token_accessor: acc, data: deep, headers: deep };
+  const responseMembers = { data: deep, auth: tokenFields, wrap_info: wrapInfo };
+  return {
+    auth: (block) => JSON.stringify(tokenFields(block)),
+    request: (block) => JSON.stringify(hashMembers(block, requestMembers)),
+    response: (block) => JSON.stringify(hashMembers(block, responseMembers)),
+  };
 }

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevTls } from '../../src/http/dev-tls.js';
 import { createProgram } from '../../src/cli/program.js';
-import { SERVER_NODE_OPTIONS } from '../../src/config/server-node-options.js';
+import { SERVER_ENV_DEFAULTS, SERVER_NODE_OPTIONS, serverEnvironment } from '../../src/config/server-node-options.js';
 import { startTestServer } from '../helpers/test-server.js';
 import type { TestServer } from '../helpers/test-server.js';
 
@@ -67,6 +67,22 @@ describe('bin/hush, the launcher', () => {
     expect(server.stdout.split('\n')).toEqual([...SERVER_NODE_OPTIONS, join(ROOT, 'bin/hush.js'), 'server', '--dev', '']);
     const other = await run(LAUNCHER, ['kv', 'get', 'secret/x'], { PATH: path });
     expect(other.stdout.split('\n')).toEqual([join(ROOT, 'bin/hush.js'), 'kv', 'get', 'secret/x', '']);
+  });
+
+  it('starts the server with the server\'s environment defaults, keeping what is already set', async () => {
+    // a `node` first on PATH that prints the variables the server's defaults name
+    const fakeBin = join(dir, 'fake-node-env');
+    mkdirSync(fakeBin, { recursive: true });
+    const names = Object.keys(SERVER_ENV_DEFAULTS);
+    writeFileSync(join(fakeBin, 'node'), `#!/bin/sh\n${names.map((n) => `printf "%s\\n" "${n}=\${${n}-unset}"`).join('\n')}\n`, { mode: 0o755 });
+    const path = `${fakeBin}:${process.env.PATH ?? ''}`;
+    const defaults = names.map((n) => `${n}=${SERVER_ENV_DEFAULTS[n] ?? ''}`);
+    expect((await run(LAUNCHER, ['server', '--dev'], { PATH: path })).stdout.split('\n')).toEqual([...defaults, '']);
+    expect(serverEnvironment({})).toEqual(SERVER_ENV_DEFAULTS);
+    const mine = Object.fromEntries(names.map((n) => [n, '7']));
+    expect((await run(LAUNCHER, ['server'], { PATH: path, ...mine })).stdout.split('\n')).toEqual([...names.map((n) => `${n}=7`), '']);
+    expect(serverEnvironment(mine)).toEqual(mine);
+    expect((await run(LAUNCHER, ['kv', 'get', 'secret/x'], { PATH: path })).stdout.split('\n')).toEqual([...names.map((n) => `${n}=unset`), '']);
   });
 
   it('defers NODE_EXTRA_CA_CERTS for every command but the server, and lists every command', async () => {
