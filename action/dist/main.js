@@ -606,13 +606,13 @@ import { randomBytes as randomBytes2 } from "node:crypto";
 function checkName(name) {
   if (name === "" || /[=\r\n]|<</.test(name)) throw new ActionError(`"${name}" cannot be used as a variable name`);
 }
-function formatFileCommand(name, value, delimiter) {
+function randomHex() {
+  return randomBytes2(16).toString("hex");
+}
+function formatFileCommand(name, value, random = randomHex) {
   checkName(name);
-  let mark = delimiter ?? `ghadelimiter_${randomBytes2(16).toString("hex")}`;
-  while (value.includes(mark)) {
-    if (delimiter !== void 0) throw new ActionError(`the value of ${name} contains its delimiter`);
-    mark = `ghadelimiter_${randomBytes2(16).toString("hex")}`;
-  }
+  let mark = `ghadelimiter_${random()}`;
+  while (value.includes(mark)) mark = `ghadelimiter_${random()}`;
   return `${name}<<${mark}
 ${value}
 ${mark}

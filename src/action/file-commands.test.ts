@@ -9,8 +9,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('file commands (GITHUB_ENV, GITHUB_OUTPUT, GITHUB_STATE)', () => {
   it('writes one heredoc block per entry, the value unchanged between the delimiter lines', () => {
-    expect(formatFileCommand('KEY', 'a\r\nb\n', 'EOF_1')).toBe('KEY<<EOF_1\na\r\nb\n\nEOF_1\n');
-    expect(formatFileCommand('EMPTY', '', 'EOF_1')).toBe('EMPTY<<EOF_1\n\nEOF_1\n');
+    expect(formatFileCommand('KEY', 'a\r\nb\n', () => '1')).toBe('KEY<<ghadelimiter_1\na\r\nb\n\nghadelimiter_1\n');
+    expect(formatFileCommand('EMPTY', '', () => '1')).toBe('EMPTY<<ghadelimiter_1\n\nghadelimiter_1\n');
   });
 
   it('draws a random delimiter that the value does not contain', () => {
@@ -18,7 +18,8 @@ describe('file commands (GITHUB_ENV, GITHUB_OUTPUT, GITHUB_STATE)', () => {
     const b = formatFileCommand('K', 'v');
     expect(a).toMatch(/^K<<(ghadelimiter_[0-9a-f]{32})\nv\n\1\n$/);
     expect(a).not.toBe(b);
-    expect(() => formatFileCommand('K', 'x EOF_1 y', 'EOF_1')).toThrow(/contains its delimiter/);
+    const randoms = ['taken', 'free'];
+    expect(formatFileCommand('K', 'a\nghadelimiter_taken\nb', () => randoms.shift()!)).toBe('K<<ghadelimiter_free\na\nghadelimiter_taken\nb\nghadelimiter_free\n');
   });
 
   it('refuses names the runner would read differently', () => {

@@ -16,14 +16,17 @@ function checkName(name: string): void {
   if (name === '' || /[=\r\n]|<</.test(name)) throw new ActionError(`"${name}" cannot be used as a variable name`);
 }
 
-/** One heredoc block for `name`. `delimiter` is for tests; a random one is drawn otherwise. */
-export function formatFileCommand(name: string, value: string, delimiter?: string): string {
+/** 128 random bits, hex: what makes a delimiter. */
+function randomHex(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** One heredoc block for `name`, its delimiter `ghadelimiter_` + `random()` (drawn again while
+ * the value contains it). `hush export --format github-env` writes the same blocks. */
+export function formatFileCommand(name: string, value: string, random: () => string = randomHex): string {
   checkName(name);
-  let mark = delimiter ?? `ghadelimiter_${randomBytes(16).toString('hex')}`;
-  while (value.includes(mark)) {
-    if (delimiter !== undefined) throw new ActionError(`the value of ${name} contains its delimiter`);
-    mark = `ghadelimiter_${randomBytes(16).toString('hex')}`;
-  }
+  let mark = `ghadelimiter_${random()}`;
+  while (value.includes(mark)) mark = `ghadelimiter_${random()}`;
   return `${name}<<${mark}\n${value}\n${mark}\n`;
 }
 

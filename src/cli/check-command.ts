@@ -7,6 +7,7 @@
  * runs on the command's environment. The work is in `src/check/`.
  */
 import { Command } from 'commander';
+import { collectEach } from './cli-input.js';
 import { clientFromEnv } from './cli-context.js';
 import { CliError } from './cli-errors.js';
 import { printStructured, withFormatFlag } from './output.js';
@@ -30,10 +31,6 @@ interface CheckFlags {
   readonly format?: OutputFormat;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
 function defaultsNote(result: CheckResult): string {
   const names = [...result.defaults.keys()];
   return names.length === 0 ? '' : `; unset, so taking their default: ${names.join(', ')}`;
@@ -46,8 +43,7 @@ async function environmentToCheck(flags: CheckFlags): Promise<Readonly<Record<st
   let client: HushClient | undefined;
   try {
     const prepared = await prepareRun(
-      // no command runs: only the options that build the environment matter
-      { paths: flags.path, envFiles: flags.envFile, override: flags.override === true, mask: false, fallbackMaxAge: 0, command: '', args: [] },
+      { paths: flags.path, envFiles: flags.envFile, override: flags.override === true, fallbackMaxAge: 0 },
       {
         source: () => {
           client = clientFromEnv();
@@ -67,8 +63,8 @@ export function createCheckCommand(): Command {
     new Command('check')
       .description('Check that every variable the contract (hush.toml or .env.example) requires is set and well-typed')
       .option('--contract <file>', 'the contract (default: hush.toml, else .env.example, in the current directory)')
-      .option('--env-file <file>', '.env file to check; hush://MOUNT/PATH#KEY references are resolved; repeatable', collect, [])
-      .option('--path <path>', 'secret whose keys to check, mount included (secret/myapp/production); repeatable', collect, [])
+      .option('--env-file <file>', '.env file to check; hush://MOUNT/PATH#KEY references are resolved; repeatable', collectEach, [])
+      .option('--path <path>', 'secret whose keys to check, mount included (secret/myapp/production); repeatable', collectEach, [])
       .option('--override', 'env files and paths win over the current environment (as hush run --override)')
       .option('--no-environment', 'leave the current environment out: check only --env-file and --path'),
   ).action(async (flags: CheckFlags) => {

@@ -73,6 +73,12 @@ export function parseVersions(text: string | undefined, flag = '-versions'): num
   });
 }
 
+/** Collects a repeatable option whose values are kept whole (`--path a --path b`: paths and file
+ * names may hold commas). */
+export function collectEach(value: string, previous: readonly string[] = []): string[] {
+  return [...previous, value];
+}
+
 /** Collects a repeatable option (`-policy=a -policy=b`, also `-policy=a,b`). */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];

@@ -5,6 +5,7 @@
  * maps flags.
  */
 import { Command } from 'commander';
+import { collectEach } from './cli-input.js';
 import { clientFromEnv } from './cli-context.js';
 import { HushError } from '../lib/errors.js';
 import { createKvSource } from '../run/kv-source.js';
@@ -22,15 +23,11 @@ interface ExportFlags {
   readonly namespace?: string;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
 export function createExportCommand(): Command {
   return new Command('export')
     .description('Write secrets as a .env file, JSON, YAML, shell script, Kubernetes Secret, Docker secret files or $GITHUB_ENV')
-    .option('--path <path>', 'secret to export, mount included (secret/myapp/production); repeatable, later wins', collect, [])
-    .option('--env-file <file>', '.env file; values may be hush://MOUNT/PATH#KEY references; repeatable', collect, [])
+    .option('--path <path>', 'secret to export, mount included (secret/myapp/production); repeatable, later wins', collectEach, [])
+    .option('--env-file <file>', '.env file; values may be hush://MOUNT/PATH#KEY references; repeatable', collectEach, [])
     .option('--format <format>', EXPORT_FORMATS.join(', '), 'dotenv')
     .option('--output <file>', 'write to FILE (mode 0600) instead of stdout; a directory for docker-secrets')
     .option('--name <name>', 'k8s: the Secret\'s name (default: the last segment of the last --path)')

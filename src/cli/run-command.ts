@@ -5,6 +5,7 @@
  * flags. The command's exit status becomes hush's (`process.exitCode`).
  */
 import { Command } from 'commander';
+import { collectEach } from './cli-input.js';
 import { clientFromEnv, readCliEnv } from './cli-context.js';
 import { HushError } from '../lib/errors.js';
 import { FALLBACK_KEY_ENV, parseDuration } from '../run/fallback-cache.js';
@@ -25,16 +26,12 @@ interface RunFlags {
   readonly contract?: string;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
 export function createRunCommand(): Command {
   return new Command('run')
     .description('Run a command with secrets from Hush in its environment, masked in its output')
     .usage('[options] -- <command> [args...]')
-    .option('--path <path>', 'secret to inject, mount included (secret/myapp/production); repeatable, later wins', collect, [])
-    .option('--env-file <file>', '.env file; values may be hush://MOUNT/PATH#KEY references; repeatable', collect, [])
+    .option('--path <path>', 'secret to inject, mount included (secret/myapp/production); repeatable, later wins', collectEach, [])
+    .option('--env-file <file>', '.env file; values may be hush://MOUNT/PATH#KEY references; repeatable', collectEach, [])
     .option('--override', 'secrets win over variables already in the environment')
     .option('--no-mask', 'do not mask secret values in the output')
     .option('--mount [dir]', 'write each secret to DIR/NAME (0400) and set NAME_FILE instead of NAME')

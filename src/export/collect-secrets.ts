@@ -5,9 +5,8 @@
  * that exports of the same data are identical files.
  */
 import { HushError } from '../lib/errors.js';
-import type { SecretData, SecretSource } from '../run/kv-source.js';
-import { buildRunEnvironment, planFetches, readEnvFiles } from '../run/run-environment.js';
-import { fetchKey } from '../run/secret-reference.js';
+import type { SecretSource } from '../run/kv-source.js';
+import { prepareRun } from '../run/run-with-secrets.js';
 
 export interface CollectOptions {
   readonly paths: readonly string[];
@@ -19,15 +18,6 @@ export async function collectSecrets(opts: CollectOptions, source: () => SecretS
   if (opts.paths.length === 0 && opts.envFiles.length === 0) {
     throw new HushError('bad_request', 'nothing to export: give --path secret/myapp/production (repeatable) or --env-file FILE');
   }
-  const envFiles = readEnvFiles(opts.envFiles);
-  const input = { paths: opts.paths, envFiles, baseEnv: {}, override: true };
-  const plan = planFetches(input);
-  const fetched = new Map<string, SecretData | undefined>();
-  if (plan.length > 0) {
-    const src = source();
-    const results = await Promise.all(plan.map((r) => src.read(r.path, r.version)));
-    plan.forEach((r, i) => fetched.set(fetchKey(r.path, r.version), results[i]));
-  }
-  const { env } = buildRunEnvironment(input, fetched);
+  const { env } = await prepareRun({ ...opts, override: true, fallbackMaxAge: 0 }, { source, env: {} });
   return new Map(Object.keys(env).sort().map((k) => [k, env[k]!]));
 }

@@ -9,13 +9,13 @@
  * ghadelimiter_<random>
  * ```
  *
- * The runner reads lines up to the first one equal to the delimiter, so the delimiter is random
- * and checked not to occur in the value. Values set this way are not masked by the runner: every
- * non-blank line of every value is registered with `::add-mask::` on stdout first (command data
- * escaped as the runner expects: `%` → `%25`).
+ * The blocks and the mask commands are those the GitHub Action writes (`src/action/`: the same
+ * protocol). Values set this way are not masked by the runner: every non-blank line of every
+ * value is registered with `::add-mask::` on stdout first.
  */
-import { randomBytes } from 'node:crypto';
 import { HushError } from '../lib/errors.js';
+import { formatFileCommand } from '../action/file-commands.js';
+import { commandLine, maskLines } from '../action/workflow-commands.js';
 import { ENV_NAME } from './dotenv-format.js';
 
 export interface GithubEnvOutput {
@@ -25,21 +25,8 @@ export interface GithubEnvOutput {
   readonly masks: string;
 }
 
-function escapeCommandData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
-function delimiterFor(value: string, random: () => string): string {
-  for (;;) {
-    const delimiter = `ghadelimiter_${random()}`;
-    if (!value.includes(delimiter)) return delimiter;
-  }
-}
-
-export function renderGithubEnv(
-  secrets: ReadonlyMap<string, string>,
-  random: () => string = () => randomBytes(16).toString('hex'),
-): GithubEnvOutput {
+/** `random` makes delimiters (for tests; 128 random bits otherwise). */
+export function renderGithubEnv(secrets: ReadonlyMap<string, string>, random?: () => string): GithubEnvOutput {
   let block = '';
   let masks = '';
   for (const [name, value] of secrets) {
@@ -47,11 +34,8 @@ export function renderGithubEnv(
       throw new HushError('bad_request', `cannot export ${JSON.stringify(name)} to $GITHUB_ENV: not a valid variable name (letters, digits, _; not starting with a digit)`);
     }
     if (value.includes('\0')) throw new HushError('bad_request', `cannot export ${name} to $GITHUB_ENV: it contains a NUL character`);
-    for (const line of value.split(/\r\n|\r|\n/)) {
-      if (line.trim() !== '') masks += `::add-mask::${escapeCommandData(line)}\n`;
-    }
-    const delimiter = delimiterFor(value, random);
-    block += `${name}<<${delimiter}\n${value}\n${delimiter}\n`;
+    for (const line of maskLines(value)) masks += commandLine('add-mask', line);
+    block += formatFileCommand(name, value, random);
   }
   return { block, masks };
 }

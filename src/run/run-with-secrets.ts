@@ -18,16 +18,20 @@ import { buildRunEnvironment, planFetches, readEnvFiles } from './run-environmen
 import type { FetchRequest, RunEnvironment } from './run-environment.js';
 import { fetchKey } from './secret-reference.js';
 
-export interface RunOptions {
+/** Where the variables come from: what {@link prepareRun} needs (`hush run`, `export`, `check`). */
+export interface SourceOptions {
   readonly paths: readonly string[];
   readonly envFiles: readonly string[];
   readonly override: boolean;
-  readonly mask: boolean;
-  /** `--mount`: `true` = a fresh private directory; a string = that directory. */
-  readonly mount?: string | true;
   readonly fallback?: string;
   /** Milliseconds. */
   readonly fallbackMaxAge: number;
+}
+
+export interface RunOptions extends SourceOptions {
+  readonly mask: boolean;
+  /** `--mount`: `true` = a fresh private directory; a string = that directory. */
+  readonly mount?: string | true;
   readonly command: string;
   readonly args: readonly string[];
 }
@@ -60,8 +64,12 @@ async function fetchAll(source: SecretSource, plan: readonly FetchRequest[]): Pr
   return out;
 }
 
-/** Prepares everything up to the child's start; exported for tests. */
-export async function prepareRun(opts: RunOptions, deps: RunDeps): Promise<RunEnvironment> {
+/** Reads the env files and fetches the secrets (or reads the fallback copy), and builds the
+ * environment: everything up to the child's start. */
+export async function prepareRun(
+  opts: SourceOptions,
+  deps: Pick<RunDeps, 'source' | 'env' | 'now' | 'log' | 'serverName'>,
+): Promise<RunEnvironment> {
   const log = deps.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const now = deps.now ?? (() => new Date());
   const passphrase = deps.env[FALLBACK_KEY_ENV];
