@@ -1,4 +1,6 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,6 +9,7 @@ import { isHushError } from '../../lib/errors.js';
 import { describeStorage } from '../storage-conformance.js';
 import { createSqliteBackend } from './sqlite-backend.js';
 
+const require = createRequire(import.meta.url);
 const root = mkdtempSync(join(tmpdir(), 'hush-sqlite-test-'));
 let counter = 0;
 const freshPath = (): string => join(root, `case-${(counter += 1)}`, 'data', 'hush.db');
@@ -28,8 +31,35 @@ describe('sqlite backend', () => {
     expect(mode(path)).toBe(0o600);
     expect(mode(join(path, '..'))).toBe(0o700);
     expect(mode(`${path}-wal`)).toBe(0o600);
-    expect(mode(`${path}-shm`)).toBe(0o600);
+    expect(existsSync(`${path}-shm`)).toBe(false); // the WAL index is in memory (exclusive lock)
     await backend.close();
+  });
+
+  it('refuses a second opener of the same file, in this process or another, until it is closed', async () => {
+    const path = freshPath();
+    const backend = createSqliteBackend({ path });
+    await backend.put('k', bytes('v'));
+    let refused: unknown;
+    try {
+      createSqliteBackend({ path });
+    } catch (err) {
+      refused = err;
+    }
+    expect(isHushError(refused) && refused.code).toBe('unavailable');
+    expect((refused as Error).message).toBe(
+      `the storage file ${path} is in use by another process (another hush server?): stop it, or give this server its own data directory`,
+    );
+    // another process (SQLite's own client, the way an operator might open the file) is refused too
+    const other = spawnSync(
+      process.execPath,
+      ['-e', 'const D = require(process.argv[1]); try { new D(process.argv[2]).prepare("SELECT count(*) FROM hush_kv").get(); console.log("read"); } catch (e) { console.log(e.code); }', require.resolve('better-sqlite3'), path],
+      { encoding: 'utf8' },
+    );
+    expect(other.stdout.trim()).toBe('SQLITE_BUSY');
+    await backend.close();
+    const again = createSqliteBackend({ path });
+    expect(await again.get('k')).toEqual(bytes('v'));
+    await again.close();
   });
 
   it('keeps the WAL bounded under sustained concurrent writes, and leaves none once closed', async () => {

@@ -15,7 +15,10 @@
  * commits that land during one fsync share the next. SQLite's own checkpoints still sync the WAL
  * before copying it into the database, so frames are on disk before the WAL is reused.
  *
- * Files: the database, its `-wal` and `-shm` are mode 0600; a directory created for them is 0700.
+ * One process per file: the backend takes SQLite's exclusive lock as it opens and keeps it, so a
+ * second server (or any other SQLite client) on the same file is refused with a clear error.
+ *
+ * Files: the database and its `-wal` are mode 0600; a directory created for them is 0700.
  */
 import { chmodSync, closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -52,6 +55,26 @@ export function createSqliteBackend(options: SqliteBackendOptions): StorageBacke
   try {
     prepareFile(path);
     db = new Database(path);
+  } catch (err) {
+    throw unavailable(err, 'cannot open the sqlite storage file');
+  }
+  try {
+    // One server per file: the barrier's cache and the token and lockout state in memory are only
+    // right while no other process writes the file. The lock is taken here and held until close
+    // (the OS drops it if the process dies); in this mode the WAL index lives in this process's
+    // memory, not in a -shm file.
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.exec('BEGIN EXCLUSIVE; COMMIT');
+  } catch (err) {
+    db.close();
+    if (isBusy(err)) {
+      throw new HushError('unavailable', `the storage file ${path} is in use by another process (another hush server?): stop it, or give this server its own data directory`, {
+        cause: err,
+      });
+    }
+    throw unavailable(err, 'cannot open the sqlite storage file');
+  }
+  try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL'); // the WAL is fsynced by this module (see above)
     db.pragma('busy_timeout = 5000');
@@ -308,6 +331,12 @@ function prepareFile(path: string): void {
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (!existsSync(path)) closeSync(openSync(path, 'wx', 0o600));
   chmodSync(path, 0o600);
+}
+
+/** Whether SQLite refused because another connection holds the file's lock. */
+function isBusy(err: unknown): boolean {
+  const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
+  return code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_');
 }
 
 /** Wraps a driver error; the message carries only SQLite's result code, never keys or values. */
