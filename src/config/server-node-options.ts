@@ -16,8 +16,9 @@
  *
  * `MALLOC_ARENA_MAX=2`: glibc gives each thread that allocates (V8's collector threads, libuv's
  * pool) an arena of its own, up to 8 per core, and an arena's freed pages are rarely given back.
- * Two arenas bound that: under the write benchmark, resident memory went from 120–144 MiB to
- * 114 MiB with no measurable CPU cost. Other C libraries ignore the variable.
+ * Two arenas bound that. Its effect is smaller and noisier than the flag's: under the write
+ * benchmark, peak RSS was 114–141 MiB with it (four runs) and 120–144 MiB without (two), with no
+ * measurable CPU cost. Other C libraries ignore the variable.
  */
 export const SERVER_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=8', '--heap-growing-percent=50'];
 
