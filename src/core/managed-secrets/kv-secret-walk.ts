@@ -1,6 +1,6 @@
 /**
  * @module Walks KV mounts (v1 and v2) on behalf of a token and yields the secrets it may read,
- * with their current and recent readable versions. Everything goes through the engine's own API
+ * with their current and recent readable versions, one secret at a time. Everything goes through the engine's own API
  * (list, read) rather than its storage layout, and every folder and secret is checked against
  * the caller's ACL with the path a direct request would use: a folder is entered only when the
  * token may `list` it, a secret is read only when the token may `read` it. So the walk never
@@ -38,8 +38,8 @@ export interface WalkOptions {
   readonly maxSecrets: number;
 }
 
+/** What a walk found, besides the versions it handed to its visitor. */
 export interface WalkResult {
-  readonly versions: WalkedVersion[];
   readonly secrets: number;
   readonly truncated: boolean;
   /** Folders below a listable one that the token may not list, and secrets it may not read. */
@@ -64,9 +64,18 @@ interface Item {
   readonly quiet?: boolean;
 }
 
-export async function walkKvSecrets(services: Services, acl: Acl, options: WalkOptions): Promise<WalkResult> {
+/**
+ * Walks the secrets `options` name, calling `visit` with the readable versions of each secret
+ * (newest first) as it is read: the caller digests them before the next secret is read, so a
+ * walk over many secrets never holds all their values at once.
+ */
+export async function walkKvSecrets(
+  services: Services,
+  acl: Acl,
+  options: WalkOptions,
+  visit: (versions: readonly WalkedVersion[]) => void,
+): Promise<WalkResult> {
   const queue = startItems(services, options);
-  const out: WalkedVersion[] = [];
   const seen = new Set<string>();
   let secrets = 0;
   let truncated = false;
@@ -101,10 +110,11 @@ export async function walkKvSecrets(services: Services, acl: Acl, options: WalkO
       break;
     }
     const found = await readVersions(item.mount, item.rel, options.versions);
-    if (found.length > 0) secrets++;
-    out.push(...found);
+    if (found.length === 0) continue;
+    secrets++;
+    visit(found);
   }
-  return { versions: out, secrets, truncated, unlistableFolders, unreadableSecrets };
+  return { secrets, truncated, unlistableFolders, unreadableSecrets };
 }
 
 function kvMount(services: Services, entry: MountEntry): KvMount | undefined {

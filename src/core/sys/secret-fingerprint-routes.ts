@@ -73,34 +73,35 @@ async function secretFingerprints(req: SysRequest): Promise<CoreResponse> {
   const mounts = stringList(req.data, 'mounts');
   const paths = stringList(req.data, 'paths');
   const acl = await callerAcl(req);
-  const walk = await walkKvSecrets(req.services, acl, {
-    ...(mounts !== undefined ? { mounts } : {}),
-    ...(paths !== undefined ? { paths } : {}),
-    versions,
-    maxSecrets,
-  });
-
   const key = new FingerprintKey();
   const fingerprints: FingerprintEntry[] = [];
   let shortValues = 0;
-  // One entry per distinct value of a key: the newest version holding it (versions come newest
-  // first), so a value unchanged since version 3 is reported at the current version 5.
-  const seen = new Set<string>();
-  for (const v of walk.versions) {
-    for (const [name, value] of Object.entries(v.data)) {
-      // Only top-level strings: their key names a value unambiguously, which rotation needs.
-      if (typeof value !== 'string') continue;
-      const id = JSON.stringify([v.mount, v.path, name, value]);
-      if (seen.has(id)) continue;
-      seen.add(id);
-      const forms = fingerprintValue(key, value, minLength);
-      if (forms === undefined) {
-        shortValues++;
-        continue;
+  const walk = await walkKvSecrets(
+    req.services,
+    acl,
+    { ...(mounts !== undefined ? { mounts } : {}), ...(paths !== undefined ? { paths } : {}), versions, maxSecrets },
+    (secretVersions) => {
+      // One entry per distinct value of a key: the newest version holding it (versions come
+      // newest first), so a value unchanged since version 3 is reported at the current version 5.
+      // (The set lives for this one secret: the walk never holds every value at once.)
+      const seen = new Set<string>();
+      for (const v of secretVersions) {
+        for (const [name, value] of Object.entries(v.data)) {
+          // Only top-level strings: their key names a value unambiguously, which rotation needs.
+          if (typeof value !== 'string') continue;
+          const id = JSON.stringify([name, value]);
+          if (seen.has(id)) continue;
+          seen.add(id);
+          const forms = fingerprintValue(key, value, minLength);
+          if (forms === undefined) {
+            shortValues++;
+            continue;
+          }
+          fingerprints.push({ mount: v.mount, path: v.path, key: name, version: v.version, current_version: v.currentVersion, forms });
+        }
       }
-      fingerprints.push({ mount: v.mount, path: v.path, key: name, version: v.version, current_version: v.currentVersion, forms });
-    }
-  }
+    },
+  );
   return {
     data: {
       algorithm: 'hmac-sha256',
