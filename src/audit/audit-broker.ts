@@ -84,6 +84,8 @@ interface LiveDevice {
   /** Audit HMACs of recent callers' tokens (keyed by the token store's hash of the token) and
    * accessors. */
   readonly tokenHashes: Map<string, string>;
+  /** Hashed copies of frozen response data (KV versions shared by the engine), by identity. */
+  readonly frozenHashes: WeakMap<object, unknown>;
 }
 
 /** Callers whose token HMAC a device remembers (a few hundred bytes each). */
@@ -173,7 +175,7 @@ export function createAuditBroker(deps: AuditBrokerDeps): AuditBroker {
                 ? callerTokenHash(d, v, `accessor:${v}`)
                 : d.hash(v)
         : d.hash;
-    const hasher = createEntryHasher(keyed, d.settings);
+    const hasher = createEntryHasher(keyed, d.settings, d.frozenHashes);
     const blocks: SharedBlocks = {
       hasher,
       auth: input.auth === undefined ? undefined : hasher.auth(auditAuthBlock(input.auth)),
@@ -237,11 +239,11 @@ export function createAuditBroker(deps: AuditBrokerDeps): AuditBroker {
           } catch (err) {
             // A stored device we cannot run still counts as enabled: its writes fail (closed).
             warn(`audit device ${entry.path} has invalid stored options`, err);
-            devices.set(entry.path, { entry, settings: BROKEN_SETTINGS, device: brokenDevice(entry, err), hash, tokenHashes: new Map() });
+            devices.set(entry.path, { entry, settings: BROKEN_SETTINGS, device: brokenDevice(entry, err), hash, tokenHashes: new Map(), frozenHashes: new WeakMap() });
             continue;
           }
           // Opened lazily: a file that cannot be opened makes writes fail (closed), not load.
-          devices.set(entry.path, { entry, settings, device: makeDevice(entry, settings), hash, tokenHashes: new Map() });
+          devices.set(entry.path, { entry, settings, device: makeDevice(entry, settings), hash, tokenHashes: new Map(), frozenHashes: new WeakMap() });
         }
       }),
 
@@ -268,7 +270,7 @@ export function createAuditBroker(deps: AuditBrokerDeps): AuditBroker {
           await device.close().catch(() => undefined);
           throw err;
         }
-        devices.set(path, { entry, settings, device, hash: createAuditHasher(salt), tokenHashes: new Map() });
+        devices.set(path, { entry, settings, device, hash: createAuditHasher(salt), tokenHashes: new Map(), frozenHashes: new WeakMap() });
       }),
 
     disable: (rawPath) =>

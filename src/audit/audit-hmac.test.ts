@@ -61,6 +61,25 @@ describe('audit HMAC', () => {
     });
   });
 
+  it('remembers the hashed copy of deeply frozen objects by identity, and of nothing else', () => {
+    const hashed: string[] = [];
+    const counting: AuditHasher = (v) => {
+      hashed.push(v);
+      return hash(v);
+    };
+    const memo = new WeakMap<object, unknown>();
+    const version = Object.freeze({ password: 'p-1', nested: Object.freeze({ key: 'k-1' }) });
+    const expectedCopy = { password: expected('p-1'), nested: { key: expected('k-1') } };
+    expect(hashDeep({ data: version, metadata: { t: 'now' } }, counting, memo)).toEqual({ data: expectedCopy, metadata: { t: expected('now') } });
+    expect(hashDeep({ data: version, metadata: { t: 'now' } }, counting, memo)).toEqual({ data: expectedCopy, metadata: { t: expected('now') } });
+    expect(hashed).toEqual(['p-1', 'k-1', 'now', 'now']); // the frozen version once, the rest each time
+    // a frozen object with something changeable inside is hashed every time
+    const shallow = Object.freeze({ inner: { key: 'k-2' } });
+    hashDeep(shallow, counting, memo);
+    hashDeep(shallow, counting, memo);
+    expect(hashed.slice(4)).toEqual(['k-2', 'k-2']);
+  });
+
   it('hashes data, tokens, accessors and wrap info of an entry', () => {
     const e = hashEntry(buildResponseEntry(input), hash, { logRaw: false, hmacAccessor: true });
     expect(e.request['data']).toEqual({

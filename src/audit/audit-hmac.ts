@@ -37,18 +37,39 @@ export function newSalt(): Uint8Array {
   return new Uint8Array(randomBytes(SALT_BYTES));
 }
 
-/** Hashes every string in `value`, deeply; keys and non-string scalars are kept, byte arrays
- * are hashed as base64. */
-export function hashDeep(value: unknown, hash: AuditHasher): unknown {
+/**
+ * Hashes every string in `value`, deeply; keys and non-string scalars are kept, byte arrays are
+ * hashed as base64. With `frozen` (one device's memo), the hashed copy of a deeply frozen object
+ * is remembered by the object's identity: a KV version the engine shares between reads is
+ * hashed once, not at every read. Only frozen objects qualify, since nothing can change them.
+ */
+export function hashDeep(value: unknown, hash: AuditHasher, frozen?: WeakMap<object, unknown>): unknown {
   if (typeof value === 'string') return hash(value);
   if (value === null || typeof value !== 'object') return value;
   if (value instanceof Uint8Array) return hash(Buffer.from(value).toString('base64'));
-  if (Array.isArray(value)) return value.map((v) => hashDeep(v, hash));
+  if (frozen !== undefined && Object.isFrozen(value)) {
+    const known = frozen.get(value);
+    if (known !== undefined) return known;
+    const hashed = hashObject(value, hash, frozen);
+    if (isDeepFrozen(value)) frozen.set(value, Object.freeze(hashed));
+    return hashed;
+  }
+  return hashObject(value, hash, frozen);
+}
+
+function hashObject(value: object, hash: AuditHasher, frozen: WeakMap<object, unknown> | undefined): unknown {
+  if (Array.isArray(value)) return value.map((v) => hashDeep(v, hash, frozen));
   const withJson = value as { toJSON?: () => unknown };
-  if (typeof withJson.toJSON === 'function') return hashDeep(withJson.toJSON(), hash);
+  if (typeof withJson.toJSON === 'function') return hashDeep(withJson.toJSON(), hash, frozen);
+  const record = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) out[key] = hashDeep((value as Record<string, unknown>)[key], hash);
+  for (const key of Object.keys(record)) out[key] = hashDeep(record[key], hash, frozen);
   return out;
+}
+
+function isDeepFrozen(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  return Object.isFrozen(value) && Object.values(value).every(isDeepFrozen);
 }
 
 /**
@@ -68,8 +89,9 @@ export interface EntryHasher {
 /** Serialises blocks as they are (`log_raw=true`). */
 const RAW_BLOCKS: EntryHasher = { auth: JSON.stringify, request: JSON.stringify, response: JSON.stringify };
 
-/** The {@link EntryHasher} of one request (values kept as they are when `logRaw`). */
-export function createEntryHasher(keyedHash: AuditHasher, options: HmacOptions): EntryHasher {
+/** The {@link EntryHasher} of one request (values kept as they are when `logRaw`); `frozen` is
+ * the device's memo of hashed frozen objects (see {@link hashDeep}). */
+export function createEntryHasher(keyedHash: AuditHasher, options: HmacOptions, frozen?: WeakMap<object, unknown>): EntryHasher {
   if (options.logRaw) return RAW_BLOCKS;
   const memo = new Map<string, string>();
   const hash: AuditHasher = (v) => {
@@ -86,7 +108,7 @@ export function createEntryHasher(keyedHash: AuditHasher, options: HmacOptions):
     if ('accessor' in b) b['accessor'] = acc(b['accessor']);
     return b;
   };
-  const deep = (v: unknown): unknown => hashDeep(v, hash);
+  const deep = (v: unknown): unknown => hashDeep(v, hash, frozen);
   const wrapInfo = (v: unknown): unknown => {
     if (!v || typeof v !== 'object') return v;
     const w = { ...(v as Record<string, unknown>) };

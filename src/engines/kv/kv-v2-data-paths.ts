@@ -53,7 +53,7 @@ export function createDataPaths(store: KvV2Store): PathDeclaration[] {
     const vm = meta.versions[String(version)];
     if (!vm) throw notFound();
     if (isUnreadable(vm, Date.now())) return { meta, version, vm, data: undefined };
-    const data = await store.versionData(key, version);
+    const data = await store.versionData(key, version, vm.created_time);
     if (!data) throw notFound();
     return { meta, version, vm, data };
   }
@@ -145,7 +145,7 @@ export function createDataPaths(store: KvV2Store): PathDeclaration[] {
             if (isUnreadable(vm, Date.now())) {
               return { status: 404, data: versionResponse(meta, meta.current_version, vm) };
             }
-            const current = await store.versionData(key, meta.current_version);
+            const current = await store.versionData(key, meta.current_version, vm.created_time);
             if (!current) throw notFound();
             const merged = applyMergePatch(current, patch);
             return commitVersion(key, meta, config, isPlainObject(merged) ? merged : {}, now());

@@ -605,3 +605,37 @@ describe('kv v2 routing and storage', () => {
     expect((await meta('k')).current_version).toBe(1);
   });
 });
+
+describe('KV v2 shared version data', () => {
+  it('reads a key deleted and written again with its new data, and destroyed data not at all', async () => {
+    await put('shared/app', { password: 'first-one' });
+    expect((await get('shared/app')).data).toMatchObject({ data: { password: 'first-one' } }); // now shared
+    await call({ operation: 'delete', path: 'metadata/shared/app' });
+    await put('shared/app', { password: 'second-one' });
+    expect((await get('shared/app')).data).toMatchObject({ data: { password: 'second-one' }, metadata: { version: 1 } });
+    await call({ operation: 'update', path: 'destroy/shared/app', data: { versions: [1] } });
+    const destroyed = await get('shared/app');
+    expect(destroyed.status).toBe(404);
+    expect(destroyed.data).toMatchObject({ data: null });
+  });
+
+  it('hands out data nobody can change, and patches build new versions from it', async () => {
+    await put('shared/frozen', { a: '1', nested: { b: '2' } });
+    const first = (await get('shared/frozen')).data as { data: Record<string, unknown> };
+    expect(() => {
+      first.data['a'] = 'changed';
+    }).toThrow(TypeError);
+    await call({ operation: 'patch', path: 'data/shared/frozen', data: { data: { a: '3' } }, headers: mergePatchHeaders });
+    expect((await get('shared/frozen')).data).toMatchObject({ data: { a: '3', nested: { b: '2' } }, metadata: { version: 2 } });
+    expect((await get('shared/frozen', 1)).data).toMatchObject({ data: { a: '1', nested: { b: '2' } } });
+  });
+
+  it('forgets shared data when the engine closes', async () => {
+    await put('shared/closing', { k: 'v' });
+    await get('shared/closing');
+    storage.entries.delete('versions/shared/closing/1'); // behind the engine's back
+    expect((await get('shared/closing')).data).toMatchObject({ data: { k: 'v' } }); // from memory
+    await engine.close?.();
+    await expect(get('shared/closing')).rejects.toMatchObject({ code: 'not_found' });
+  });
+});

@@ -25,5 +25,8 @@ export function createKvV2Engine(options: KvV2EngineOptions): SecretsEngine {
       const key = m?.groups?.['key'];
       return key !== undefined && (await store.meta(key)) !== undefined;
     },
+    async close() {
+      store.close();
+    },
   };
 }

@@ -15,6 +15,7 @@ import { KeyLock } from './key-lock.js';
 import { defaultKvV2Config } from './kv-v2-metadata.js';
 import type { KeyMetadata, KvV2Config } from './kv-v2-metadata.js';
 import type { JsonObject } from './merge-patch.js';
+import { VersionCache } from './version-cache.js';
 
 const CONFIG_KEY = 'config';
 /** Lock name for the mount config; cannot collide with a key path (those never start with `/`). */
@@ -22,11 +23,13 @@ const CONFIG_LOCK = '/config';
 
 export const metaKey = (path: string): string => `meta/${path}`;
 export const metaFolderKey = (folder: string): string => `meta/${folder}`;
-export const versionKey = (path: string, version: number): string => `versions/${path}/${version}`;
+const VERSIONS_PREFIX = 'versions/';
+export const versionKey = (path: string, version: number): string => `${VERSIONS_PREFIX}${path}/${version}`;
 
 export class KvV2Store {
   readonly #view: Storage;
   readonly #lock = new KeyLock();
+  readonly #versions = new VersionCache();
 
   constructor(view: Storage) {
     this.#view = view;
@@ -42,17 +45,40 @@ export class KvV2Store {
     return bytes === undefined ? undefined : decodeJson<KeyMetadata>(bytes);
   }
 
-  async versionData(path: string, version: number): Promise<JsonObject | undefined> {
-    const bytes = await this.#view.get(versionKey(path, version));
-    return bytes === undefined ? undefined : decodeJson<JsonObject>(bytes);
+  /**
+   * The data of `version` of `path`, created at `createdTime` (its metadata's `created_time`):
+   * decoded once and then shared, frozen (see `version-cache.ts`).
+   */
+  async versionData(path: string, version: number, createdTime: string): Promise<JsonObject | undefined> {
+    const key = versionKey(path, version);
+    const cached = this.#versions.get(key, createdTime);
+    if (cached !== undefined) return cached;
+    const epoch = this.#versions.epoch();
+    const bytes = await this.#view.get(key);
+    if (bytes === undefined) return undefined;
+    return this.#versions.add(key, createdTime, decodeJson<JsonObject>(bytes), bytes.length, epoch);
   }
 
   async listMeta(folder: string): Promise<string[]> {
     return this.#view.list(metaFolderKey(folder));
   }
 
+  /** Writes `ops` in one transaction. Versions they touch are forgotten before it runs and again
+   * after, so that no read overlapping it keeps what it replaces or removes. */
   async commit(ops: readonly StorageOp[]): Promise<void> {
-    if (ops.length > 0) await this.#view.transaction(ops);
+    if (ops.length === 0) return;
+    const touched = ops.filter((op) => op.key.startsWith(VERSIONS_PREFIX)).map((op) => op.key);
+    for (const key of touched) this.#versions.forget(key);
+    try {
+      await this.#view.transaction(ops);
+    } finally {
+      for (const key of touched) this.#versions.forget(key);
+    }
+  }
+
+  /** Forgets every decoded version (the engine is closing). */
+  close(): void {
+    this.#versions.clear();
   }
 
   async putConfig(config: KvV2Config): Promise<void> {
