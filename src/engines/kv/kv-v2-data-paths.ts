@@ -26,6 +26,7 @@ import {
   isDeleted,
   isUnreadable,
   newKeyMetadata,
+  sharedVersionResponse,
   versionResponse,
 } from './kv-v2-metadata.js';
 import type { KeyMetadata, KvV2Config, VersionMetadata } from './kv-v2-metadata.js';
@@ -36,17 +37,18 @@ import type { Instant } from './kv-timestamp.js';
 import { applyMergePatch, isPlainObject } from './merge-patch.js';
 import type { JsonObject } from './merge-patch.js';
 
+/** What a read found: shared, frozen entries of the store. */
 interface VersionRead {
-  readonly meta: KeyMetadata;
+  readonly meta: Readonly<KeyMetadata>;
   readonly version: number;
-  readonly vm: VersionMetadata;
+  readonly vm: Readonly<VersionMetadata>;
   /** Undefined when the version is soft-deleted or destroyed. */
-  readonly data: JsonObject | undefined;
+  readonly data: Readonly<JsonObject> | undefined;
 }
 
 export function createDataPaths(store: KvV2Store): PathDeclaration[] {
   async function readVersion(req: EngineRequest, key: string): Promise<VersionRead> {
-    const meta = await store.meta(key);
+    const meta = await store.sharedMeta(key);
     if (!meta) throw notFound();
     const requested = intField(field(req, 'version'), 'version') ?? 0;
     const version = requested === 0 ? meta.current_version : requested;
@@ -113,7 +115,7 @@ export function createDataPaths(store: KvV2Store): PathDeclaration[] {
       operations: {
         read: async (req, params) => {
           const found = await readVersion(req, existingKeyPath(params['path']));
-          const metadata = versionResponse(found.meta, found.version, found.vm);
+          const metadata = sharedVersionResponse(found.meta, found.version, found.vm);
           if (found.data === undefined) return { status: 404, data: { data: null, metadata } };
           return { data: { data: found.data, metadata } };
         },
@@ -199,7 +201,7 @@ export function createDataPaths(store: KvV2Store): PathDeclaration[] {
         read: async (req, params) => {
           const depth = intField(field(req, 'depth'), 'depth') ?? 0;
           const found = await readVersion(req, existingKeyPath(params['path']));
-          const metadata = versionResponse(found.meta, found.version, found.vm);
+          const metadata = sharedVersionResponse(found.meta, found.version, found.vm);
           if (found.data === undefined) return { status: 404, data: { subkeys: null, metadata } };
           return { data: { subkeys: subkeysOf(found.data, depth, 1), metadata } };
         },

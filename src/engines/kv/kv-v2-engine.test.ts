@@ -630,6 +630,23 @@ describe('KV v2 shared version data', () => {
     expect((await get('shared/frozen', 1)).data).toMatchObject({ data: { a: '1', nested: { b: '2' } } });
   });
 
+  it('shares a version\'s metadata between reads until the metadata changes', async () => {
+    await put('shared/meta', { k: 'v' });
+    const first = (await get('shared/meta')).data as { metadata: VersionMetaBody };
+    const second = (await get('shared/meta')).data as { metadata: VersionMetaBody };
+    expect(second.metadata).toBe(first.metadata);
+    expect(Object.isFrozen(first.metadata)).toBe(true);
+    await call({ operation: 'delete', path: 'data/shared/meta' });
+    const deleted = await get('shared/meta');
+    expect(deleted.status).toBe(404);
+    expect((deleted.data as { metadata: VersionMetaBody }).metadata.deletion_time).toMatch(RFC3339_NANO);
+    await call({ operation: 'update', path: 'undelete/shared/meta', data: { versions: [1] } });
+    const back = (await get('shared/meta')).data as { data: unknown; metadata: VersionMetaBody };
+    expect(back).toMatchObject({ data: { k: 'v' }, metadata: { deletion_time: '' } });
+    await call({ operation: 'update', path: 'metadata/shared/meta', data: { custom_metadata: { owner: 'ops' } } });
+    expect(((await get('shared/meta')).data as { metadata: VersionMetaBody }).metadata.custom_metadata).toEqual({ owner: 'ops' });
+  });
+
   it('forgets shared data when the engine closes', async () => {
     await put('shared/closing', { k: 'v' });
     await get('shared/closing');

@@ -23,7 +23,7 @@ export function createKvV2Engine(options: KvV2EngineOptions): SecretsEngine {
       if (path === 'config') return true;
       const m = /^(?:data|metadata)\/(?<key>.+)$/.exec(path);
       const key = m?.groups?.['key'];
-      return key !== undefined && (await store.meta(key)) !== undefined;
+      return key !== undefined && (await store.sharedMeta(key)) !== undefined;
     },
     async close() {
       store.close();

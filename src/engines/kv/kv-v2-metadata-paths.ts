@@ -90,7 +90,7 @@ export function createMetadataPaths(store: KvV2Store): PathDeclaration[] {
       summary: 'Read, write, patch or delete the metadata and all versions of a secret; list keys.',
       operations: {
         read: async (_req, params) => {
-          const meta = await store.meta(existingKeyPath(params['path']));
+          const meta = await store.sharedMeta(existingKeyPath(params['path']));
           if (!meta) throw notFound();
           return { data: metadataResponse(meta) };
         },

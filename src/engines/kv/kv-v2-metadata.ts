@@ -153,6 +153,23 @@ export function versionResponse(meta: KeyMetadata, version: number, vm: VersionM
   };
 }
 
+/** Version responses of shared (frozen) metadata, made once per metadata object and version. */
+const sharedResponses = new WeakMap<Readonly<KeyMetadata>, Map<number, Readonly<Record<string, unknown>>>>();
+
+/**
+ * {@link versionResponse} for metadata the store shares between reads: the same frozen object
+ * for every read of the same version while the metadata is unchanged, so the audit log hashes
+ * it once (see `decoded-cache.ts`). Metadata that is not frozen gets a fresh response.
+ */
+export function sharedVersionResponse(meta: Readonly<KeyMetadata>, version: number, vm: Readonly<VersionMetadata>): Readonly<Record<string, unknown>> {
+  if (!Object.isFrozen(meta)) return versionResponse(meta, version, vm);
+  let byVersion = sharedResponses.get(meta);
+  if (byVersion === undefined) sharedResponses.set(meta, (byVersion = new Map()));
+  let response = byVersion.get(version);
+  if (response === undefined) byVersion.set(version, (response = Object.freeze(versionResponse(meta, version, vm))));
+  return response;
+}
+
 /** `data` of a `metadata/:path` read. */
 export function metadataResponse(meta: KeyMetadata): Record<string, unknown> {
   const versions: Record<string, unknown> = {};

@@ -15,7 +15,7 @@ import { KeyLock } from './key-lock.js';
 import { defaultKvV2Config } from './kv-v2-metadata.js';
 import type { KeyMetadata, KvV2Config } from './kv-v2-metadata.js';
 import type { JsonObject } from './merge-patch.js';
-import { VersionCache } from './version-cache.js';
+import { DecodedCache } from './decoded-cache.js';
 
 const CONFIG_KEY = 'config';
 /** Lock name for the mount config; cannot collide with a key path (those never start with `/`). */
@@ -23,13 +23,13 @@ const CONFIG_LOCK = '/config';
 
 export const metaKey = (path: string): string => `meta/${path}`;
 export const metaFolderKey = (folder: string): string => `meta/${folder}`;
-const VERSIONS_PREFIX = 'versions/';
-export const versionKey = (path: string, version: number): string => `${VERSIONS_PREFIX}${path}/${version}`;
+export const versionKey = (path: string, version: number): string => `versions/${path}/${version}`;
 
 export class KvV2Store {
   readonly #view: Storage;
   readonly #lock = new KeyLock();
-  readonly #versions = new VersionCache();
+  /** Version data and metadata as readers share them (see `decoded-cache.ts`). */
+  readonly #decoded = new DecodedCache();
 
   constructor(view: Storage) {
     this.#view = view;
@@ -40,45 +40,53 @@ export class KvV2Store {
     return bytes === undefined ? defaultKvV2Config : { ...defaultKvV2Config, ...decodeJson<Partial<KvV2Config>>(bytes) };
   }
 
+  /** The key's metadata, a fresh copy the caller may change (and commit). */
   async meta(path: string): Promise<KeyMetadata | undefined> {
     const bytes = await this.#view.get(metaKey(path));
     return bytes === undefined ? undefined : decodeJson<KeyMetadata>(bytes);
   }
 
+  /** The key's metadata for reading only: decoded once and then shared, frozen. */
+  async sharedMeta(path: string): Promise<Readonly<KeyMetadata> | undefined> {
+    return this.#shared<KeyMetadata>(metaKey(path), '');
+  }
+
   /**
    * The data of `version` of `path`, created at `createdTime` (its metadata's `created_time`):
-   * decoded once and then shared, frozen (see `version-cache.ts`).
+   * decoded once and then shared, frozen.
    */
-  async versionData(path: string, version: number, createdTime: string): Promise<JsonObject | undefined> {
-    const key = versionKey(path, version);
-    const cached = this.#versions.get(key, createdTime);
+  async versionData(path: string, version: number, createdTime: string): Promise<Readonly<JsonObject> | undefined> {
+    return this.#shared<JsonObject>(versionKey(path, version), createdTime);
+  }
+
+  async #shared<T extends object>(key: string, stamp: string): Promise<Readonly<T> | undefined> {
+    const cached = this.#decoded.get<T>(key, stamp);
     if (cached !== undefined) return cached;
-    const epoch = this.#versions.epoch();
+    const epoch = this.#decoded.epoch();
     const bytes = await this.#view.get(key);
     if (bytes === undefined) return undefined;
-    return this.#versions.add(key, createdTime, decodeJson<JsonObject>(bytes), bytes.length, epoch);
+    return this.#decoded.add(key, stamp, decodeJson<T>(bytes), bytes.length, epoch);
   }
 
   async listMeta(folder: string): Promise<string[]> {
     return this.#view.list(metaFolderKey(folder));
   }
 
-  /** Writes `ops` in one transaction. Versions they touch are forgotten before it runs and again
+  /** Writes `ops` in one transaction. Entries they touch are forgotten before it runs and again
    * after, so that no read overlapping it keeps what it replaces or removes. */
   async commit(ops: readonly StorageOp[]): Promise<void> {
     if (ops.length === 0) return;
-    const touched = ops.filter((op) => op.key.startsWith(VERSIONS_PREFIX)).map((op) => op.key);
-    for (const key of touched) this.#versions.forget(key);
+    for (const op of ops) this.#decoded.forget(op.key);
     try {
       await this.#view.transaction(ops);
     } finally {
-      for (const key of touched) this.#versions.forget(key);
+      for (const op of ops) this.#decoded.forget(op.key);
     }
   }
 
-  /** Forgets every decoded version (the engine is closing). */
+  /** Forgets every shared entry (the engine is closing). */
   close(): void {
-    this.#versions.clear();
+    this.#decoded.clear();
   }
 
   async putConfig(config: KvV2Config): Promise<void> {

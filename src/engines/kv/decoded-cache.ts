@@ -1,29 +1,29 @@
 /**
- * @module Decoded KV v2 version data kept for repeated reads. A version's data never changes once
- * written; a key deleted and written again starts over at version 1 with another `created_time`,
- * which a lookup must match. So an entry stays right until its version is destroyed, pruned or
- * deleted with its key, and the store forgets it then (see `KvV2Store.commit`).
+ * @module Decoded KV v2 entries kept for repeated reads: version data and key metadata.
+ *
+ * A version's data never changes once written; a key deleted and written again starts over at
+ * version 1 with another `created_time`, which a lookup of version data must match (its
+ * "stamp"; metadata has none). Every commit that writes or deletes an entry forgets it, before and
+ * after it runs (see `KvV2Store.commit`), so an entry is right while it is kept.
  *
  * Entries are deeply frozen: every reader shares them, and the audit log remembers their hashes
- * by identity (`audit-hmac.ts`), which is only sound for data nobody can change. The cache holds
- * plaintext, like the barrier's: it lives in the mount's engine and is emptied when the engine
- * closes (seal, unmount).
+ * by identity (`audit-hmac.ts`), which is only sound for data nobody can change; code that
+ * changes metadata works on a fresh copy. The cache holds plaintext, like the barrier's: it
+ * lives in the mount's engine and is emptied when the engine closes (seal, unmount).
  */
-import type { JsonObject } from './merge-patch.js';
-
-/** Default bound: decoded data of about this many bytes (as stored) is kept. */
+/** Default bound: decoded entries of about this many bytes (as stored) are kept. */
 const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
 /** What an entry costs beyond its data (map slot, strings, object headers), counted in the bound. */
 const ENTRY_OVERHEAD_BYTES = 200;
 
 interface Entry {
-  readonly createdTime: string;
-  readonly data: JsonObject;
+  readonly stamp: string;
+  readonly value: object;
   readonly bytes: number;
 }
 
 /** `value` and everything in it, frozen. */
-function deepFreeze<T>(value: T): T {
+export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     for (const child of Object.values(value)) deepFreeze(child);
     Object.freeze(value);
@@ -31,7 +31,7 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-export class VersionCache {
+export class DecodedCache {
   readonly #maxBytes: number;
   /** In recency order: the first entry is the least recently used. */
   readonly #entries = new Map<string, Entry>();
@@ -43,13 +43,13 @@ export class VersionCache {
     this.#maxBytes = maxBytes;
   }
 
-  /** The data of version `key` created at `createdTime`, if kept. */
-  get(key: string, createdTime: string): JsonObject | undefined {
+  /** The entry stored at `key` under `stamp`, if kept. */
+  get<T extends object>(key: string, stamp: string): Readonly<T> | undefined {
     const entry = this.#entries.get(key);
-    if (entry === undefined || entry.createdTime !== createdTime) return undefined;
+    if (entry === undefined || entry.stamp !== stamp) return undefined;
     this.#entries.delete(key);
     this.#entries.set(key, entry);
-    return entry.data;
+    return entry.value as Readonly<T>;
   }
 
   /** Where the cache stands as a read starts; pass it to {@link add}. */
@@ -58,16 +58,16 @@ export class VersionCache {
   }
 
   /**
-   * Keeps `data` (decoded from `storedBytes` bytes) as version `key` created at `createdTime`,
-   * unless a forget happened since `epochAtRead`: the read may then have seen data that is gone.
-   * Returns the frozen data either way.
+   * Keeps `value` (decoded from `storedBytes` bytes) as the entry at `key` under `stamp`, unless a
+   * forget happened since `epochAtRead`: the read may then have seen what is gone. Returns the
+   * frozen value either way.
    */
-  add(key: string, createdTime: string, data: JsonObject, storedBytes: number, epochAtRead: number): JsonObject {
-    const frozen = deepFreeze(data);
+  add<T extends object>(key: string, stamp: string, value: T, storedBytes: number, epochAtRead: number): Readonly<T> {
+    const frozen = deepFreeze(value);
     const bytes = storedBytes + ENTRY_OVERHEAD_BYTES;
     if (epochAtRead !== this.#epoch || bytes > this.#maxBytes) return frozen;
     this.#remove(key);
-    this.#entries.set(key, { createdTime, data: frozen, bytes });
+    this.#entries.set(key, { stamp, value: frozen, bytes });
     this.#bytes += bytes;
     for (const [oldest, entry] of this.#entries) {
       if (this.#bytes <= this.#maxBytes) break;
@@ -77,7 +77,7 @@ export class VersionCache {
     return frozen;
   }
 
-  /** Drops version `key` (written, destroyed, pruned or deleted). */
+  /** Drops the entry at `key` (written or deleted). */
   forget(key: string): void {
     this.#epoch++;
     this.#remove(key);

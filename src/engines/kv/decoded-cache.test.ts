@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { MapStorage } from '../testing/map-storage.js';
-import { KvV2Store, deleteVersionOp, putVersionOp, versionKey } from './kv-v2-store.js';
-import { VersionCache } from './version-cache.js';
+import { newKeyMetadata } from './kv-v2-metadata.js';
+import { KvV2Store, deleteVersionOp, putMetaOp, putVersionOp, versionKey } from './kv-v2-store.js';
+import { DecodedCache } from './decoded-cache.js';
 
-describe('KV v2 version cache', () => {
+describe('KV v2 decoded entries', () => {
   it('keeps decoded data deeply frozen, found again only with the same created_time', () => {
-    const cache = new VersionCache();
+    const cache = new DecodedCache();
     const data = cache.add('versions/a/1', 't1', { k: 'v', nested: { list: [1, { x: 'y' }] } }, 40, cache.epoch());
     expect(cache.get('versions/a/1', 't1')).toBe(data);
     expect(cache.get('versions/a/1', 't2')).toBeUndefined();
     expect(Object.isFrozen(data)).toBe(true);
-    const nested = data['nested'] as { list: [number, { x: string }] };
+    const nested = (data as Record<string, unknown>)['nested'] as { list: [number, { x: string }] };
     expect(Object.isFrozen(nested) && Object.isFrozen(nested.list) && Object.isFrozen(nested.list[1])).toBe(true);
     expect(() => {
       (data as Record<string, unknown>)['k'] = 'changed';
@@ -18,7 +19,7 @@ describe('KV v2 version cache', () => {
   });
 
   it('does not keep what a read returned when a forget happened while it ran', () => {
-    const cache = new VersionCache();
+    const cache = new DecodedCache();
     const epoch = cache.epoch();
     cache.forget('versions/a/1');
     const data = cache.add('versions/a/1', 't1', { k: 'old' }, 10, epoch);
@@ -27,7 +28,7 @@ describe('KV v2 version cache', () => {
   });
 
   it('stays within its bound, dropping the least recently used first', () => {
-    const cache = new VersionCache(3 * 300); // three entries of 100 stored bytes (+200 each)
+    const cache = new DecodedCache(3 * 300); // three entries of 100 stored bytes (+200 each)
     for (const n of [1, 2, 3]) cache.add(`v/${n}`, 't', { n }, 100, cache.epoch());
     expect(cache.get('v/1', 't')).toEqual({ n: 1 }); // 1 is now the most recent
     cache.add('v/4', 't', { n: 4 }, 100, cache.epoch());
@@ -37,6 +38,19 @@ describe('KV v2 version cache', () => {
     expect(cache.get('v/huge', 't')).toBeUndefined();
     cache.clear();
     expect(cache.get('v/1', 't')).toBeUndefined();
+  });
+
+  it('shares metadata frozen for reading, and gives writers their own copy', async () => {
+    const store = new KvV2Store(new MapStorage());
+    await store.commit([putMetaOp('app', newKeyMetadata('2026-01-01T00:00:00Z'))]);
+    const shared = await store.sharedMeta('app');
+    expect(await store.sharedMeta('app')).toBe(shared);
+    expect(Object.isFrozen(shared)).toBe(true);
+    const mine = (await store.meta('app'))!;
+    expect(Object.isFrozen(mine)).toBe(false);
+    mine.custom_metadata = { owner: 'ops' };
+    await store.commit([putMetaOp('app', mine)]);
+    expect((await store.sharedMeta('app'))?.custom_metadata).toEqual({ owner: 'ops' });
   });
 
   it('a read racing a destroy does not leave the destroyed data behind', async () => {
