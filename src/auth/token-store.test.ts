@@ -173,6 +173,17 @@ describe('create', () => {
 });
 
 describe('lookup and expiry', () => {
+  it('shares a stored entry between lookups, frozen, and every change is seen at once', async () => {
+    const t = await store.create({ numUses: 3 });
+    const first = await store.lookup(t.token);
+    expect(await store.lookup(t.token)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    await store.use(first as TokenEntry);
+    expect((await store.lookup(t.token))?.numUses).toBe(2);
+    await store.revoke(first as TokenEntry);
+    expect(await store.lookup(t.token)).toBeUndefined();
+  });
+
   it('finds a token until its TTL runs out, then revokes it', async () => {
     const { token, entry } = await store.create({ ttl: 60 });
     clock.advance(30);
@@ -213,7 +224,8 @@ describe('lookup and expiry', () => {
   it('treats a child whose parent vanished as gone', async () => {
     const parent = await store.create({});
     const child = await store.create({ parent: parent.entry });
-    await storage.delete(`id/${parent.entry.hashedId}`);
+    await storage.delete(`id/${parent.entry.hashedId}`); // left so by a crash mid-revocation
+    store = makeStore(); // the restarted server (a running one keeps what it read)
     expect(await store.lookup(child.token)).toBeUndefined();
     expect(await storage.get(`id/${child.entry.hashedId}`)).toBeUndefined();
   });
@@ -398,7 +410,8 @@ describe('revoke', () => {
     await storage.put(
       `id/${parent.entry.hashedId}`,
       new TextEncoder().encode(JSON.stringify({ ...parent.entry, revoking: true })),
-    );
+    ); // a revocation a crash interrupted
+    store = makeStore(); // the restarted server
     expect(await store.lookup(child.token)).toBeUndefined();
     expect(storage.entries.size).toBe(0);
   });
@@ -423,7 +436,8 @@ describe('revoke', () => {
     await storage.put(
       `id/${parent.entry.hashedId}`,
       new TextEncoder().encode(JSON.stringify({ ...parent.entry, revoking: true })),
-    );
+    ); // a revocation a crash interrupted
+    store = makeStore(); // the restarted server
     await store.revokeOrphan(parent.entry);
     expect(await store.lookup(child.token)).toBeUndefined();
     expect(storage.entries.size).toBe(0);

@@ -19,6 +19,7 @@
  * const entry = await store.lookup(token); // TokenEntry with ttl 0: never expires
  * ```
  */
+import { DecodedCache } from '../lib/decoded-cache.js';
 import { badRequest } from '../lib/errors.js';
 import { formatDurationSeconds } from '../lib/duration.js';
 import type { Storage, StorageOp } from '../storage/storage.js';
@@ -107,13 +108,31 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
   const parentKey = (parentHashedId: string, childHashedId: string) =>
     `${PARENT_PREFIX}${parentHashedId}/${childHashedId}`;
 
+  /** Stored token entries as every request shares them, frozen (see `lib/decoded-cache.ts`):
+   * a token used again is not decoded again. Changes make new entries (`{ ...entry, … }`). */
+  const shared = new DecodedCache();
+
   async function read(hashedId: string): Promise<TokenEntry | undefined> {
-    const bytes = await storage.get(idKey(hashedId));
-    return bytes === undefined ? undefined : decode<TokenEntry>(bytes);
+    const key = idKey(hashedId);
+    const cached = shared.get<TokenEntry>(key, '');
+    if (cached !== undefined) return cached;
+    const epoch = shared.epoch();
+    const bytes = await storage.get(key);
+    return bytes === undefined ? undefined : shared.add(key, '', decode<TokenEntry>(bytes), bytes.length, epoch);
+  }
+
+  /** Applies `ops`, forgetting the entries they touch before and after (see {@link read}). */
+  async function commit(ops: readonly StorageOp[]): Promise<void> {
+    for (const op of ops) shared.forget(op.key);
+    try {
+      await storage.transaction(ops);
+    } finally {
+      for (const op of ops) shared.forget(op.key);
+    }
   }
 
   async function write(entry: TokenEntry): Promise<void> {
-    await storage.put(idKey(entry.hashedId), encode(entry));
+    await commit([{ kind: 'put', key: idKey(entry.hashedId), value: encode(entry) }]);
   }
 
   function expireTime(entry: TokenEntry): number | undefined {
@@ -236,7 +255,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     if (entry.parentHashedId !== undefined) {
       ops.push({ kind: 'delete', key: parentKey(entry.parentHashedId, entry.hashedId) });
     }
-    await storage.transaction(ops);
+    await commit(ops);
   }
 
   /**
@@ -355,15 +374,15 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
         value: encode({ accessor: entry.accessor, hashedId: entry.hashedId } satisfies AccessorIndex),
       },
     ];
-    const commit = async () => {
+    const store = async () => {
       if (params.id !== undefined && (await read(entry.hashedId)) !== undefined) {
         throw badRequest('cannot create a token with a duplicate ID');
       }
-      await storage.transaction(ops);
+      await commit(ops);
     };
 
     if (entry.parentHashedId === undefined) {
-      await lock.run(entry.hashedId, commit);
+      await lock.run(entry.hashedId, store);
     } else {
       const parentId = entry.parentHashedId;
       ops.push({ kind: 'put', key: parentKey(parentId, entry.hashedId), value: new Uint8Array(0) });
@@ -372,7 +391,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
       await lock.run(parentId, async () => {
         const verdict = await inspect(parentId);
         if (!verdict.valid) throw badRequest('parent token is no longer valid');
-        await lock.run(entry.hashedId, commit);
+        await lock.run(entry.hashedId, store);
       });
     }
     return { token, entry, warnings };
@@ -464,7 +483,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
             const { parentHashedId: _dropped, ...rest } = child;
             ops.push({ kind: 'put', key: idKey(name), value: encode({ ...rest, orphan: true } satisfies TokenEntry) });
           }
-          await storage.transaction(ops);
+          await commit(ops);
         });
       }
       await deleteUnlocked(current);

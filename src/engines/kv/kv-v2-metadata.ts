@@ -159,7 +159,7 @@ const sharedResponses = new WeakMap<Readonly<KeyMetadata>, Map<number, Readonly<
 /**
  * {@link versionResponse} for metadata the store shares between reads: the same frozen object
  * for every read of the same version while the metadata is unchanged, so the audit log hashes
- * it once (see `decoded-cache.ts`). Metadata that is not frozen gets a fresh response.
+ * it once (see `lib/decoded-cache.ts`). Metadata that is not frozen gets a fresh response.
  */
 export function sharedVersionResponse(meta: Readonly<KeyMetadata>, version: number, vm: Readonly<VersionMetadata>): Readonly<Record<string, unknown>> {
   if (!Object.isFrozen(meta)) return versionResponse(meta, version, vm);

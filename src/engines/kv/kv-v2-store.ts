@@ -15,7 +15,7 @@ import { KeyLock } from './key-lock.js';
 import { defaultKvV2Config } from './kv-v2-metadata.js';
 import type { KeyMetadata, KvV2Config } from './kv-v2-metadata.js';
 import type { JsonObject } from './merge-patch.js';
-import { DecodedCache } from './decoded-cache.js';
+import { DecodedCache } from '../../lib/decoded-cache.js';
 
 const CONFIG_KEY = 'config';
 /** Lock name for the mount config; cannot collide with a key path (those never start with `/`). */
@@ -28,7 +28,7 @@ export const versionKey = (path: string, version: number): string => `versions/$
 export class KvV2Store {
   readonly #view: Storage;
   readonly #lock = new KeyLock();
-  /** Version data and metadata as readers share them (see `decoded-cache.ts`). */
+  /** Version data and metadata as readers share them (see `lib/decoded-cache.ts`). */
   readonly #decoded = new DecodedCache();
 
   constructor(view: Storage) {

@@ -1,15 +1,17 @@
 /**
- * @module Decoded KV v2 entries kept for repeated reads: version data and key metadata.
+ * @module Decoded storage entries kept for repeated reads, shared by every reader: KV v2 version
+ * data and key metadata (`engines/kv/kv-v2-store.ts`), token entries (`auth/token-store.ts`).
  *
- * A version's data never changes once written; a key deleted and written again starts over at
- * version 1 with another `created_time`, which a lookup of version data must match (its
- * "stamp"; metadata has none). Every commit that writes or deletes an entry forgets it, before and
- * after it runs (see `KvV2Store.commit`), so an entry is right while it is kept.
+ * The owner forgets an entry whenever it writes or deletes it, before the write and again after
+ * it (a read that overlapped a forget does not add what it read), so an entry is right while it
+ * is kept. A lookup also names a "stamp" the entry must carry: KV version data, for one, is only
+ * found again with the `created_time` its metadata gives, so a key deleted and written again
+ * never reads its old version 1.
  *
- * Entries are deeply frozen: every reader shares them, and the audit log remembers their hashes
- * by identity (`audit-hmac.ts`), which is only sound for data nobody can change; code that
- * changes metadata works on a fresh copy. The cache holds plaintext, like the barrier's: it
- * lives in the mount's engine and is emptied when the engine closes (seal, unmount).
+ * Entries are deeply frozen: readers share them, and the audit log remembers their hashes by
+ * identity (`audit/audit-hmac.ts`), which is only sound for data nobody can change; code that
+ * changes an entry works on its own copy. Entries may hold plaintext, like the barrier's cache:
+ * each cache lives in its owner (a mount's engine, the token store) and goes with it on seal.
  */
 /** Default bound: decoded entries of about this many bytes (as stored) are kept. */
 const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
