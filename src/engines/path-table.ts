@@ -33,7 +33,7 @@ export function matchPath<Ctx>(
 ): { decl: PathDeclaration<Ctx>; params: Record<string, string> } | undefined {
   for (const decl of table) {
     const m = decl.pattern.exec(path);
-    if (m) return { decl, params: { ...(m.groups ?? {}) } };
+    if (m) return { decl, params: m.groups ?? {} }; // a fresh object for every match
   }
   return undefined;
 }

@@ -22,6 +22,8 @@ interface Entry {
   readonly stamp: string;
   readonly value: object;
   readonly bytes: number;
+  /** Read since it last came up for eviction (the "clock" bit). */
+  used: boolean;
 }
 
 /** `value` and everything in it, frozen. */
@@ -35,7 +37,9 @@ export function deepFreeze<T>(value: T): T {
 
 export class DecodedCache {
   readonly #maxBytes: number;
-  /** In recency order: the first entry is the least recently used. */
+  /** In insertion order, which eviction walks like a clock: an entry read since it was last
+   * passed gets another round, the first one not read goes. A hit only sets a flag, so the
+   * reads that run on every request do not reorder the map. */
   readonly #entries = new Map<string, Entry>();
   #bytes = 0;
   /** Counts forgets: a read that saw a forget while it ran does not add what it read. */
@@ -49,9 +53,13 @@ export class DecodedCache {
   get<T extends object>(key: string, stamp: string): Readonly<T> | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined || entry.stamp !== stamp) return undefined;
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
+    entry.used = true;
     return entry.value as Readonly<T>;
+  }
+
+  /** How many entries are kept. */
+  get size(): number {
+    return this.#entries.size;
   }
 
   /** Where the cache stands as a read starts; pass it to {@link add}. */
@@ -69,13 +77,19 @@ export class DecodedCache {
     const bytes = storedBytes + ENTRY_OVERHEAD_BYTES;
     if (epochAtRead !== this.#epoch || bytes > this.#maxBytes) return frozen;
     this.#remove(key);
-    this.#entries.set(key, { stamp, value: frozen, bytes });
-    this.#bytes += bytes;
-    for (const [oldest, entry] of this.#entries) {
-      if (this.#bytes <= this.#maxBytes) break;
+    // room first, then the new entry behind the hand: the last the next sweep reaches
+    while (this.#bytes + bytes > this.#maxBytes) {
+      const [oldest, entry] = this.#entries.entries().next().value as [string, Entry];
       this.#entries.delete(oldest);
-      this.#bytes -= entry.bytes;
+      if (entry.used) {
+        entry.used = false;
+        this.#entries.set(oldest, entry); // another round
+      } else {
+        this.#bytes -= entry.bytes;
+      }
     }
+    this.#entries.set(key, { stamp, value: frozen, bytes, used: false });
+    this.#bytes += bytes;
     return frozen;
   }
 
