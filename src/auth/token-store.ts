@@ -114,21 +114,15 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
 
   async function read(hashedId: string): Promise<TokenEntry | undefined> {
     const key = idKey(hashedId);
-    const cached = shared.get<TokenEntry>(key, '');
-    if (cached !== undefined) return cached;
-    const epoch = shared.epoch();
-    const bytes = await storage.get(key);
-    return bytes === undefined ? undefined : shared.add(key, '', decode<TokenEntry>(bytes), bytes.length, epoch);
+    return shared.read(key, '', () => storage.get(key), (bytes) => decode<TokenEntry>(bytes));
   }
 
   /** Applies `ops`, forgetting the entries they touch before and after (see {@link read}). */
-  async function commit(ops: readonly StorageOp[]): Promise<void> {
-    for (const op of ops) shared.forget(op.key);
-    try {
-      await storage.transaction(ops);
-    } finally {
-      for (const op of ops) shared.forget(op.key);
-    }
+  function commit(ops: readonly StorageOp[]): Promise<void> {
+    return shared.writing(
+      ops.map((op) => op.key),
+      () => storage.transaction(ops),
+    );
   }
 
   async function write(entry: TokenEntry): Promise<void> {

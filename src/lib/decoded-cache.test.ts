@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { DecodedCache } from './decoded-cache.js';
 
+/** What a store would read: `value` as JSON bytes, `size` bytes long when given. */
+const stored = (value: unknown, size?: number) => async () => {
+  const bytes = Buffer.from(JSON.stringify(value));
+  return size === undefined ? bytes : Buffer.concat([bytes, Buffer.alloc(Math.max(0, size - bytes.length), 32)]);
+};
+const decode = (bytes: Uint8Array) => JSON.parse(Buffer.from(bytes).toString()) as Record<string, unknown>;
+
 describe('decoded cache', () => {
-  it('keeps decoded entries deeply frozen, found again only under the same stamp', () => {
+  it('keeps decoded entries deeply frozen, found again only under the same stamp', async () => {
     const cache = new DecodedCache();
-    const data = cache.add('versions/a/1', 't1', { k: 'v', nested: { list: [1, { x: 'y' }] } }, 40, cache.epoch());
+    const data = (await cache.read('versions/a/1', 't1', stored({ k: 'v', nested: { list: [1, { x: 'y' }] } }), decode))!;
     expect(cache.get('versions/a/1', 't1')).toBe(data);
     expect(cache.get('versions/a/1', 't2')).toBeUndefined();
     expect(Object.isFrozen(data)).toBe(true);
@@ -15,26 +22,43 @@ describe('decoded cache', () => {
     }).toThrow(TypeError);
   });
 
-  it('does not keep what a read returned when a forget happened while it ran', () => {
+  it('does not keep what a read returned when a forget happened while it ran', async () => {
     const cache = new DecodedCache();
-    const epoch = cache.epoch();
-    cache.forget('versions/a/1');
-    const data = cache.add('versions/a/1', 't1', { k: 'old' }, 10, epoch);
+    const data = await cache.read('versions/a/1', 't1', async () => {
+      const bytes = await stored({ k: 'old' })();
+      cache.forget('versions/a/1'); // a write to it while the read was under way
+      return bytes;
+    }, decode);
     expect(Object.isFrozen(data)).toBe(true);
     expect(cache.get('versions/a/1', 't1')).toBeUndefined();
   });
 
-  it('stays within its bound, keeping an entry that is read while others come and go', () => {
+  it('forgets what a write touches, before it starts and after it settles, failed or not', async () => {
+    const cache = new DecodedCache();
+    await cache.read('k', '', stored({ v: 1 }), decode);
+    let during: unknown = 'unset';
+    await cache.writing(['k'], async () => {
+      during = cache.get('k', '');
+      await cache.read('k', '', stored({ v: 'read while writing' }), decode); // would be stale after
+    });
+    expect(during).toBeUndefined();
+    expect(cache.get('k', '')).toBeUndefined();
+    await cache.read('k', '', stored({ v: 2 }), decode);
+    await expect(cache.writing(['k'], () => Promise.reject(new Error('disk full')))).rejects.toThrow('disk full');
+    expect(cache.get('k', '')).toBeUndefined();
+  });
+
+  it('stays within its bound, keeping an entry that is read while others come and go', async () => {
     const cache = new DecodedCache(3 * 300); // three entries of 100 stored bytes (+200 each)
-    for (const n of [1, 2, 3]) cache.add(`v/${n}`, 't', { n }, 100, cache.epoch());
+    for (const n of [1, 2, 3]) await cache.read(`v/${n}`, 't', stored({ n }, 100), decode);
     for (let n = 4; n <= 12; n++) {
       expect(cache.get('v/1', 't')).toEqual({ n: 1 }); // the hot entry, read between additions
-      cache.add(`v/${n}`, 't', { n }, 100, cache.epoch());
+      await cache.read(`v/${n}`, 't', stored({ n }, 100), decode);
       expect(cache.size).toBe(3);
     }
     expect(cache.get('v/1', 't')).toEqual({ n: 1 });
     expect(cache.get('v/12', 't')).toEqual({ n: 12 }); // the newest too
-    cache.add('v/huge', 't', { big: true }, 10_000, cache.epoch());
+    await cache.read('v/huge', 't', stored({ big: true }, 10_000), decode);
     expect(cache.get('v/huge', 't')).toBeUndefined();
     cache.clear();
     expect(cache.get('v/1', 't')).toBeUndefined();

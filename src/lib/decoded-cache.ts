@@ -62,20 +62,40 @@ export class DecodedCache {
     return this.#entries.size;
   }
 
-  /** Where the cache stands as a read starts; pass it to {@link add}. */
-  epoch(): number {
-    return this.#epoch;
+  /**
+   * The entry at `key` under `stamp`: the one kept, or what `load` finds, decoded by `decode` and
+   * kept unless a forget happened while `load` ran (the read may then have seen what is gone).
+   * Either way the value is frozen; `undefined` when `load` finds nothing.
+   */
+  async read<T extends object>(
+    key: string,
+    stamp: string,
+    load: () => Promise<Uint8Array | undefined>,
+    decode: (bytes: Uint8Array) => T,
+  ): Promise<Readonly<T> | undefined> {
+    const cached = this.get<T>(key, stamp);
+    if (cached !== undefined) return cached;
+    const epoch = this.#epoch;
+    const bytes = await load();
+    if (bytes === undefined) return undefined;
+    const frozen = deepFreeze(decode(bytes));
+    if (epoch === this.#epoch) this.#keep(key, stamp, frozen, bytes.length + ENTRY_OVERHEAD_BYTES);
+    return frozen;
   }
 
-  /**
-   * Keeps `value` (decoded from `storedBytes` bytes) as the entry at `key` under `stamp`, unless a
-   * forget happened since `epochAtRead`: the read may then have seen what is gone. Returns the
-   * frozen value either way.
-   */
-  add<T extends object>(key: string, stamp: string, value: T, storedBytes: number, epochAtRead: number): Readonly<T> {
-    const frozen = deepFreeze(value);
-    const bytes = storedBytes + ENTRY_OVERHEAD_BYTES;
-    if (epochAtRead !== this.#epoch || bytes > this.#maxBytes) return frozen;
+  /** Runs `write`, which changes what is stored at `keys`: they are forgotten before it starts and
+   * again once it has settled, so no read overlapping it keeps what it replaces or removes. */
+  async writing(keys: readonly string[], write: () => Promise<void>): Promise<void> {
+    for (const key of keys) this.forget(key);
+    try {
+      await write();
+    } finally {
+      for (const key of keys) this.forget(key);
+    }
+  }
+
+  #keep(key: string, stamp: string, value: object, bytes: number): void {
+    if (bytes > this.#maxBytes) return;
     this.#remove(key);
     // room first, then the new entry behind the hand: the last the next sweep reaches
     while (this.#bytes + bytes > this.#maxBytes) {
@@ -88,9 +108,8 @@ export class DecodedCache {
         this.#bytes -= entry.bytes;
       }
     }
-    this.#entries.set(key, { stamp, value: frozen, bytes, used: false });
+    this.#entries.set(key, { stamp, value, bytes, used: false });
     this.#bytes += bytes;
-    return frozen;
   }
 
   /** Drops the entry at `key` (written or deleted). */

@@ -59,13 +59,8 @@ export class KvV2Store {
     return this.#shared<JsonObject>(versionKey(path, version), createdTime);
   }
 
-  async #shared<T extends object>(key: string, stamp: string): Promise<Readonly<T> | undefined> {
-    const cached = this.#decoded.get<T>(key, stamp);
-    if (cached !== undefined) return cached;
-    const epoch = this.#decoded.epoch();
-    const bytes = await this.#view.get(key);
-    if (bytes === undefined) return undefined;
-    return this.#decoded.add(key, stamp, decodeJson<T>(bytes), bytes.length, epoch);
+  #shared<T extends object>(key: string, stamp: string): Promise<Readonly<T> | undefined> {
+    return this.#decoded.read(key, stamp, () => this.#view.get(key), (bytes) => decodeJson<T>(bytes));
   }
 
   async listMeta(folder: string): Promise<string[]> {
@@ -76,12 +71,10 @@ export class KvV2Store {
    * after, so that no read overlapping it keeps what it replaces or removes. */
   async commit(ops: readonly StorageOp[]): Promise<void> {
     if (ops.length === 0) return;
-    for (const op of ops) this.#decoded.forget(op.key);
-    try {
-      await this.#view.transaction(ops);
-    } finally {
-      for (const op of ops) this.#decoded.forget(op.key);
-    }
+    await this.#decoded.writing(
+      ops.map((op) => op.key),
+      () => this.#view.transaction(ops),
+    );
   }
 
   /** Forgets every shared entry (the engine is closing). */
