@@ -60,7 +60,7 @@ const copy = run('baseline: pass-through copy (Buffer.from)', chunks, block.leng
 const masker = createMasker(set);
 const masked = run('masker.push (100 secrets)', chunks, block.length, (c) => masker.push(c));
 masker.flush();
-/** The path the Transform stream of `hush run` takes: pieces, no joining copy. */
+/** The path `hush run`'s output takes (redact/mask-stream.ts): pieces, no joining copy. */
 function parts(masker: Masker): (c: Buffer) => { length: number } {
   return (c) => {
     let n = 0;
@@ -69,7 +69,7 @@ function parts(masker: Masker): (c: Buffer) => { length: number } {
   };
 }
 const partsMasker = createMasker(set);
-const viaParts = run('masker.pushParts (the Transform path)', chunks, block.length, parts(partsMasker));
+const viaParts = run('masker.pushParts (hush run\'s path)', chunks, block.length, parts(partsMasker));
 partsMasker.flush();
 const check = createMasker(set);
 const once = Buffer.concat([...chunks.map((c) => Buffer.from(check.push(c))), check.flush()]).toString('latin1');

@@ -13,8 +13,6 @@
  *
  * Returned buffers may share memory with the chunks passed in.
  */
-import { Transform } from 'node:stream';
-import type { TransformCallback } from 'node:stream';
 import { compileByteAutomaton } from './byte-automaton.js';
 import type { ByteAutomaton } from './byte-automaton.js';
 import { secretPatterns } from './secret-patterns.js';
@@ -335,34 +333,4 @@ export function createMasker(secrets: Iterable<string> | MaskSet): Masker {
 
 function isMaskSet(value: Iterable<string> | MaskSet): value is MaskSet {
   return typeof value === 'object' && value !== null && 'patternCount' in value;
-}
-
-/** A Transform stream that masks what flows through it. */
-export class MaskingStream extends Transform {
-  readonly #secrets: Iterable<string> | MaskSet;
-  /** Made at the first chunk, so that a {@link lazyMaskSet} is compiled only for some output. */
-  #masker: Masker | undefined;
-
-  constructor(secrets: Iterable<string> | MaskSet) {
-    super();
-    this.#secrets = secrets;
-  }
-
-  override _transform(chunk: Buffer | string, encoding: BufferEncoding, callback: TransformCallback): void {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk;
-    this.#masker ??= createMasker(this.#secrets);
-    for (const part of this.#masker.pushParts(bytes)) if (part.length > 0) this.push(part);
-    callback();
-  }
-
-  override _flush(callback: TransformCallback): void {
-    const out = this.#masker?.flush(); // no masker: no chunk came, nothing is held
-    if (out !== undefined && out.length > 0) this.push(out);
-    callback();
-  }
-}
-
-/** Shorthand for `new MaskingStream(secrets)`. */
-export function createMaskingStream(secrets: Iterable<string> | MaskSet): MaskingStream {
-  return new MaskingStream(secrets);
 }

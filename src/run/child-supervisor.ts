@@ -21,9 +21,9 @@ import type { ChildProcess } from 'node:child_process';
 import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { delimiter, join } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
-import { createMasker } from '../redact/stream-masker.js';
-import type { Masker, MaskSet } from '../redact/stream-masker.js';
+import type { Writable } from 'node:stream';
+import { maskStream } from '../redact/mask-stream.js';
+import type { MaskSet } from '../redact/stream-masker.js';
 
 export const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR2'] as const;
 
@@ -100,54 +100,6 @@ export function lookupCommand(command: string, env: Readonly<Record<string, stri
   return sawFile ? { found: false, exitCode: 126, reason: 'permission denied' } : { found: false, exitCode: 127, reason: 'command not found' };
 }
 
-/**
- * Copies `from` to `to()` through a masker, with back-pressure, like `from.pipe(masker).pipe(to,
- * { end: false })`, and resolves once `from` has ended and everything, what the masker held
- * included, has been written to `to` (or once `from` was destroyed). Plain listeners rather than
- * a Transform and pipe(), and `to` (our own process.stdout / stderr) and the masker made at the
- * first byte: a command that prints nothing costs `hush run` no stream set-up (measured in
- * bench/run-overhead.ts).
- */
-function maskInto(from: Readable, to: () => Writable, mask: MaskSet): Promise<void> {
-  return new Promise((resolvePromise) => {
-    let masker: Masker | undefined;
-    let out: Writable | undefined;
-    const target = (): Writable => {
-      if (out) return out;
-      out = to();
-      // our own output closed (`hush run … | head`): stop reading, the child then gets EPIPE
-      out.on('error', () => from.destroy());
-      return out;
-    };
-    const write = (part: Buffer): void => {
-      if (part.length === 0) return;
-      const o = target();
-      if (!o.write(part) && !from.isPaused()) {
-        from.pause();
-        o.once('drain', () => from.resume());
-      }
-    };
-    from.on('data', (chunk: Buffer) => {
-      masker ??= createMasker(mask);
-      for (const part of masker.pushParts(chunk)) write(part);
-    });
-    let ended = false;
-    from.on('end', () => {
-      ended = true;
-      if (masker) write(masker.flush());
-      // what `to` still buffers is written before we resolve (hush exits next): an empty
-      // write's callback comes after every write before it
-      if (out !== undefined && out.writableLength > 0) out.write('', () => resolvePromise());
-      else resolvePromise();
-    });
-    // destroyed (an error, or our output closed): what is held is dropped, as pipe() would
-    from.on('close', () => {
-      if (!ended) resolvePromise();
-    });
-    from.on('error', () => undefined);
-  });
-}
-
 /** The status a shell would report for a child that ended with `code` or `signal`. */
 export function exitStatus(code: number | null, signal: NodeJS.Signals | null): number {
   if (code !== null) return code;
@@ -192,8 +144,8 @@ export async function superviseChild(opts: SuperviseOptions): Promise<number> {
     });
     const outputs: Promise<void>[] = [];
     if (masking && child.stdout && child.stderr) {
-      outputs.push(maskInto(child.stdout, () => opts.stdout ?? process.stdout, opts.mask!));
-      outputs.push(maskInto(child.stderr, () => opts.stderr ?? process.stderr, opts.mask!));
+      outputs.push(maskStream(child.stdout, () => opts.stdout ?? process.stdout, opts.mask!));
+      outputs.push(maskStream(child.stderr, () => opts.stderr ?? process.stderr, opts.mask!));
     }
     const status = await new Promise<number>((resolvePromise) => {
       child!.once('error', (err: NodeJS.ErrnoException) => {
