@@ -333,15 +333,20 @@ function prepareFile(path: string): void {
   chmodSync(path, 0o600);
 }
 
+/** The SQLite result code of a driver error (`SQLITE_BUSY` …), or `''`. */
+function sqliteCode(err: unknown): string {
+  return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
+}
+
 /** Whether SQLite refused because another connection holds the file's lock. */
 function isBusy(err: unknown): boolean {
-  const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
+  const code = sqliteCode(err);
   return code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_');
 }
 
 /** Wraps a driver error; the message carries only SQLite's result code, never keys or values. */
 function unavailable(err: unknown, message = 'storage backend failed'): HushError {
   if (err instanceof HushError) return err;
-  const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
+  const code = sqliteCode(err);
   return new HushError('unavailable', /^[A-Z_]+$/.test(code) ? `${message} (${code})` : message, { cause: err });
 }
