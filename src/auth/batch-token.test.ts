@@ -30,6 +30,10 @@ describe('batch token codec', () => {
     const parentHashedId = 'ab'.repeat(32);
     const child = { ...claims, parentHashedId, metadata: {}, boundCidrs: [], entityId: 'entity-1' };
     expect(decodeBatchToken(key, encodeBatchToken(key, child))).toEqual(child);
+    // a parent whose hashed ID leads with its creation stamp (token-format.ts)
+    const stamped = { ...child, parentHashedId: `0Zz9aB1${'cd'.repeat(32)}` };
+    expect(decodeBatchToken(key, encodeBatchToken(key, stamped))).toEqual(stamped);
+    expect(() => encodeBatchToken(key, { ...child, parentHashedId: 'not/a hash' })).toThrow('hashed token ID');
   });
 
   it('is short and reveals nothing of its entry', () => {

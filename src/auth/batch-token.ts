@@ -15,7 +15,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { AES_KEY_BYTES, openAesGcm, sealAesGcm } from '../barrier/aes-gcm.js';
-import { BATCH_TOKEN_PREFIX } from './token-format.js';
+import { BATCH_TOKEN_PREFIX, STAMP_LENGTH } from './token-format.js';
 
 /** Binds every blob to its purpose, so no other AES-GCM box of ours can pass for a token. */
 const AAD = new TextEncoder().encode('hush-batch-token-v1');
@@ -25,6 +25,8 @@ const SALT_BYTES = 16;
 const MAX_TOKEN_LENGTH = 16 * 1024;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const HEX = /^(?:[0-9a-f]{2})+$/;
+/** A hashed ID led by a creation stamp (`token-format.ts`): the stamp, then the hex hash. */
+const STAMPED_HEX = new RegExp(`^([0-9A-Za-z]{${STAMP_LENGTH}})((?:[0-9a-f]{2})+)$`);
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -39,7 +41,7 @@ export interface BatchTokenClaims {
   readonly metadata: Readonly<Record<string, string>>;
   readonly displayName: string;
   readonly path: string;
-  /** Hex hash of the parent token; absent for orphans. */
+  /** The parent token's hashed ID (hex, or a creation stamp and hex); absent for orphans. */
   readonly parentHashedId?: string;
   readonly entityId: string;
   readonly boundCidrs: readonly string[];
@@ -75,10 +77,7 @@ export function encodeBatchToken(key: Uint8Array, claims: BatchTokenClaims): str
   if (Object.keys(claims.metadata).length > 0) wire.m = { ...claims.metadata };
   if (claims.displayName !== '') wire.d = claims.displayName;
   if (claims.path !== '') wire.a = claims.path;
-  if (claims.parentHashedId !== undefined) {
-    if (!HEX.test(claims.parentHashedId)) throw new Error('batch token parent must be a hex hash');
-    wire.r = Buffer.from(claims.parentHashedId, 'hex').toString('base64url');
-  }
+  if (claims.parentHashedId !== undefined) wire.r = packHashedId(claims.parentHashedId);
   if (claims.entityId !== '') wire.e = claims.entityId;
   if (claims.boundCidrs.length > 0) wire.b = [...claims.boundCidrs];
   const salt = randomBytes(SALT_BYTES);
@@ -112,6 +111,21 @@ export function decodeBatchToken(key: Uint8Array, token: string): BatchTokenClai
   return claimsOf(wire);
 }
 
+/** A hashed ID in the token: its hex as base64url, after its creation stamp and a `.` (which
+ * base64url never holds) when it has one. */
+function packHashedId(hashedId: string): string {
+  if (HEX.test(hashedId)) return Buffer.from(hashedId, 'hex').toString('base64url');
+  const stamped = STAMPED_HEX.exec(hashedId);
+  if (!stamped) throw new Error('batch token parent must be a hashed token ID');
+  return `${stamped[1]}.${Buffer.from(stamped[2] as string, 'hex').toString('base64url')}`;
+}
+
+function unpackHashedId(packed: string): string {
+  const dot = packed.indexOf('.');
+  const hex = (b64: string) => Buffer.from(b64, 'base64url').toString('hex');
+  return dot === -1 ? hex(packed) : packed.slice(0, dot) + hex(packed.slice(dot + 1));
+}
+
 const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
 const optionalString = (v: unknown): v is string | undefined => v === undefined || typeof v === 'string';
 
@@ -138,7 +152,7 @@ function claimsOf(value: unknown): BatchTokenClaims | undefined {
     metadata,
     displayName: d ?? '',
     path: a ?? '',
-    ...(r !== undefined ? { parentHashedId: Buffer.from(r, 'base64url').toString('hex') } : {}),
+    ...(r !== undefined ? { parentHashedId: unpackHashedId(r) } : {}),
     entityId: e ?? '',
     boundCidrs: b ?? [],
   };

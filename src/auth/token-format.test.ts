@@ -1,19 +1,52 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ACCESSOR_LENGTH,
+  ACCESSOR_RANDOM_LENGTH,
+  STAMP_LENGTH,
   constantTimeEqual,
+  creationStamp,
   generateAccessor,
   generateToken,
   hashToken,
   looksLikeGeneratedToken,
   randomBase62,
+  storageId,
 } from './token-format.js';
 
+const AT = Date.UTC(2026, 10, 23, 19, 0, 0);
+
 describe('token format', () => {
-  it('generates hvs. service tokens with 32 base62 characters', () => {
-    const token = generateToken();
-    expect(token).toMatch(/^hvs\.[0-9A-Za-z]{32}$/);
+  it('generates hvs. service tokens: the creation stamp, then 32 random base62 characters', () => {
+    const token = generateToken(AT);
+    expect(token).toMatch(/^hvs\.[0-9A-Za-z]{39}$/);
+    expect(token.slice(4, 4 + STAMP_LENGTH)).toBe(creationStamp(AT));
     expect(looksLikeGeneratedToken(token)).toBe(true);
+  });
+
+  it('writes creation stamps as fixed-width base62 that sorts as the times do', () => {
+    const times = [0, 1, 61, 62, AT - 1, AT, AT + 1, AT + 86_400_000, 62 ** STAMP_LENGTH - 1];
+    const stamps = times.map(creationStamp);
+    expect(stamps.every((s) => s.length === STAMP_LENGTH && /^[0-9A-Za-z]+$/.test(s))).toBe(true);
+    expect([...stamps].sort()).toEqual(stamps);
+    expect(creationStamp(0)).toBe('0000000');
+    expect(creationStamp(61)).toBe('000000z');
+    expect(creationStamp(-5)).toBe('0000000');
+    expect(creationStamp(62 ** STAMP_LENGTH)).toBe('zzzzzzz');
+  });
+
+  it('gives stamped tokens and accessors a storage identity led by their stamp, others their plain hash', () => {
+    const key = new Uint8Array([7, 7, 7]);
+    const token = generateToken(AT);
+    expect(storageId(token, 'token', key)).toBe(creationStamp(AT) + hashToken(token, key));
+    const accessor = generateAccessor(AT);
+    expect(storageId(accessor, 'accessor', key)).toBe(creationStamp(AT) + hashToken(`accessor:${accessor}`, key));
+    // tokens made before the stamp (32 random characters), custom IDs and old accessors
+    const older = `hvs.${randomBase62(32)}`;
+    expect(storageId(older, 'token', key)).toBe(hashToken(older, key));
+    expect(storageId('root', 'token', key)).toBe(hashToken('root', key));
+    const olderAccessor = randomBase62(24);
+    expect(storageId(olderAccessor, 'accessor', key)).toBe(hashToken(`accessor:${olderAccessor}`, key));
+    // a token and an accessor with the same text never share an identity
+    expect(storageId(accessor, 'token', key)).not.toBe(storageId(accessor, 'accessor', key));
   });
 
   it('recognises the batch token shape (hvb. + base64url)', () => {
@@ -22,10 +55,11 @@ describe('token format', () => {
   });
 
   it('generates distinct tokens and accessors', () => {
-    const tokens = new Set(Array.from({ length: 500 }, () => generateToken()));
+    const tokens = new Set(Array.from({ length: 500 }, () => generateToken(AT)));
     expect(tokens.size).toBe(500);
-    const accessor = generateAccessor();
-    expect(accessor).toMatch(new RegExp(`^[0-9A-Za-z]{${ACCESSOR_LENGTH}}$`));
+    const accessor = generateAccessor(AT);
+    expect(accessor).toMatch(new RegExp(`^[0-9A-Za-z]{${STAMP_LENGTH + ACCESSOR_RANDOM_LENGTH}}$`));
+    expect(accessor.startsWith(creationStamp(AT))).toBe(true);
   });
 
   it('uses the whole base62 alphabet', () => {

@@ -80,7 +80,7 @@ describe('create', () => {
     expect(res.data).toBeUndefined();
     expect(res.auth).toEqual({
       client_token: expect.stringMatching(/^hvs\./),
-      accessor: expect.stringMatching(/^[0-9A-Za-z]{24}$/),
+      accessor: expect.stringMatching(/^[0-9A-Za-z]{31}$/),
       policies: ['app', 'ci', 'default'],
       token_policies: ['app', 'ci', 'default'],
       metadata: { team: 'web' },

@@ -4,7 +4,7 @@ import { createFakeClock } from './testing/fake-clock.js';
 import type { FakeClock } from './testing/fake-clock.js';
 import { createMapStorage } from './testing/map-storage.js';
 import type { MapStorage } from './testing/map-storage.js';
-import { hashToken } from './token-format.js';
+import { creationStamp, hashToken } from './token-format.js';
 import { DEFAULT_MAX_TTL_SECONDS, createTokenStore } from './token-store.js';
 import type { TokenStoreOptions } from './token-store.js';
 import type { TokenEntry, TokenStore } from './token-types.js';
@@ -166,9 +166,26 @@ describe('create', () => {
     const key = new Uint8Array([9, 9, 9]);
     const keyed = makeStore({ hashKey: key });
     const { token, entry } = await keyed.create({});
-    expect(entry.hashedId).toBe(hashToken(token, key));
-    expect(entry.hashedId).not.toBe(hashToken(token));
+    expect(entry.hashedId).toBe(creationStamp(entry.creationTime) + hashToken(token, key));
+    expect(entry.hashedId).not.toContain(hashToken(token));
     expect(await keyed.lookup(token)).toEqual(entry);
+  });
+
+  it('keys tokens and accessors by creation time, so that new keys sort after older ones', async () => {
+    const made = [];
+    for (let i = 0; i < 5; i++) {
+      made.push(await store.create({ policies: ['p'] }));
+      clock.advance(1);
+    }
+    const ids = made.map((m) => m.entry.hashedId);
+    expect([...ids].sort()).toEqual(ids);
+    const accessorKeys = [...storage.entries.keys()].filter((k) => k.startsWith('accessor/'));
+    const stamps = made.map((m) => creationStamp(m.entry.creationTime));
+    expect(stamps.every((stamp) => accessorKeys.some((k) => k.startsWith(`accessor/${stamp}`)))).toBe(true);
+    for (const { token, entry } of made) {
+      expect(await store.lookup(token)).toEqual(entry);
+      expect(await store.lookupByAccessor(entry.accessor)).toEqual(entry);
+    }
   });
 });
 

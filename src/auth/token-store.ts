@@ -27,7 +27,7 @@ import { decodeBatchToken, encodeBatchToken, generateBatchTokenKey } from './bat
 import type { BatchTokenClaims } from './batch-token.js';
 import { parseBoundCidrs } from './bound-cidrs.js';
 import { createKeyedLock } from './keyed-lock.js';
-import { BATCH_TOKEN_PREFIX, generateAccessor, generateToken, hashToken } from './token-format.js';
+import { BATCH_TOKEN_PREFIX, generateAccessor, generateToken, storageId } from './token-format.js';
 import type { CreateTokenParams, CreatedToken, RenewedToken, TokenEntry, TokenStore } from './token-types.js';
 
 /** Vault's default system max and default lease TTL: 768h (32 days). */
@@ -102,9 +102,9 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
   const batchKey = options.batchKey ?? generateBatchTokenKey();
   if (batchKey.length !== 32) throw new Error('the batch-token key must be 32 bytes');
 
-  const hash = (secret: string) => hashToken(secret, options.hashKey);
+  const hash = (token: string) => storageId(token, 'token', options.hashKey);
   const idKey = (hashedId: string) => ID_PREFIX + hashedId;
-  const accessorKey = (accessor: string) => ACCESSOR_PREFIX + hash(`accessor:${accessor}`);
+  const accessorKey = (accessor: string) => ACCESSOR_PREFIX + storageId(accessor, 'accessor', options.hashKey);
   const parentKey = (parentHashedId: string, childHashedId: string) =>
     `${PARENT_PREFIX}${parentHashedId}/${childHashedId}`;
 
@@ -338,15 +338,16 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
       // An explicit max TTL has already capped `ttl` above; a batch token's TTL cannot move.
       return { ...(await createBatch(params, { policies, ttl, orphan })), warnings };
     }
-    const token = params.id ?? generateToken();
+    const createdAt = now();
+    const token = params.id ?? generateToken(createdAt);
     const entry: TokenEntry = {
       hashedId: hash(token),
-      accessor: generateAccessor(),
+      accessor: generateAccessor(createdAt),
       policies,
       ...(orphan ? {} : { parentHashedId: parent.hashedId }),
       metadata: { ...(params.metadata ?? {}) },
       displayName: params.displayName ?? 'token',
-      creationTime: now(),
+      creationTime: createdAt,
       creationTtl: ttl,
       ttl,
       explicitMaxTtl,

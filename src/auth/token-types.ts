@@ -18,7 +18,7 @@ export type TokenType = 'service' | 'batch';
  * seconds.
  */
 export interface TokenEntry {
-  /** Hash of the token (see `hashToken`): the token's identity in storage and for engines. */
+  /** Hash of the token (see `storageId`): the token's identity in storage and for engines. */
   readonly hashedId: string;
   /** Non-secret handle for lookup and revocation without the token; `""` for batch tokens. */
   readonly accessor: string;

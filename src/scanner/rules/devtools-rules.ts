@@ -92,10 +92,10 @@ export const devtoolsRules: readonly Rule[] = [
   tokenRule({
     id: 'hush-token',
     provider: 'Hush',
-    description: "Hush's own service / batch token (hvs./hvb. + 32 base62)",
+    description: "Hush's own token (hvs./hvb. + 39 base62: a creation stamp and 32 random; 32 before the stamp)",
     severity: 'critical',
     keywords: ['hvs.', 'hvb.'],
-    pattern: 'hv[sb]\\.[A-Za-z0-9]{32}',
+    pattern: 'hv[sb]\\.(?:[A-Za-z0-9]{39}|[A-Za-z0-9]{32})',
     trailing: '[A-Za-z0-9_.-]',
     minEntropy: 3.5,
   }),

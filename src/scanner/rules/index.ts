@@ -36,7 +36,7 @@ export const providerRules: readonly Rule[] = [
 export const rules: readonly Rule[] = [...providerRules, ...genericAssignmentRules];
 
 /** Version of the rule set; part of the scan cache key. */
-export const RULESET_VERSION = '2026.11.23-2';
+export const RULESET_VERSION = '2026.11.23-3';
 
 /** Whether a rule id belongs to the generic (name-based) family. */
 export function isGenericRuleId(ruleId: string): boolean {

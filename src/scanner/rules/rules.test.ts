@@ -88,6 +88,14 @@ describe('validators', () => {
     expect(scanText(`token = "${good}"`, 'a.py').map((f) => f.ruleId)).toContain('github-pat-classic');
   });
 
+  it("finds Hush's service tokens with and without the creation stamp, not longer runs", () => {
+    const random = 'q7Wc2Lp9Xz4Rb8Nt1Vm6Kd3Hs5Jf0Gy2';
+    for (const token of [`hvs.${random}`, `hvs.0aZ3kQ9${random}`]) {
+      expect(scanText(`HUSH_TOKEN="${token}"`, 'ci.env').map((f) => f.ruleId)).toContain('hush-token');
+    }
+    expect(scanText(`HUSH_TOKEN="hvs.0aZ3kQ9${random}x"`, 'ci.env').map((f) => f.ruleId)).not.toContain('hush-token');
+  });
+
   it('accepts only signed JWTs with a JSON header naming an algorithm', () => {
     const seg = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
     expect(isSignedJwt(`${seg({ alg: 'RS256' })}.${seg({ sub: 'x' })}.${'s'.repeat(40)}`)).toBe(true);
