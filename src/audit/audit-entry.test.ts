@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { auditAuthBlock, buildRequestEntry, buildResponseEntry, renderLine, requestBlock, responseBlock } from './audit-entry.js';
+import { auditAuthBlock, renderLine, requestBlock, responseBlock } from './audit-entry.js';
 import type { AuditResponseInput } from './audit-entry.js';
+import { buildRequestEntry, buildResponseEntry } from './testing/audit-entries.js';
 
 const input: AuditResponseInput = {
   request: { id: 'r-1', operation: 'update', path: 'secret/data/app', data: { data: { K: 'v "quoted"\n' } }, clientToken: 't', clientTokenAccessor: 'a', mountType: 'kv', mountPoint: 'secret/' },

@@ -1,10 +1,12 @@
 /**
- * @module What the core hands the audit broker, and the Vault-shaped audit entry built from it.
+ * @module What the core hands the audit broker, the blocks of the Vault-shaped audit entry built
+ * from it, and the line that joins them (the whole entry as one object, which the broker never
+ * builds, is in `testing/audit-entries.ts`).
  *
  * The input types are structural: the core passes its own request, token and response values
  * (a {@link AuditRequestInfo} is a subset of `CoreRequest`; {@link AuditResponseAuth} and
  * {@link AuditWrapInfo} match `ResponseAuth` and `WrapInfo`), so `audit/` imports nothing from
- * `core/`. Entries built here hold RAW values; `audit-hmac.ts` hashes them per device before
+ * `core/`. Blocks built here hold RAW values; `audit-hmac.ts` hashes them per device before
  * anything is written.
  */
 
@@ -103,40 +105,6 @@ export interface AuditResponseInput extends AuditRequestInput {
   };
 }
 
-/** One line of the audit log, before hashing and before the hash-chain fields. Fields are
- * snake_case as in Vault's audit log; absent values are omitted, as Vault does. */
-export interface AuditEntry {
-  time: string;
-  type: 'request' | 'response';
-  auth?: Record<string, unknown>;
-  request: Record<string, unknown>;
-  response?: Record<string, unknown>;
-  error?: string;
-}
-
-/** Builds the `request` entry for `input` at `now`. */
-export function buildRequestEntry(input: AuditRequestInput, now: Date = new Date()): AuditEntry {
-  return withoutUndefined({
-    time: now.toISOString(),
-    type: 'request' as const,
-    auth: input.auth === undefined ? undefined : auditAuthBlock(input.auth),
-    request: requestBlock(input.request),
-    error: nonEmpty(input.error),
-  });
-}
-
-/** Builds the `response` entry for `input` at `now`. */
-export function buildResponseEntry(input: AuditResponseInput, now: Date = new Date()): AuditEntry {
-  return withoutUndefined({
-    time: now.toISOString(),
-    type: 'response' as const,
-    auth: input.auth === undefined ? undefined : auditAuthBlock(input.auth),
-    request: requestBlock(input.request),
-    response: responseBlock(input),
-    error: nonEmpty(input.error),
-  });
-}
-
 /** The serialised blocks of one line, each already hashed for its device. */
 export interface LineParts {
   readonly time: string;
@@ -147,8 +115,8 @@ export interface LineParts {
   readonly error?: string;
 }
 
-/** The JSON line of an entry from its serialised blocks, in the field order of {@link AuditEntry}
- * (what `JSON.stringify` of the entry gives), without re-serialising blocks shared by the
+/** The JSON line of an entry from its serialised blocks, in the field order of Vault's entries
+ * (what `JSON.stringify` of the whole entry gives), without re-serialising blocks shared by the
  * request and response lines. */
 export function renderLine(parts: LineParts): string {
   let line = `{"time":${JSON.stringify(parts.time)},"type":"${parts.type}"`;

@@ -1,9 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { buildRequestEntry, buildResponseEntry } from './audit-entry.js';
-import type { AuditEntry, AuditResponseInput } from './audit-entry.js';
+import type { AuditResponseInput } from './audit-entry.js';
 import { HMAC_PREFIX, createAuditHasher, createEntryHasher, hashDeep, newSalt } from './audit-hmac.js';
 import type { AuditHasher, HmacOptions } from './audit-hmac.js';
+import { buildRequestEntry, buildResponseEntry } from './testing/audit-entries.js';
+import type { AuditEntry } from './testing/audit-entries.js';
 
 const salt = new Uint8Array(32).fill(7);
 const hash = createAuditHasher(salt);

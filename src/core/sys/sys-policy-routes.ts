@@ -4,7 +4,7 @@
  */
 import { HushError } from '../../lib/errors.js';
 import { defineSysRoutes } from './sys-context.js';
-import type { SysRequest } from './sys-context.js';
+import type { SysHandler, SysRequest } from './sys-context.js';
 
 function policyText(data: SysRequest['data']): string {
   const text = data.policy ?? data.rules;
@@ -17,6 +17,17 @@ async function readPolicy(req: SysRequest, name: string): Promise<string> {
   if (text === undefined) throw new HushError('not_found', '');
   return text;
 }
+
+/** Writing and deleting a named policy: the same through the current and the legacy paths. */
+const writePolicy: SysHandler = async ({ services, data }, { name }) => {
+  await services.policies().write(name!, policyText(data));
+  return {};
+};
+
+const deletePolicy: SysHandler = async ({ services }, { name }) => {
+  await services.policies().delete(name!);
+  return {};
+};
 
 export const policyRoutes = defineSysRoutes([
   {
@@ -37,14 +48,8 @@ export const policyRoutes = defineSysRoutes([
         const rules = await readPolicy(req, name!);
         return { data: { name: name!.toLowerCase(), rules }, copyDataToTopLevel: true };
       },
-      update: async ({ services, data }, { name }) => {
-        await services.policies().write(name!, policyText(data));
-        return {};
-      },
-      delete: async ({ services }, { name }) => {
-        await services.policies().delete(name!);
-        return {};
-      },
+      update: writePolicy,
+      delete: deletePolicy,
     },
   },
   {
@@ -60,14 +65,8 @@ export const policyRoutes = defineSysRoutes([
     summary: 'Read, write or delete an ACL policy.',
     operations: {
       read: async (req, { name }) => ({ data: { name: name!.toLowerCase(), policy: await readPolicy(req, name!) } }),
-      update: async ({ services, data }, { name }) => {
-        await services.policies().write(name!, policyText(data));
-        return {};
-      },
-      delete: async ({ services }, { name }) => {
-        await services.policies().delete(name!);
-        return {};
-      },
+      update: writePolicy,
+      delete: deletePolicy,
     },
   },
 ]);
