@@ -4,12 +4,8 @@
  * of a file, +1 per line) and `hush_chain` (SHA-256 hex of the previous line's bytes without its
  * newline, or of the empty string for the first line).
  */
-import crypto from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
-
-/** Node's one-shot digest (20.12 and later): a fraction of the cost of a `Hash` object, which
- * matters at two lines per request. */
-const oneShotHash = crypto.hash as typeof crypto.hash | undefined;
+import { sha256Hex } from '../lib/sha256.js';
 
 /** `hush_chain` of the first line of a file: SHA-256 of the empty string. */
 export const GENESIS = sha256Hex('');
@@ -26,11 +22,6 @@ export const EMPTY_CHAIN: ChainState = { seq: 0, head: GENESIS };
 export interface ChainFields {
   readonly seq: number;
   readonly chain: string;
-}
-
-export function sha256Hex(data: string | Uint8Array): string {
-  if (oneShotHash !== undefined) return oneShotHash('sha256', data, 'hex');
-  return crypto.createHash('sha256').update(data).digest('hex');
 }
 
 /**

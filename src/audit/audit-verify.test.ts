@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GENESIS, parseChainLine, sealLine, sha256Hex, EMPTY_CHAIN } from './audit-chain.js';
+import { sha256Hex } from '../lib/sha256.js';
+import { GENESIS, parseChainLine, sealLine, EMPTY_CHAIN } from './audit-chain.js';
 import { verifyAuditLog } from './audit-verify.js';
 
 let dir: string;

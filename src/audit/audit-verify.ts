@@ -4,7 +4,8 @@
  * kept in the file alone cannot detect (an edit of the last line, lines cut at the end).
  */
 import { createReadStream } from 'node:fs';
-import { GENESIS, parseChainLine, sha256Hex } from './audit-chain.js';
+import { sha256Hex } from '../lib/sha256.js';
+import { GENESIS, parseChainLine } from './audit-chain.js';
 import type { ChainFields } from './audit-chain.js';
 
 export type AuditVerifyFailure =

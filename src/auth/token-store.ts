@@ -27,6 +27,7 @@ import { decodeBatchToken, encodeBatchToken, generateBatchTokenKey } from './bat
 import type { BatchTokenClaims } from './batch-token.js';
 import { parseBoundCidrs } from './bound-cidrs.js';
 import { createKeyedLock } from './keyed-lock.js';
+import { PresentedTokenIds } from './presented-token-ids.js';
 import { BATCH_TOKEN_PREFIX, generateAccessor, generateToken, storageId } from './token-format.js';
 import type { CreateTokenParams, CreatedToken, RenewedToken, TokenEntry, TokenStore } from './token-types.js';
 
@@ -53,6 +54,8 @@ export interface TokenStoreOptions {
 
 const ID_PREFIX = 'id/';
 const ACCESSOR_PREFIX = 'accessor/';
+/** Tokens whose storage ID a lookup remembers (about 200 bytes each). */
+const PRESENTED_TOKENS_KEPT = 4096;
 const PARENT_PREFIX = 'parent/';
 const MAX_CHAIN_DEPTH = 10_000;
 
@@ -66,9 +69,6 @@ interface AccessorIndex {
 
 /** Why a stored token is not valid: `revoke` names the subtree to revoke, if any. */
 type Verdict = { readonly valid: true; readonly entry: TokenEntry } | { readonly valid: false; readonly revoke?: TokenEntry };
-
-/** Seconds as Go's `time.Duration` prints them (`768h0m0s`, `30m0s`, `45s`), for Vault's
- * warning texts. */
 
 function encode(value: unknown): Uint8Array {
   return encoder.encode(JSON.stringify(value));
@@ -103,6 +103,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
   if (batchKey.length !== 32) throw new Error('the batch-token key must be 32 bytes');
 
   const hash = (token: string) => storageId(token, 'token', options.hashKey);
+  const presented = new PresentedTokenIds(PRESENTED_TOKENS_KEPT, hash);
   const idKey = (hashedId: string) => ID_PREFIX + hashedId;
   const accessorKey = (accessor: string) => ACCESSOR_PREFIX + storageId(accessor, 'accessor', options.hashKey);
   const parentKey = (parentHashedId: string, childHashedId: string) =>
@@ -517,7 +518,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     lookup: (token) => {
       if (token === '') return Promise.resolve(undefined);
       // Custom IDs cannot contain `.`, so this prefix is only ever a batch token.
-      return token.startsWith(BATCH_TOKEN_PREFIX) ? lookupBatch(token) : validEntry(hash(token));
+      return token.startsWith(BATCH_TOKEN_PREFIX) ? lookupBatch(token) : validEntry(presented.idOf(token));
     },
     lookupByAccessor,
     lookupByHash: validEntry,
