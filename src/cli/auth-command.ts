@@ -1,5 +1,5 @@
 /**
- * @module `hush auth enable|list|disable`: managing auth methods (`sys/auth`).
+ * @module `hush auth enable|list|tune|disable`: managing auth methods (`sys/auth`).
  */
 import { Command } from 'commander';
 import { clientFromEnv } from './cli-context.js';
@@ -15,22 +15,36 @@ interface EnableFlags extends OutputFlags {
   maxLeaseTtl?: string;
   options?: Record<string, string>;
   local?: boolean;
+  tokenType?: string;
+}
+
+/** The flags both `enable` (in `config`) and `tune` (at the top level) send, as Vault names them. */
+function tuningFields(flags: EnableFlags): Record<string, string> {
+  const fields: Record<string, string> = {};
+  if (flags.defaultLeaseTtl !== undefined) fields.default_lease_ttl = flags.defaultLeaseTtl;
+  if (flags.maxLeaseTtl !== undefined) fields.max_lease_ttl = flags.maxLeaseTtl;
+  if (flags.tokenType !== undefined) fields.token_type = flags.tokenType;
+  return fields;
 }
 
 async function enable(type: string, flags: EnableFlags): Promise<void> {
   const client = clientFromEnv();
   const path = mountPath(flags.path ?? type);
-  const config: Record<string, string> = {};
-  if (flags.defaultLeaseTtl) config.default_lease_ttl = flags.defaultLeaseTtl;
-  if (flags.maxLeaseTtl) config.max_lease_ttl = flags.maxLeaseTtl;
   await client.write(`sys/auth/${path}`, {
     type,
     description: flags.description ?? '',
-    config,
+    config: tuningFields(flags),
     options: flags.options ?? {},
     local: flags.local ?? false,
   });
   printSuccess(flags, `Success! Enabled ${type} auth method at: ${path}`, {});
+}
+
+async function tune(path: string, flags: EnableFlags): Promise<void> {
+  const body: Record<string, string> = tuningFields(flags);
+  if (flags.description !== undefined) body.description = flags.description;
+  await clientFromEnv().write(`sys/auth/${mountPath(path)}tune`, body);
+  printSuccess(flags, `Success! Tuned the auth method at: ${mountPath(path)}`, {});
 }
 
 async function disable(path: string, flags: OutputFlags): Promise<void> {
@@ -44,7 +58,8 @@ async function list(flags: OutputFlags & { detailed?: boolean }): Promise<void> 
 }
 
 export function createAuthCommand(): Command {
-  const auth = new Command('auth').description('Enable, list and disable auth methods');
+  const auth = new Command('auth').description('Enable, list, tune and disable auth methods');
+  const tokenTypeHelp = 'kind of token logins issue: default-service, default-batch, service or batch';
   auth.addCommand(
     withFormatFlag(new Command('enable'))
       .description('Enable an auth method (userpass, approle, …)')
@@ -52,6 +67,7 @@ export function createAuthCommand(): Command {
       .option('--description <text>', 'a human-readable description')
       .option('--default-lease-ttl <duration>', 'default token TTL')
       .option('--max-lease-ttl <duration>', 'maximum token TTL')
+      .option('--token-type <type>', tokenTypeHelp)
       .option('--options <k=v>', 'method option (repeatable)', collectPairs)
       .option('--local', 'do not replicate (accepted for compatibility)')
       .argument('<type>')
@@ -68,6 +84,16 @@ export function createAuthCommand(): Command {
       .description('List the enabled auth methods')
       .option('--detailed', 'more columns: TTLs, options, UUID')
       .action((flags: OutputFlags & { detailed?: boolean }) => list(flags)),
+  );
+  auth.addCommand(
+    withFormatFlag(new Command('tune'))
+      .description("Change an auth method's token TTLs, token type or description")
+      .option('--default-lease-ttl <duration>', 'default token TTL')
+      .option('--max-lease-ttl <duration>', 'maximum token TTL')
+      .option('--token-type <type>', tokenTypeHelp)
+      .option('--description <text>', 'a human-readable description')
+      .argument('<path>')
+      .action((path: string, flags: EnableFlags) => tune(path, flags)),
   );
   return auth;
 }

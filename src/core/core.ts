@@ -12,6 +12,7 @@ import type { AuditAuth } from '../audit/audit-entry.js';
 import type { TokenEntry, TokenStore } from '../auth/token-types.js';
 import { isAddressAllowed } from '../auth/bound-cidrs.js';
 import { toResponseAuth } from '../auth/token-response.js';
+import { loginTokenType } from '../auth/token-type-setting.js';
 import type { AuthResponse, LoginResult } from '../auth/methods/auth-method.js';
 import type { AuthMethodRegistry } from '../auth/methods/auth-method-registry.js';
 import type { EngineRegistry } from '../engines/engine-registry.js';
@@ -283,7 +284,8 @@ export class Core implements RequestHandler, CoreServices {
     }, `auth/${route.entry.path}`);
   }
 
-  /** Turns a method's {@link LoginResult} into a token, within the mount's TTL limits. */
+  /** Turns a method's {@link LoginResult} into a token, within the mount's TTL limits and of the
+   * kind its `token_type` and the mount's make. */
   async #issueLoginToken(
     state: UnsealedState,
     mount: MountEntry,
@@ -303,7 +305,7 @@ export class Core implements RequestHandler, CoreServices {
       numUses: login.numUses,
       boundCidrs: login.boundCidrs,
       renewable: login.renewable ?? true,
-      type: login.tokenType ?? 'service',
+      type: loginTokenType(login.tokenType ?? 'default', mount.config.token_type),
       orphan: true,
       path: `auth/${mount.path}login`,
     });

@@ -410,6 +410,16 @@ describe('hush CLI against a dev server', () => {
     const ar = await run(['login', '-method=approle', '-path=ci', `role_id=${roleId}`, `secret_id=${secretId}`, '-field=token'], { env: noEnv });
     expect(ar.code).toBe(0);
     expect(readFileSync(tokenFile, 'utf8').trim()).toBe(ar.stdout.trim());
+
+    // vault auth tune -token-type=batch: later logins on the mount get batch tokens
+    const tuned = await run(['auth', 'tune', '-token-type=batch', '-default-lease-ttl=15m', 'ci/']);
+    expect(tuned.stdout).toContain('Success! Tuned the auth method at: ci/');
+    const tuning = JSON.parse((await run(['read', '-format=json', 'sys/auth/ci/tune'])).stdout);
+    expect(tuning.data).toMatchObject({ token_type: 'batch', default_lease_ttl: 900 });
+    const secretId2 = (await run(['write', '-f', '-field=secret_id', 'auth/ci/role/deploy/secret-id'])).stdout.trim();
+    const batch = await run(['write', '-format=json', 'auth/ci/login', `role_id=${roleId}`, `secret_id=${secretId2}`]);
+    expect(JSON.parse(batch.stdout).auth).toMatchObject({ token_type: 'batch', lease_duration: 900 });
+    expectOneLineError(await run(['auth', 'tune', '-token-type=sometimes', 'ci/']), 2);
   });
 
   it('HUSH_* settings win over VAULT_*, and VAULT_* alone works', async () => {

@@ -7,7 +7,6 @@
  */
 import type { EngineRequest, EngineResponse, MountConfig } from '../../engines/engine.js';
 import type { Storage } from '../../storage/storage.js';
-import type { TokenType } from '../token-types.js';
 
 /** An engine's request without the caller (logins have none yet), plus the caller's address.
  * `path` is below the mount (`login`, `role/ci`); `mountPoint` is without `auth/` (`approle/`). */
@@ -34,8 +33,9 @@ export interface LoginResult {
   readonly boundCidrs?: readonly string[];
   /** Whether the token may be renewed (default true; batch tokens never are). */
   readonly renewable?: boolean;
-  /** Kind of token to issue (default `service`); see `token-type-setting.ts` for role fields. */
-  readonly tokenType?: TokenType;
+  /** The role's or user's `token_type` setting (default `default`): the core resolves it under
+   * the mount's own `token_type` (`loginTokenType` in `token-type-setting.ts`). */
+  readonly tokenType?: string;
   /** The identity behind the login (user name, role id, `sub`), for audit and lockout. */
   readonly aliasName: string;
 }

@@ -5,6 +5,7 @@
  * mount's data. Lookup is a longest-prefix match over whole path segments.
  */
 import { randomUUID } from 'node:crypto';
+import type { MountTokenType } from '../../auth/token-type-setting.js';
 import { HushError } from '../../lib/errors.js';
 import type { Storage } from '../../storage/storage.js';
 
@@ -36,6 +37,8 @@ export interface MountTuning {
   readonly allowed_response_headers?: readonly string[];
   /** Auth mounts: lockout settings (`lockout_threshold`, `lockout_duration` seconds, …). */
   readonly user_lockout_config?: Readonly<Record<string, number | boolean>>;
+  /** Auth mounts other than `token/`: the kind of token logins issue (absent = `default-service`). */
+  readonly token_type?: MountTokenType;
 }
 
 export const defaultTuning: MountTuning = Object.freeze({

@@ -4,16 +4,19 @@
  */
 import { HushError } from '../../lib/errors.js';
 import { parseDurationSeconds } from '../../lib/duration.js';
+import { parseMountTokenType } from '../../auth/token-type-setting.js';
 import type { MountEntry, MountTuning } from '../router/mount-table.js';
 
-/** One mount in the shape of `sys/mounts` / `sys/auth` listings. */
-export function renderMount(e: MountEntry): Record<string, unknown> {
+/** One mount in the shape of `sys/mounts` / `sys/auth` listings (auth mounts with their
+ * `token_type`, as Vault lists them). */
+export function renderMount(e: MountEntry, auth = false): Record<string, unknown> {
   return {
     accessor: e.accessor,
     config: {
       default_lease_ttl: e.config.default_lease_ttl,
       force_no_cache: e.config.force_no_cache,
       max_lease_ttl: e.config.max_lease_ttl,
+      ...(auth ? { token_type: e.type === 'token' ? 'default-service' : (e.config.token_type ?? 'default-service') } : {}),
     },
     description: e.description,
     external_entropy_access: false,
@@ -28,13 +31,16 @@ export function renderMount(e: MountEntry): Record<string, unknown> {
   };
 }
 
-export function renderTuning(e: MountEntry): Record<string, unknown> {
+/** A mount's tuning as `sys/mounts/:path/tune` and `sys/auth/:path/tune` read it; auth mounts
+ * also show their `token_type`, as Vault does. */
+export function renderTuning(e: MountEntry, auth = false): Record<string, unknown> {
   return {
     default_lease_ttl: e.config.default_lease_ttl,
     max_lease_ttl: e.config.max_lease_ttl,
     force_no_cache: e.config.force_no_cache,
     description: e.description,
     options: Object.keys(e.options).length === 0 ? null : e.options,
+    ...(auth ? { token_type: e.type === 'token' ? 'default-service' : (e.config.token_type ?? 'default-service') } : {}),
     ...(e.config.user_lockout_config ? { user_lockout_config: e.config.user_lockout_config } : {}),
   };
 }
@@ -73,7 +79,16 @@ export function tuningFrom(raw: unknown): Partial<MountTuning> {
   }
   if (typeof c.listing_visibility === 'string') out.listing_visibility = c.listing_visibility;
   if (c.user_lockout_config !== undefined) out.user_lockout_config = lockoutConfigFrom(c.user_lockout_config);
+  if (c.token_type !== undefined) out.token_type = parseMountTokenType(c.token_type);
   return out;
+}
+
+/** Refuses a `token_type` for what is not an auth mount that issues login tokens (Vault's rule:
+ * secrets engines have none, and the token store decides for itself). */
+export function checkTokenTypeTuning(tuning: Partial<MountTuning>, mount: { readonly auth: boolean; readonly type: string }): void {
+  if (tuning.token_type === undefined) return;
+  if (!mount.auth) throw new HushError('bad_request', "'token_type' can only be modified on auth mounts");
+  if (mount.type === 'token') throw new HushError('bad_request', "'token_type' cannot be set for 'token' auth mounts");
 }
 
 /** Vault's `user_lockout_config` for auth mounts: durations accepted as seconds or strings. */

@@ -5,7 +5,7 @@
 import { HushError } from '../../lib/errors.js';
 import { normalizeMountPath } from '../router/mount-table.js';
 import { defineSysRoutes } from './sys-context.js';
-import { renderMount, renderTuning, stringMap, tuningFrom } from './mount-fields.js';
+import { checkTokenTypeTuning, renderMount, renderTuning, stringMap, tuningFrom } from './mount-fields.js';
 
 export const authRoutes = defineSysRoutes([
   {
@@ -13,7 +13,7 @@ export const authRoutes = defineSysRoutes([
     summary: 'List the enabled auth methods.',
     operations: {
       read: async ({ services }) => ({
-        data: Object.fromEntries(services.authMounts().entries().map((e) => [e.path, renderMount(e)])),
+        data: Object.fromEntries(services.authMounts().entries().map((e) => [e.path, renderMount(e, true)])),
         copyDataToTopLevel: true,
       }),
     },
@@ -26,12 +26,14 @@ export const authRoutes = defineSysRoutes([
       read: async ({ services }, { path }) => {
         const entry = services.authMounts().get(normalizeMountPath(path!));
         if (!entry) throw new HushError('bad_request', `cannot fetch sysview for path "auth/${path}/"`);
-        return { data: renderTuning(entry), copyDataToTopLevel: true };
+        return { data: renderTuning(entry, true), copyDataToTopLevel: true };
       },
       update: async ({ services, data }, { path }) => {
         const key = normalizeMountPath(path!);
-        if (!services.authMounts().get(key)) throw new HushError('bad_request', `no auth method at "auth/${key}"`);
+        const entry = services.authMounts().get(key);
+        if (!entry) throw new HushError('bad_request', `no auth method at "auth/${key}"`);
         const tuning = tuningFrom(data);
+        checkTokenTypeTuning(tuning, { auth: true, type: entry.type });
         await services.authMounts().update(key, (e) => ({
           ...e,
           description: typeof data.description === 'string' ? data.description : e.description,
@@ -49,19 +51,21 @@ export const authRoutes = defineSysRoutes([
       read: async ({ services }, { path }) => {
         const entry = services.authMounts().get(normalizeMountPath(path!));
         if (!entry) throw new HushError('bad_request', `No auth engine at auth/${path}/`);
-        return { data: renderMount(entry) };
+        return { data: renderMount(entry, true) };
       },
       update: async ({ services, data }, { path }) => {
         const type = data.type;
         if (typeof type !== 'string' || type === '') throw new HushError('bad_request', 'missing required field "type"');
         if (type === 'token') throw new HushError('bad_request', 'token credential backend cannot be instantiated');
         services.authRegistry.get(type); // unknown types fail before anything is written
+        const config = tuningFrom(data.config);
+        checkTokenTypeTuning(config, { auth: true, type });
         const entry = await services.authMounts().add({
           path: normalizeMountPath(path!),
           type,
           description: typeof data.description === 'string' ? data.description : '',
           options: stringMap(data.options, 'options'),
-          config: tuningFrom(data.config),
+          config,
           local: data.local === true,
         });
         try {

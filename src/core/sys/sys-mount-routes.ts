@@ -7,7 +7,7 @@ import { normalizeMountPath } from '../router/mount-table.js';
 import type { MountEntry } from '../router/mount-table.js';
 import { hasAccessBelow } from '../../policy/mount-access.js';
 import { defineSysRoutes } from './sys-context.js';
-import { normalizeEngineType, renderMount, renderTuning, stringMap, tuningFrom } from './mount-fields.js';
+import { checkTokenTypeTuning, normalizeEngineType, renderMount, renderTuning, stringMap, tuningFrom } from './mount-fields.js';
 
 function listing(entries: MountEntry[]): Record<string, unknown> {
   return Object.fromEntries(entries.map((e) => [e.path, renderMount(e)]));
@@ -40,6 +40,7 @@ export const mountRoutes = defineSysRoutes([
           throw new HushError('bad_request', 'cannot downgrade a KV mount');
         }
         const tuning = tuningFrom(data);
+        checkTokenTypeTuning(tuning, { auth: false, type: entry.type });
         const updated = await mounts.update(key, (e) => ({
           ...e,
           description: typeof data.description === 'string' ? data.description : e.description,
@@ -70,12 +71,14 @@ export const mountRoutes = defineSysRoutes([
         if (key === 'sys/' || key.startsWith('auth/') || key === 'cubbyhole/' || key === 'identity/') {
           throw new HushError('bad_request', `cannot mount at reserved path "${key}"`);
         }
+        const config = tuningFrom(data.config);
+        checkTokenTypeTuning(config, { auth: false, type });
         const entry = await services.mounts().add({
           path: key,
           type,
           description: typeof data.description === 'string' ? data.description : '',
           options,
-          config: tuningFrom(data.config),
+          config,
           local: data.local === true,
           sealWrap: data.seal_wrap === true,
         });

@@ -11,7 +11,6 @@
 import { badRequest } from '../../../lib/errors.js';
 import { isAddressAllowed } from '../../bound-cidrs.js';
 import { readString } from '../../token-fields.js';
-import { issuedTokenType } from '../../token-type-setting.js';
 import type { AuthRequest, AuthResponse, LoginResult } from '../auth-method.js';
 import { secretLockKey } from './approle-context.js';
 import type { AppRoleContext } from './approle-context.js';
@@ -98,7 +97,7 @@ export async function login(ctx: AppRoleContext, req: AuthRequest): Promise<Auth
     numUses: role.tokenNumUses,
     boundCidrs: [...tokenBoundCidrs],
     renewable: true,
-    tokenType: issuedTokenType(role.tokenType),
+    tokenType: role.tokenType,
     aliasName: role.roleId,
   };
   return { login: result };

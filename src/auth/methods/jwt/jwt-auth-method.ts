@@ -12,7 +12,6 @@ import type { PathDeclaration } from '../../../engines/path-table.js';
 import type { Storage } from '../../../storage/storage.js';
 import { isAddressAllowed } from '../../bound-cidrs.js';
 import { readString } from '../../token-fields.js';
-import { issuedTokenType } from '../../token-type-setting.js';
 import type { AuthMethod, AuthMethodContext, AuthMethodFactory, AuthRequest, AuthResponse, LoginResult } from '../auth-method.js';
 import {
   checkAudience,
@@ -109,7 +108,7 @@ export function createJwtAuthMethod(opts: JwtAuthMethodOptions): AuthMethod {
       numUses: role.token_num_uses,
       boundCidrs: role.token_bound_cidrs,
       renewable: true,
-      tokenType: issuedTokenType(role.token_type),
+      tokenType: role.token_type,
     };
     return { login: result };
   }

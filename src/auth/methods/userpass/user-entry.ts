@@ -10,7 +10,7 @@
 import { badRequest } from '../../../lib/errors.js';
 import { parseBoundCidrs } from '../../bound-cidrs.js';
 import { readBool, readDuration, readInt, readString, readStringList } from '../../token-fields.js';
-import { checkBatchTokenFields, issuedTokenType, parseTokenTypeSetting } from '../../token-type-setting.js';
+import { checkBatchTokenFields, parseTokenTypeSetting } from '../../token-type-setting.js';
 import type { LoginResult } from '../auth-method.js';
 
 type Data = Readonly<Record<string, unknown>>;
@@ -144,6 +144,6 @@ export function toLoginResult(username: string, entry: UserEntry): LoginResult {
     period: entry.tokenPeriod,
     numUses: entry.tokenNumUses,
     boundCidrs: [...entry.tokenBoundCidrs],
-    tokenType: issuedTokenType(entry.tokenType),
+    tokenType: entry.tokenType,
   };
 }

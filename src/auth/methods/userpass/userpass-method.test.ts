@@ -186,7 +186,7 @@ describe('userpass login', () => {
       period: 0,
       numUses: 5,
       boundCidrs: [],
-      tokenType: 'service',
+      tokenType: 'default',
     });
   });
 
