@@ -78,9 +78,10 @@ export function hashToken(secret: string, key?: Uint8Array): string {
 }
 
 /**
- * The storage identity of a token or an accessor: {@link hashToken} under `key` (a role or domain
- * prefix keeps accessors apart from tokens), preceded by the creation stamp the value starts
- * with when it was generated with one, so that identities sort by creation time.
+ * The storage identity of a token or an accessor: {@link hashToken} under `key` (of an accessor
+ * with an `accessor:` prefix, so that a token and an accessor never share one), preceded by the
+ * creation stamp the value starts with when it was generated with one, so that identities sort
+ * by creation time.
  */
 export function storageId(value: string, kind: 'token' | 'accessor', key?: Uint8Array): string {
   if (kind === 'token') {

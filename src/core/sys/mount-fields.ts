@@ -7,6 +7,11 @@ import { parseDurationSeconds } from '../../lib/duration.js';
 import { parseMountTokenType } from '../../auth/token-type-setting.js';
 import type { MountEntry, MountTuning } from '../router/mount-table.js';
 
+/** What an auth mount's `token_type` reads as (the token store's own mount is not tunable). */
+function loginTokenTypeOf(e: MountEntry): string {
+  return e.type === 'token' ? 'default-service' : (e.config.token_type ?? 'default-service');
+}
+
 /** One mount in the shape of `sys/mounts` / `sys/auth` listings (auth mounts with their
  * `token_type`, as Vault lists them). */
 export function renderMount(e: MountEntry, auth = false): Record<string, unknown> {
@@ -16,7 +21,7 @@ export function renderMount(e: MountEntry, auth = false): Record<string, unknown
       default_lease_ttl: e.config.default_lease_ttl,
       force_no_cache: e.config.force_no_cache,
       max_lease_ttl: e.config.max_lease_ttl,
-      ...(auth ? { token_type: e.type === 'token' ? 'default-service' : (e.config.token_type ?? 'default-service') } : {}),
+      ...(auth ? { token_type: loginTokenTypeOf(e) } : {}),
     },
     description: e.description,
     external_entropy_access: false,
@@ -40,7 +45,7 @@ export function renderTuning(e: MountEntry, auth = false): Record<string, unknow
     force_no_cache: e.config.force_no_cache,
     description: e.description,
     options: Object.keys(e.options).length === 0 ? null : e.options,
-    ...(auth ? { token_type: e.type === 'token' ? 'default-service' : (e.config.token_type ?? 'default-service') } : {}),
+    ...(auth ? { token_type: loginTokenTypeOf(e) } : {}),
     ...(e.config.user_lockout_config ? { user_lockout_config: e.config.user_lockout_config } : {}),
   };
 }
