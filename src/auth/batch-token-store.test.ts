@@ -6,6 +6,7 @@ import { createFakeClock } from './testing/fake-clock.js';
 import type { FakeClock } from './testing/fake-clock.js';
 import { createMapStorage } from './testing/map-storage.js';
 import type { MapStorage } from './testing/map-storage.js';
+import { TokenRoleStore } from './token-role.js';
 import { createTokenRoutes } from './token-routes.js';
 import type { TokenRoutes } from './token-routes.js';
 import { createTokenStore } from './token-store.js';
@@ -45,7 +46,7 @@ beforeEach(async () => {
   clock = createFakeClock();
   batchKey = generateBatchTokenKey();
   store = makeStore();
-  routes = createTokenRoutes({ store });
+  routes = createTokenRoutes({ store, roles: new TokenRoleStore(createMapStorage()) });
   root = await store.create({ policies: ['root'], id: 'root', displayName: 'root', path: 'auth/token/root' });
 });
 

@@ -5,6 +5,7 @@ import type { HushErrorCode } from '../lib/errors.js';
 import { createFakeClock } from './testing/fake-clock.js';
 import type { FakeClock } from './testing/fake-clock.js';
 import { createMapStorage } from './testing/map-storage.js';
+import { TokenRoleStore } from './token-role.js';
 import { createTokenRoutes, sanitizeDisplayName } from './token-routes.js';
 import type { TokenRoutes } from './token-routes.js';
 import { toResponseAuth } from './token-response.js';
@@ -19,7 +20,7 @@ let root: { token: string; entry: TokenEntry };
 beforeEach(async () => {
   clock = createFakeClock();
   store = createTokenStore({ storage: createMapStorage(), now: clock.now });
-  routes = createTokenRoutes({ store });
+  routes = createTokenRoutes({ store, roles: new TokenRoleStore(createMapStorage()) });
   root = await store.create({ policies: ['root'], id: 'root', displayName: 'root', path: 'auth/token/root' });
 });
 
@@ -360,5 +361,113 @@ describe('helpers', () => {
     expect(auth.metadata).toBeNull();
     expect(auth.num_uses).toBe(0);
     expect(auth.client_token).toBe('hvs.x');
+  });
+});
+
+describe('token roles', () => {
+  const writeRole = (name: string, data: Record<string, unknown>) => call(root, 'update', `roles/${name}`, data);
+
+  it('are written, read back with Vault’s fields, listed and deleted', async () => {
+    await expectError(call(root, 'list', 'roles'), 'not_found');
+    await writeRole('builder', { allowed_policies: 'app,ci', orphan: true, token_period: '1h', path_suffix: 'v1' });
+    const read = await call(root, 'read', 'roles/builder');
+    expect(read.data).toMatchObject({
+      name: 'builder',
+      allowed_policies: ['app', 'ci'],
+      disallowed_policies: [],
+      orphan: true,
+      renewable: true,
+      path_suffix: 'v1',
+      token_period: 3600,
+      period: 3600,
+      token_type: 'default-service',
+    });
+    // an update keeps the fields it does not name
+    await writeRole('builder', { renewable: false });
+    expect((await call(root, 'read', 'roles/builder')).data).toMatchObject({ allowed_policies: ['app', 'ci'], renewable: false, token_period: 3600 });
+    expect((await call(root, 'list', 'roles')).data).toEqual({ keys: ['builder'] });
+    await call(root, 'delete', 'roles/builder');
+    await expectError(call(root, 'read', 'roles/builder'), 'not_found');
+  });
+
+  it('refuses bad role fields, storing nothing', async () => {
+    await expectError(writeRole('r', { token_type: 'sometimes' }), 'bad_request', "invalid 'token_type'");
+    await expectError(writeRole('r', { path_suffix: '../escape' }), 'bad_request', "cannot contain '..'");
+    await expectError(writeRole('r', { token_type: 'batch', token_period: '1h' }), 'bad_request', "'token_type' cannot be 'batch'");
+    await expectError(writeRole('r', { token_bound_cidrs: 'not-a-cidr' }), 'bad_request');
+    await expectError(call(root, 'read', 'roles/r'), 'not_found');
+  });
+
+  it('give the allowed policies, refuse others, and let a non-root caller hand out what it does not hold', async () => {
+    await writeRole('builder', { allowed_policies: ['app', 'ci'] });
+    const user = await userToken(['other']);
+    const plain = await call(user, 'update', 'create/builder', {});
+    expect(plain.auth?.policies).toEqual(['app', 'ci', 'default']);
+    const some = await call(user, 'update', 'create/builder', { policies: ['ci'] });
+    expect(some.auth?.policies).toEqual(['ci', 'default']);
+    await expectError(call(user, 'update', 'create/builder', { policies: ['app', 'admin'] }), 'bad_request', "must be subset of the role's allowed policies");
+    // without the role, the same caller may not
+    await expectError(call(user, 'update', 'create', { policies: ['app'] }), 'bad_request', 'child policies must be subset of parent');
+  });
+
+  it('apply allowed and disallowed globs, and disallowed names', async () => {
+    await writeRole('globs', { allowed_policies_glob: ['team-*'], disallowed_policies_glob: ['*-admin'], disallowed_policies: 'team-secret' });
+    expect((await call(root, 'update', 'create/globs', { policies: 'team-a,team-b' })).auth?.policies).toEqual(['default', 'team-a', 'team-b']);
+    await expectError(call(root, 'update', 'create/globs', { policies: 'team-admin' }), 'bad_request', 'token policy "team-admin" is disallowed by this role');
+    await expectError(call(root, 'update', 'create/globs', { policies: 'team-secret' }), 'bad_request', 'is disallowed by this role');
+    await expectError(call(root, 'update', 'create/globs', { policies: 'ops' }), 'bad_request', 'must be subset');
+
+    // disallowing default keeps it off the token
+    await writeRole('nodefault', { allowed_policies: 'app', disallowed_policies: 'default' });
+    expect((await call(root, 'update', 'create/nodefault', {})).auth?.policies).toEqual(['app']);
+    await expectError(call(root, 'update', 'create/nodefault', { policies: 'app,default' }), 'bad_request', 'must be subset');
+    await writeRole('nodefault2', { disallowed_policies: 'default' });
+    await expectError(call(root, 'update', 'create/nodefault2', { policies: 'app,default' }), 'bad_request', 'token policy "default" is disallowed');
+  });
+
+  it('with only disallowed policies: the parent’s policies, less what is disallowed', async () => {
+    await writeRole('deny', { disallowed_policies: 'admin' });
+    const user = await userToken(['app', 'admin']);
+    await expectError(call(user, 'update', 'create/deny', {}), 'bad_request', 'token policy "admin" is disallowed');
+    expect((await call(user, 'update', 'create/deny', { policies: 'app' })).auth?.policies).toEqual(['app', 'default']);
+    await expectError(call(user, 'update', 'create/deny', { policies: 'ops' }), 'bad_request', 'child policies must be subset of parent when role contains no allowed_policies');
+  });
+
+  it('make orphans, cap the period, explicit max TTL and uses, bind CIDRs and add the path suffix', async () => {
+    await writeRole('ci', {
+      allowed_policies: 'app',
+      orphan: true,
+      renewable: false,
+      token_explicit_max_ttl: '2h',
+      token_period: '30m',
+      token_num_uses: 5,
+      token_bound_cidrs: '10.0.0.0/8',
+      path_suffix: 'pipelines',
+    });
+    const res = await call(root, 'update', 'create/ci', { explicit_max_ttl: '4h', num_uses: 3, no_parent: false });
+    expect(res.warnings).toEqual(['Explicit max TTL specified both during creation call and in role; using the lesser value of 7200 seconds', 'Number of uses specified both during creation call and in role; using the lesser value of 3']);
+    const entry = await store.lookup(res.auth!.client_token);
+    expect(entry).toMatchObject({
+      orphan: true,
+      renewable: false,
+      explicitMaxTtl: 7200,
+      period: 1800,
+      ttl: 1800,
+      numUses: 3,
+      boundCidrs: ['10.0.0.0/8'],
+      path: 'auth/token/create/ci/pipelines',
+    });
+    expect(entry?.parentHashedId).toBeUndefined();
+  });
+
+  it('decide the token kind with the request’s type as Vault does', async () => {
+    await writeRole('any', { allowed_policies: 'app' });
+    await writeRole('batchy', { allowed_policies: 'app', token_type: 'default-batch' });
+    await writeRole('only-service', { allowed_policies: 'app', token_type: 'service' });
+    expect((await call(root, 'update', 'create/any', {})).auth?.token_type).toBe('service');
+    expect((await call(root, 'update', 'create/any', { type: 'batch' })).auth?.token_type).toBe('batch');
+    expect((await call(root, 'update', 'create/batchy', {})).auth?.token_type).toBe('batch');
+    expect((await call(root, 'update', 'create/batchy', { type: 'service' })).auth?.token_type).toBe('service');
+    expect((await call(root, 'update', 'create/only-service', { type: 'batch' })).auth?.token_type).toBe('service');
   });
 });

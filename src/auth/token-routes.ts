@@ -13,6 +13,10 @@
  * - `type: "batch"` creates a batch token (not stored, not renewable, no accessor); it cannot
  *   have `explicit_max_ttl`, `num_uses` or `period`, nor be a root token. A batch token cannot
  *   create tokens, and the store refuses to renew or revoke one (Vault's messages).
+ * - `create/:role` creates through a token role (`token-role.ts`): the role decides the
+ *   policies (`token-role-policies.ts`), the kind, orphan and renewable; its period, explicit
+ *   max TTL and use limit apply, the lesser winning when the request gives one too (with
+ *   Vault's warning); its `path_suffix` is added to the token's path. `no_parent` is ignored.
  *
  * @example
  * ```ts
@@ -21,12 +25,15 @@
  * res.auth?.client_token; // "hvs.…"
  * ```
  */
-import { badRequest, permissionDenied } from '../lib/errors.js';
+import { badRequest, notFound, permissionDenied } from '../lib/errors.js';
 import { definePath, dispatch } from '../engines/path-table.js';
 import type { PathDeclaration } from '../engines/path-table.js';
 import { readBool, readDuration, readInt, readString, readStringList, readStringMap } from './token-fields.js';
 import { constantTimeEqual } from './token-format.js';
 import { toLookupData, toResponseAuth } from './token-response.js';
+import { parseTokenRole, renderTokenRole, roleTokenType } from './token-role.js';
+import type { TokenRole, TokenRoleStore } from './token-role.js';
+import { roleTokenPolicies } from './token-role-policies.js';
 import { sanitizePolicies } from './token-store.js';
 import type { TokenEntry, TokenRequestContext, TokenRouteResponse, TokenStore, TokenType } from './token-types.js';
 
@@ -35,6 +42,7 @@ export const TOKEN_MOUNT = 'auth/token/';
 
 export interface TokenRoutesOptions {
   readonly store: TokenStore;
+  readonly roles: TokenRoleStore;
 }
 
 export interface TokenRoutes {
@@ -46,6 +54,7 @@ export interface TokenRoutes {
 type Handler = (ctx: TokenRequestContext, params: Readonly<Record<string, string>>) => Promise<TokenRouteResponse>;
 
 const NO_CONTENT: TokenRouteResponse = { status: 204 };
+const ROOT_FROM_NON_ROOT = 'root tokens may not be created without parent token being root';
 
 /** Vault prefixes requested display names with `token-` and replaces unusual characters. */
 export function sanitizeDisplayName(name: string): string {
@@ -53,13 +62,29 @@ export function sanitizeDisplayName(name: string): string {
   return `token-${name}`.replace(/[^a-zA-Z0-9-]/g, '-').replace(/-+$/, '');
 }
 
-/** The `type` of a create request. Vault accepts `service` and `batch`; the `default*` names
- * roles use are taken too, as the kind they name. */
-function readTokenType(data: Readonly<Record<string, unknown>>): TokenType {
+/** The `type` of a create request, `''` when not given. Vault accepts `service` and `batch`;
+ * the `default*` names roles use are taken too, as the kind they name. */
+function readTokenType(data: Readonly<Record<string, unknown>>): '' | TokenType {
   const type = readString(data, 'type');
+  if (type === '') return '';
   if (type === 'batch' || type === 'default-batch') return 'batch';
-  if (type === '' || type === 'service' || type === 'default' || type === 'default-service') return 'service';
+  if (type === 'service' || type === 'default' || type === 'default-service') return 'service';
   throw badRequest(`invalid 'token_type' value ${JSON.stringify(type.slice(0, 32))}: use "service" or "batch"`);
+}
+
+/** The role's value where the request gives none, else the lesser of the two (with Vault's
+ * warning); 0 means none. */
+function lesserOf(fromRole: number, requested: number, warning: (n: number) => string, warnings: string[]): number {
+  if (fromRole === 0) return requested;
+  if (requested === 0) return fromRole;
+  const lesser = Math.min(fromRole, requested);
+  warnings.push(warning(lesser));
+  return lesser;
+}
+
+/** The creation path of a token made through `role`. */
+function rolePath(role: TokenRole): string {
+  return `${TOKEN_MOUNT}create/${role.name}${role.pathSuffix === '' ? '' : `/${role.pathSuffix}`}`;
 }
 
 /** Root, or sudo on the request's path (without a trailing slash). */
@@ -68,53 +93,66 @@ function isPrivileged(ctx: TokenRequestContext): boolean {
 }
 
 export function createTokenRoutes(options: TokenRoutesOptions): TokenRoutes {
-  const store = options.store;
+  const { store, roles } = options;
+
+  /** The new token's policies without a role (or under a role that names none): a subset of
+   * the caller's unless the caller is privileged; `default` is always allowed, since it is
+   * added to every token anyway. */
+  function childPolicies(ctx: TokenRequestContext, requested: readonly string[], noDefaultPolicy: boolean, privileged: boolean): string[] {
+    const effective = sanitizePolicies(requested.length > 0 ? requested : ctx.caller.policies, !noDefaultPolicy);
+    if (!ctx.isRoot && effective.includes('root')) throw badRequest(ROOT_FROM_NON_ROOT);
+    if (!ctx.isRoot && !privileged) {
+      const held = new Set([...ctx.caller.policies, 'default']);
+      if (!effective.every((p) => held.has(p))) throw badRequest('child policies must be subset of parent');
+    }
+    return effective;
+  }
 
   const createToken =
     (orphanEndpoint: boolean): Handler =>
     async (ctx, params) => {
-      if (params.role !== undefined) throw badRequest(`unknown role ${params.role}`);
+      const role = params.role === undefined ? undefined : await roles.get(params.role);
+      if (params.role !== undefined && role === undefined) throw badRequest(`unknown role ${params.role}`);
       const d = ctx.data;
       const privileged = isPrivileged(ctx);
       const caller = ctx.caller;
       if (caller.type === 'batch') throw badRequest('batch tokens cannot create more tokens');
 
-      const noParent = readBool(d, 'no_parent');
+      const noParent = role === undefined && readBool(d, 'no_parent');
       if (noParent && !orphanEndpoint && !privileged) {
         throw badRequest('root or sudo privileges required to create orphan token');
       }
       const id = readString(d, 'id');
       if (id !== '' && !privileged) throw badRequest('root or sudo privileges required to specify token id');
-      const type = readTokenType(d);
-      const period = readDuration(d, 'period');
-      const explicitMaxTtl = readDuration(d, 'explicit_max_ttl');
-      const numUses = readInt(d, 'num_uses');
+      const requestedType = readTokenType(d);
+      const type = role === undefined ? requestedType || 'service' : roleTokenType(role, requestedType);
+      const warnings: string[] = [];
+      let period = readDuration(d, 'period');
+      let explicitMaxTtl = readDuration(d, 'explicit_max_ttl');
+      let numUses = readInt(d, 'num_uses');
       if (type === 'batch') {
         const bad = explicitMaxTtl !== 0 ? 'explicit_max_ttl' : numUses !== 0 ? 'num_uses' : period !== 0 ? 'period' : '';
         if (bad !== '') throw badRequest(`batch tokens cannot have "${bad}" set`);
       }
       if (period > 0 && !privileged) throw badRequest('root or sudo privileges required to create periodic token');
       if (numUses < 0) throw badRequest('number of uses cannot be negative');
-      const noDefaultPolicy = readBool(d, 'no_default_policy');
-      const requested = readStringList(d, 'policies');
-
-      // The subset rule compares what the new token would hold with what the caller holds;
-      // `default` is always allowed, since it is added to every token anyway.
-      const effective = sanitizePolicies(requested.length > 0 ? requested : caller.policies, !noDefaultPolicy);
-      if (!ctx.isRoot) {
-        if (effective.includes('root')) {
-          throw badRequest('root tokens may not be created without parent token being root');
-        }
-        if (!privileged) {
-          const held = new Set([...caller.policies, 'default']);
-          if (!effective.every((p) => held.has(p))) throw badRequest('child policies must be subset of parent');
-        }
+      if (role !== undefined) {
+        explicitMaxTtl = lesserOf(role.tokenExplicitMaxTtl, explicitMaxTtl, (n) => `Explicit max TTL specified both during creation call and in role; using the lesser value of ${n} seconds`, warnings);
+        period = lesserOf(role.tokenPeriod, period, (n) => `Period specified both during creation call and in role; using the lesser value of ${n} seconds`, warnings);
+        numUses = lesserOf(role.tokenNumUses, numUses, (n) => `Number of uses specified both during creation call and in role; using the lesser value of ${n}`, warnings);
       }
+      const noDefaultPolicy = readBool(d, 'no_default_policy') || (role?.tokenNoDefaultPolicy ?? false);
+      const requested = readStringList(d, 'policies');
+      const fromRole =
+        role === undefined ? undefined : roleTokenPolicies(role, { requested, parentPolicies: caller.policies, noDefaultPolicy, privileged });
+      if (fromRole !== undefined && fromRole.length === 0) throw badRequest('the role gives the token no policies: request some it allows');
+      const policies = fromRole ?? childPolicies(ctx, requested, noDefaultPolicy, privileged);
+      if (!ctx.isRoot && policies.includes('root')) throw badRequest(ROOT_FROM_NON_ROOT);
 
       const created = await store.create({
-        policies: effective,
+        policies,
         parent: caller,
-        orphan: orphanEndpoint || noParent,
+        orphan: role === undefined ? orphanEndpoint || noParent : role.orphan,
         // `lease` is Vault's deprecated name for `ttl`.
         ttl: readDuration(d, d.ttl === undefined && d.lease !== undefined ? 'lease' : 'ttl'),
         explicitMaxTtl,
@@ -122,18 +160,43 @@ export function createTokenRoutes(options: TokenRoutesOptions): TokenRoutes {
         numUses,
         metadata: readStringMap(d, 'meta'),
         displayName: sanitizeDisplayName(readString(d, 'display_name')),
-        renewable: type === 'service' && readBool(d, 'renewable', true),
+        renewable: type === 'service' && readBool(d, 'renewable', true) && (role?.renewable ?? true),
         type,
-        noDefaultPolicy,
-        path: TOKEN_MOUNT + ctx.path,
+        // a role's list is final: the store must neither add `default` nor take it away
+        noDefaultPolicy: fromRole === undefined ? noDefaultPolicy : !fromRole.includes('default'),
+        path: role === undefined ? TOKEN_MOUNT + ctx.path : rolePath(role),
+        ...(role !== undefined && role.tokenBoundCidrs.length > 0 ? { boundCidrs: role.tokenBoundCidrs } : {}),
         ...(id !== '' ? { id } : {}),
       });
+      const allWarnings = [...warnings, ...created.warnings];
       return {
         status: 200,
         auth: toResponseAuth(created.token, created.entry),
-        ...(created.warnings.length > 0 ? { warnings: created.warnings } : {}),
+        ...(allWarnings.length > 0 ? { warnings: allWarnings } : {}),
       };
     };
+
+  const readRole: Handler = async (_ctx, params) => {
+    const role = await roles.get(params.name!);
+    if (!role) throw notFound();
+    return { data: renderTokenRole(role) };
+  };
+
+  const writeRole: Handler = async (ctx, params) => {
+    await roles.put(parseTokenRole(params.name!, ctx.data, await roles.get(params.name!)));
+    return NO_CONTENT;
+  };
+
+  const deleteRole: Handler = async (_ctx, params) => {
+    await roles.delete(params.name!);
+    return NO_CONTENT;
+  };
+
+  const listRoles: Handler = async () => {
+    const keys = await roles.list();
+    if (keys.length === 0) throw notFound();
+    return { data: { keys } };
+  };
 
   /** The entry for a token the caller supplied, or the caller's own when it is the caller. */
   async function findToken(ctx: TokenRequestContext, token: string): Promise<TokenEntry | undefined> {
@@ -225,8 +288,13 @@ export function createTokenRoutes(options: TokenRoutesOptions): TokenRoutes {
   const paths: readonly PathDeclaration<TokenRequestContext>[] = [
     path(/^create$/, 'Create a child token of the caller.', { update: createToken(false) }),
     path(/^create-orphan$/, 'Create a token without a parent.', { update: createToken(true) }),
-    path(/^create\/(?<role>[^/]+)$/, 'Create a token against a role (no roles exist yet).', {
-      update: createToken(false),
+    path(/^create\/(?<role>[^/]+)$/, 'Create a token through a token role.', { update: createToken(false) }),
+    path(/^roles\/?$/, 'List the token roles.', { list: listRoles }),
+    path(/^roles\/(?<name>[^/]+)$/, 'Read, write or delete a token role.', {
+      read: readRole,
+      create: writeRole,
+      update: writeRole,
+      delete: deleteRole,
     }),
     path(/^lookup$/, 'Look up a token given in `token` (or the caller).', { read: lookup, update: lookup }),
     path(/^lookup-self$/, 'Look up the calling token.', { read: lookupSelf, update: lookupSelf }),

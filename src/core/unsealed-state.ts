@@ -11,6 +11,7 @@ import { createAuditBroker } from '../audit/audit-broker.js';
 import type { AuditBroker } from '../audit/audit-broker.js';
 import { createTokenStore } from '../auth/token-store.js';
 import type { TokenStore } from '../auth/token-types.js';
+import { TokenRoleStore } from '../auth/token-role.js';
 import { createTokenRoutes } from '../auth/token-routes.js';
 import type { TokenRoutes } from '../auth/token-routes.js';
 import type { SecretsEngine } from '../engines/engine.js';
@@ -75,7 +76,7 @@ export async function openUnsealedState(barrier: Barrier, opts: { devMounts: boo
     lockout: new LoginLockout(),
     wrapping: new ResponseWrapping(tokens, createStorageView(barrier, 'sys/wrapping/')),
     tokens,
-    tokenRoutes: createTokenRoutes({ store: tokens }),
+    tokenRoutes: createTokenRoutes({ store: tokens, roles: new TokenRoleStore(createStorageView(barrier, 'sys/token/')) }),
     policies,
     audit,
   };

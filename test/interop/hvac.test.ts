@@ -42,6 +42,10 @@ describe.each(HVAC_VERSIONS)('hvac %s', (name, packages) => {
     expect(out.audit_devices).toEqual(['file/']);
     expect(out.limited_read).toBe('rotated');
     expect(out.limited_write).toBe('Forbidden');
+    expect(out.token_roles).toEqual(['deployer']);
+    expect(out.token_role_read).toEqual(['myapp-read']);
+    expect(out.role_token).toEqual({ policies: ['default', 'myapp-read'], orphan: true });
+    expect(out.role_token_path).toBe('auth/token/create/deployer/v1');
   });
 });
 

@@ -57,4 +57,13 @@ try:
 except hvac.exceptions.Forbidden:
     out["limited_write"] = "Forbidden"
 
+# A token role: what a deploy tool may hand out (the same call in hvac 0.11 and today's).
+client.auth.token.create_or_update_role("deployer", allowed_policies=["myapp-read"], orphan=True, path_suffix="v1")
+out["token_roles"] = client.auth.token.list_roles()["data"]["keys"]
+out["token_role_read"] = client.auth.token.read_role("deployer")["data"]["allowed_policies"]
+role_token = client.auth.token.create(role_name="deployer")["auth"]
+out["role_token"] = {"policies": role_token["policies"], "orphan": role_token["orphan"]}
+out["role_token_path"] = client.auth.token.lookup(role_token["client_token"])["data"]["path"]
+client.auth.token.delete_role("deployer")
+
 json.dump(out, sys.stdout)

@@ -5,6 +5,7 @@
  * claim, and `claim_mappings` into metadata. Errors name the claim, never the token's value.
  */
 import { badRequest } from '../../../lib/errors.js';
+import { globMatch } from '../../../lib/star-glob.js';
 import type { BoundClaimValue, JwtRole } from './jwt-role.js';
 
 export type Claims = Readonly<Record<string, unknown>>;
@@ -21,23 +22,6 @@ export function getClaim(claims: Claims, name: string, pointer = name.startsWith
     current = Array.isArray(current) ? current[Number(part)] : (current as Record<string, unknown>)[part];
   }
   return current;
-}
-
-/** Glob with `*` only, matching any run of characters (including `/` and `:`). */
-export function globMatch(pattern: string, value: string): boolean {
-  const parts = pattern.split('*');
-  if (parts.length === 1) return pattern === value;
-  const first = parts[0]!;
-  const last = parts[parts.length - 1]!;
-  if (!value.startsWith(first) || value.length < first.length + last.length || !value.endsWith(last)) return false;
-  let pos = first.length;
-  const end = value.length - last.length;
-  for (const middle of parts.slice(1, -1)) {
-    const at = value.indexOf(middle, pos);
-    if (at < 0 || at + middle.length > end) return false;
-    pos = at + middle.length;
-  }
-  return true;
 }
 
 const leewaySeconds = (value: number, fallback: number) => (value === -1 ? 0 : value === 0 ? fallback : value);
