@@ -3,7 +3,6 @@
  * a real server, with secrets in a Hush path and an env file. Every secret here is distinctive,
  * and no output may contain any of them.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startTestServer } from '../helpers/test-server.js';
 import { hushBin } from '../helpers/spawn-server.js';
 import type { TestServer } from '../helpers/test-server.js';
+import { runProcess } from '../helpers/run-process.js';
+import type { ProcessResult } from '../helpers/run-process.js';
 
 // the password has an unencoded "/": dj-database-url would read the wrong host
 const BAD_DB_PASSWORD = 'Qx7/broken-Pw-3141';
@@ -59,11 +60,7 @@ type = "url"
 let server: TestServer;
 let dir: string;
 
-interface Result {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Result = ProcessResult;
 
 function hush(args: string[], env: Record<string, string | undefined> = {}, cwd = dir): Promise<Result> {
   const base: Record<string, string | undefined> = {
@@ -73,12 +70,7 @@ function hush(args: string[], env: Record<string, string | undefined> = {}, cwd 
     HUSH_TOKEN: server.rootToken,
     HUSH_TOKEN_FILE: join(dir, 'no-token-file'),
   };
-  const child = spawn(process.execPath, [hushBin, ...args], { cwd, env: { ...base, ...env } as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return runProcess(process.execPath, [hushBin, ...args], { cwd, env: { ...base, ...env } as NodeJS.ProcessEnv });
 }
 
 function expectNoSecret(r: Result): void {

@@ -3,7 +3,6 @@
  * (`bin/hush.js` running the built CLI bundle, as `npm test` builds it) against a real server started in this process.
  * Spawns are asynchronous so the in-process server keeps answering.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -16,15 +15,13 @@ import type { ServerConfig } from '../../src/config/server-config.js';
 import { createDevTls } from '../../src/http/dev-tls.js';
 import { startTestServer } from '../helpers/test-server.js';
 import type { TestServer } from '../helpers/test-server.js';
+import { runProcess } from '../helpers/run-process.js';
+import type { ProcessResult } from '../helpers/run-process.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const MAIN = join(ROOT, 'bin/hush.js');
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Run = ProcessResult;
 
 let home: string;
 
@@ -45,20 +42,7 @@ function cleanEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv 
 }
 
 function hush(args: readonly string[], opts: { env?: Record<string, string | undefined>; input?: string } = {}): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], {
-      cwd: ROOT,
-      env: cleanEnv(opts.env ?? {}),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-    child.stdin.end(opts.input ?? '');
-  });
+  return runProcess(process.execPath, [MAIN, ...args], { cwd: ROOT, env: cleanEnv(opts.env ?? {}), input: opts.input ?? '' });
 }
 
 /** A failure must be exactly one line on stderr, without a stack trace. */

@@ -5,7 +5,7 @@
  * shell scripts, JSON/YAML parsers, base64 for the Kubernetes manifest, the files themselves
  * for Docker secrets, and GitHub's documented heredoc rules for `$GITHUB_ENV`.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,8 @@ import { api, startTestServer } from '../helpers/test-server.js';
 import type { TestServer } from '../helpers/test-server.js';
 import { hushBin } from '../helpers/spawn-server.js';
 import { ensureVenv, runPython } from '../interop/python-env.js';
+import { runProcess } from '../helpers/run-process.js';
+import type { ProcessResult } from '../helpers/run-process.js';
 
 /** Values every format, `.env` included, must carry exactly. Names are unusual so that no
  * variable of the test's own environment can shadow them (python-decouple prefers os.environ). */
@@ -61,14 +63,10 @@ let server: TestServer;
 let dir: string;
 let python: string;
 
-interface Result {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Result = ProcessResult;
 
 function hush(args: readonly string[], env: Record<string, string | undefined> = {}): Promise<Result> {
-  const child = spawn(process.execPath, [hushBin, ...args], {
+  return runProcess(process.execPath, [hushBin, ...args], {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -77,13 +75,7 @@ function hush(args: readonly string[], env: Record<string, string | undefined> =
       HUSH_TOKEN_FILE: join(dir, 'no-token-file'),
       ...env,
     } as NodeJS.ProcessEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
 async function ok(args: readonly string[], env: Record<string, string | undefined> = {}): Promise<Result> {

@@ -3,7 +3,7 @@
  * through npm's symlinks under any POSIX sh, and it defers NODE_EXTRA_CA_CERTS to Hush's client
  * without changing what is trusted or what the commands hush starts see.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,26 +13,14 @@ import { createProgram } from '../../src/cli/program.js';
 import { SERVER_ENV_DEFAULTS, SERVER_NODE_OPTIONS, serverEnvironment } from '../../src/config/server-node-options.js';
 import { startTestServer } from '../helpers/test-server.js';
 import type { TestServer } from '../helpers/test-server.js';
+import { runProcess } from '../helpers/run-process.js';
+import type { ProcessResult } from '../helpers/run-process.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const LAUNCHER = join(ROOT, 'bin/hush');
 
-interface Result {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(file: string, args: readonly string[], env: Record<string, string | undefined>): Promise<Result> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(file, args, { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-  });
+function run(file: string, args: readonly string[], env: Record<string, string | undefined>): Promise<ProcessResult> {
+  return runProcess(file, args, { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as NodeJS.ProcessEnv });
 }
 
 const shells = ['sh', 'dash', 'bash'].filter((sh) => spawnSync('sh', ['-c', `command -v ${sh}`]).status === 0);

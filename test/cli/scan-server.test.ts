@@ -6,7 +6,6 @@
  *
  * The CLI runs as a child process (async spawn: the server lives in this process).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -14,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startTestServer } from '../helpers/test-server.js';
 import type { TestServer } from '../helpers/test-server.js';
 import { makeRepo } from '../../src/scanner/test-rules.case.js';
+import { runProcess } from '../helpers/run-process.js';
+import type { ProcessResult } from '../helpers/run-process.js';
 
 const MAIN = resolve(import.meta.dirname, '../../src/scanner/scan-main.ts');
 const TSX = import.meta.resolve('tsx');
@@ -42,19 +43,11 @@ async function put(path: string, data: Record<string, unknown>): Promise<void> {
   expect((await api(s, 'PUT', path, { token: root, body: { data } })).status).toBe(200);
 }
 
-function hush(cwd: string, args: string[], opts: { token?: string; input?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', TSX, MAIN, 'scan', ...args], {
-      cwd,
-      env: { ...process.env, HUSH_ADDR: s.address, HUSH_TOKEN: opts.token ?? root, HUSH_TOKEN_FILE: join(cwd, 'no-token-file'), NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-    child.stdin.end(opts.input ?? '');
+function hush(cwd: string, args: string[], opts: { token?: string; input?: string } = {}): Promise<ProcessResult> {
+  return runProcess(process.execPath, ['--import', TSX, MAIN, 'scan', ...args], {
+    cwd,
+    env: { ...process.env, HUSH_ADDR: s.address, HUSH_TOKEN: opts.token ?? root, HUSH_TOKEN_FILE: join(cwd, 'no-token-file'), NO_COLOR: '1' },
+    input: opts.input ?? '',
   });
 }
 

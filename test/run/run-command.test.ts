@@ -10,18 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startTestServer } from '../helpers/test-server.js';
 import { hushBin } from '../helpers/spawn-server.js';
 import type { TestServer } from '../helpers/test-server.js';
+import { collectOutput } from '../helpers/run-process.js';
 
 const DB_PASSWORD = 'pg-Pass-w0rd!x9';
 const API_KEY = 'ak_live_1234567890abcdef';
 
 let server: TestServer;
 let dir: string;
-
-interface Result {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 function start(args: string[], env: Record<string, string | undefined> = {}): ChildProcess {
   const base: Record<string, string | undefined> = {
@@ -37,15 +32,7 @@ function start(args: string[], env: Record<string, string | undefined> = {}): Ch
   });
 }
 
-function collect(child: ChildProcess): Promise<Result> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
-
-const hush = (args: string[], env: Record<string, string | undefined> = {}) => collect(start(args, env));
+const hush = (args: string[], env: Record<string, string | undefined> = {}) => collectOutput(start(args, env));
 
 /** Resolves when `text` has appeared on the child's stdout. */
 function waitFor(child: ChildProcess, text: string): Promise<string> {
@@ -177,7 +164,7 @@ describe('hush run', () => {
         "import os, signal, time\ndef h(n, f):\n  os.write(1, b'got TERM\\n'); os._exit(42)\nsignal.signal(signal.SIGTERM, h)\nos.write(1, b'ready\\n')\ntime.sleep(30)",
       ),
     ]);
-    const done = collect(child);
+    const done = collectOutput(child);
     await waitFor(child, 'ready');
     child.kill('SIGTERM');
     const r = await done;
@@ -195,7 +182,7 @@ describe('hush run', () => {
           `import os, signal, time\ndef h(n, f):\n  os._exit(${status})\nsignal.signal(signal.${signal}, h)\nos.write(1, b'ready\\n')\ntime.sleep(30)`,
         ),
       ]);
-      const done = collect(child);
+      const done = collectOutput(child);
       await waitFor(child, 'ready');
       child.kill(signal);
       const r = await done;
@@ -205,7 +192,7 @@ describe('hush run', () => {
 
   it('does not leave the child running when hush is killed with SIGKILL', async () => {
     const child = start(['--', ...py("import os, time\nprint('pid', os.getpid(), flush=True)\ntime.sleep(30)")]);
-    const done = collect(child);
+    const done = collectOutput(child);
     const seen = await waitFor(child, '\n');
     const pid = Number(/pid (\d+)/.exec(seen)![1]);
     expect(alive(pid)).toBe(true);
@@ -239,7 +226,7 @@ describe('hush run', () => {
       '--',
       ...py("import os, time\nprint(os.environ['API_KEY_FILE'], flush=True)\ntime.sleep(30)"),
     ]);
-    const done = collect(child);
+    const done = collectOutput(child);
     const file = (await waitFor(child, '\n')).trim();
     expect(file.startsWith('/dev/shm/') || file.startsWith(tmpdir())).toBe(true);
     expect(statSync(file).mode & 0o777).toBe(0o400);
