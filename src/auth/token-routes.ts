@@ -72,6 +72,13 @@ function readTokenType(data: Readonly<Record<string, unknown>>): '' | TokenType 
   throw badRequest(`invalid 'token_type' value ${JSON.stringify(type.slice(0, 32))}: use "service" or "batch"`);
 }
 
+/** A new token's limits (seconds, and a use count); 0 means none. */
+interface Limits {
+  readonly period: number;
+  readonly explicitMaxTtl: number;
+  readonly numUses: number;
+}
+
 /** The role's value where the request gives none, else the lesser of the two (with Vault's
  * warning); 0 means none. */
 function lesserOf(fromRole: number, requested: number, warning: (n: number) => string, warnings: string[]): number {
@@ -80,6 +87,15 @@ function lesserOf(fromRole: number, requested: number, warning: (n: number) => s
   const lesser = Math.min(fromRole, requested);
   warnings.push(warning(lesser));
   return lesser;
+}
+
+/** The limits of a token made through `role`, given those the request asked for. */
+function roleLimits(role: TokenRole, asked: Limits, warnings: string[]): Limits {
+  return {
+    explicitMaxTtl: lesserOf(role.tokenExplicitMaxTtl, asked.explicitMaxTtl, (n) => `Explicit max TTL specified both during creation call and in role; using the lesser value of ${n} seconds`, warnings),
+    period: lesserOf(role.tokenPeriod, asked.period, (n) => `Period specified both during creation call and in role; using the lesser value of ${n} seconds`, warnings),
+    numUses: lesserOf(role.tokenNumUses, asked.numUses, (n) => `Number of uses specified both during creation call and in role; using the lesser value of ${n}`, warnings),
+  };
 }
 
 /** The creation path of a token made through `role`. */
@@ -127,20 +143,14 @@ export function createTokenRoutes(options: TokenRoutesOptions): TokenRoutes {
       const requestedType = readTokenType(d);
       const type = role === undefined ? requestedType || 'service' : roleTokenType(role, requestedType);
       const warnings: string[] = [];
-      let period = readDuration(d, 'period');
-      let explicitMaxTtl = readDuration(d, 'explicit_max_ttl');
-      let numUses = readInt(d, 'num_uses');
+      const asked: Limits = { period: readDuration(d, 'period'), explicitMaxTtl: readDuration(d, 'explicit_max_ttl'), numUses: readInt(d, 'num_uses') };
       if (type === 'batch') {
-        const bad = explicitMaxTtl !== 0 ? 'explicit_max_ttl' : numUses !== 0 ? 'num_uses' : period !== 0 ? 'period' : '';
+        const bad = asked.explicitMaxTtl !== 0 ? 'explicit_max_ttl' : asked.numUses !== 0 ? 'num_uses' : asked.period !== 0 ? 'period' : '';
         if (bad !== '') throw badRequest(`batch tokens cannot have "${bad}" set`);
       }
-      if (period > 0 && !privileged) throw badRequest('root or sudo privileges required to create periodic token');
-      if (numUses < 0) throw badRequest('number of uses cannot be negative');
-      if (role !== undefined) {
-        explicitMaxTtl = lesserOf(role.tokenExplicitMaxTtl, explicitMaxTtl, (n) => `Explicit max TTL specified both during creation call and in role; using the lesser value of ${n} seconds`, warnings);
-        period = lesserOf(role.tokenPeriod, period, (n) => `Period specified both during creation call and in role; using the lesser value of ${n} seconds`, warnings);
-        numUses = lesserOf(role.tokenNumUses, numUses, (n) => `Number of uses specified both during creation call and in role; using the lesser value of ${n}`, warnings);
-      }
+      if (asked.period > 0 && !privileged) throw badRequest('root or sudo privileges required to create periodic token');
+      if (asked.numUses < 0) throw badRequest('number of uses cannot be negative');
+      const { period, explicitMaxTtl, numUses } = role === undefined ? asked : roleLimits(role, asked, warnings);
       const noDefaultPolicy = readBool(d, 'no_default_policy') || (role?.tokenNoDefaultPolicy ?? false);
       const requested = readStringList(d, 'policies');
       const fromRole =
