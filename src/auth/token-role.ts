@@ -3,9 +3,10 @@
  * created through `auth/token/create/:name` may hold and how it behaves. The role decides the
  * policies it may carry (`allowed_policies`, `disallowed_policies` and their `*_glob` forms, see
  * `token-role-policies.ts`), whether it is an orphan, whether it may be renewed, its period,
- * explicit max TTL, use limit, bound CIDRs and kind, and adds `path_suffix` to its path (which
- * lets an operator revoke everything made through the role by prefix). Roles are stored as JSON
- * under `roles/<name>` in the storage the caller gives (the token store's, in the barrier).
+ * explicit max TTL, use limit, bound CIDRs and kind, and adds `path_suffix` to its path (shown in
+ * lookups; Vault revokes by that prefix with `sys/leases/revoke-prefix`, which Hush does not
+ * offer yet). Roles are stored as JSON under `roles/<name>` in the storage the caller gives (the
+ * token store's, in the barrier).
  */
 import { badRequest } from '../lib/errors.js';
 import type { Storage } from '../storage/storage.js';

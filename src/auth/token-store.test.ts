@@ -171,6 +171,17 @@ describe('create', () => {
     expect(await keyed.lookup(token)).toEqual(entry);
   });
 
+  it('still finds tokens made before the creation stamp (36 characters) under their plain hash', async () => {
+    const key = new Uint8Array([9, 9, 9]);
+    const keyed = makeStore({ hashKey: key });
+    const older = `hvs.${'Ab3'.repeat(10)}xy`; // the shape generated tokens had before the stamp
+    // stored as the previous version stored it: under `id/` + the plain HMAC of the token
+    const { entry } = await keyed.create({ id: 'template', policies: ['p'] });
+    const hashedId = hashToken(older, key);
+    await storage.put(`id/${hashedId}`, new TextEncoder().encode(JSON.stringify({ ...entry, hashedId })));
+    expect(await keyed.lookup(older)).toEqual({ ...entry, hashedId });
+  });
+
   it('keys tokens and accessors by creation time, so that new keys sort after older ones', async () => {
     const made = [];
     for (let i = 0; i < 5; i++) {
