@@ -12,7 +12,7 @@ import { badRequest } from '../lib/errors.js';
 import type { Storage } from '../storage/storage.js';
 import { parseBoundCidrs } from './bound-cidrs.js';
 import { readBool, readDuration, readInt, readString, readStringList } from './token-fields.js';
-import { checkBatchTokenFields } from './token-type-setting.js';
+import { checkBatchTokenFields, parseTokenTypeSetting } from './token-type-setting.js';
 import type { TokenType } from './token-types.js';
 
 /** A role's `token_type`: `default-service` (the default), `default-batch`, `service`, `batch`. */
@@ -40,15 +40,14 @@ export interface TokenRole {
 }
 
 const ROLE_PREFIX = 'roles/';
-const ROLE_TYPES: ReadonlySet<string> = new Set<TokenRoleType>(['default-service', 'default-batch', 'service', 'batch']);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 type Data = Readonly<Record<string, unknown>>;
 
 /** Role names as Vault takes them: one path segment, no `..`. */
-function checkRoleName(name: string): void {
-  if (name === '' || name.includes('/') || name.includes('..')) throw badRequest('invalid role name');
+function isRoleName(name: string): boolean {
+  return name !== '' && !name.includes('/') && !name.includes('..');
 }
 
 /**
@@ -57,7 +56,7 @@ function checkRoleName(name: string): void {
  * `explicit_max_ttl`, `bound_cidrs`) are read when the `token_*` form is absent.
  */
 export function parseTokenRole(name: string, data: Data, existing: TokenRole | undefined): TokenRole {
-  checkRoleName(name);
+  if (!isRoleName(name)) throw badRequest('invalid role name');
   const has = (field: string) => data[field] !== undefined && data[field] !== null;
   const pick = <T>(fields: readonly string[], read: (field: string) => T, fallback: T): T => {
     const field = fields.find(has);
@@ -92,13 +91,10 @@ export function parseTokenRole(name: string, data: Data, existing: TokenRole | u
   return role;
 }
 
+/** The `token_type` values of auth-method roles, with `default` meaning `default-service`. */
 function readRoleType(value: string): TokenRoleType {
-  const t = value.trim().toLowerCase();
-  if (t === '' || t === 'default') return 'default-service';
-  if (!ROLE_TYPES.has(t)) {
-    throw badRequest(`invalid 'token_type' value ${JSON.stringify(t.slice(0, 32))}: use "service", "batch", "default-service" or "default-batch"`);
-  }
-  return t as TokenRoleType;
+  const t = parseTokenTypeSetting(value);
+  return t === 'default' ? 'default-service' : t;
 }
 
 /** What `GET auth/token/roles/:name` answers (Vault's field names, durations in seconds; the
@@ -145,7 +141,7 @@ export class TokenRoleStore {
   }
 
   async get(name: string): Promise<TokenRole | undefined> {
-    if (name === '' || name.includes('/')) return undefined;
+    if (!isRoleName(name)) return undefined;
     const bytes = await this.#storage.get(ROLE_PREFIX + name);
     return bytes === undefined ? undefined : (JSON.parse(decoder.decode(bytes)) as TokenRole);
   }
@@ -155,7 +151,7 @@ export class TokenRoleStore {
   }
 
   async delete(name: string): Promise<void> {
-    if (name === '' || name.includes('/')) return;
+    if (!isRoleName(name)) return;
     await this.#storage.delete(ROLE_PREFIX + name);
   }
 

@@ -1,10 +1,10 @@
 /**
  * @module Walks KV mounts (v1 and v2) on behalf of a token and yields the secrets it may read,
- * with their current and recent readable versions, one secret at a time. Everything goes through the engine's own API
- * (list, read) rather than its storage layout, and every folder and secret is checked against
- * the caller's ACL with the path a direct request would use: a folder is entered only when the
- * token may `list` it, a secret is read only when the token may `read` it. So the walk never
- * learns (or reveals) more than the token could fetch itself.
+ * with their current and recent readable versions, one secret at a time. Everything goes through
+ * the engine's own API (list, read) rather than its storage layout, and every folder and secret
+ * is checked against the caller's ACL with the path a direct request would use: a folder is
+ * entered only when the token may `list` it, a secret is read only when the token may `read` it.
+ * So the walk never learns (or reveals) more than the token could fetch itself.
  */
 import { randomUUID } from 'node:crypto';
 import { HushError, isHushError } from '../../lib/errors.js';
