@@ -266,6 +266,34 @@ describe('lookup and expiry', () => {
     expect(await store.tidy()).toBe(2);
     expect(await store.listAccessors()).toEqual([keep.entry.accessor]);
   });
+
+  it('tidy removes the children of an expired token and a child whose parent is gone', async () => {
+    const root = await rootToken();
+    const parent = await store.create({ ttl: 10, parent: root.entry });
+    const child = await store.create({ ttl: 100, parent: parent.entry });
+    const stranded = await store.create({ ttl: 100, parent: root.entry });
+    await storage.delete(`id/${root.entry.hashedId}`); // a crash mid-revocation
+    store = makeStore();
+    clock.advance(11);
+    expect(await store.tidy()).toBe(2); // the expired parent (with its child) and the stranded child
+    for (const t of [parent, child, stranded]) expect(await storage.get(`id/${t.entry.hashedId}`)).toBeUndefined();
+    expect(await store.storedIds()).toEqual([]);
+  });
+
+  it('tidy stops early once its signal is aborted, and peek shows stored entries as they are', async () => {
+    const expired = await store.create({ ttl: 10 });
+    clock.advance(11);
+    expect((await store.peek(expired.entry.hashedId))?.accessor).toBe(expired.entry.accessor);
+    expect(await store.lookup(expired.token)).toBeUndefined();
+    expect(await store.peek(expired.entry.hashedId)).toBeUndefined();
+    const stale = [await store.create({ ttl: 10 }), await store.create({ ttl: 10 })];
+    clock.advance(11);
+    const stopped = new AbortController();
+    stopped.abort();
+    expect(await store.tidy(stopped.signal)).toBe(0);
+    expect((await store.storedIds()).sort()).toEqual(stale.map((t) => t.entry.hashedId).sort());
+    expect(await store.tidy()).toBe(2);
+  });
 });
 
 describe('use', () => {

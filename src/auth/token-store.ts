@@ -22,6 +22,7 @@
 import { DecodedCache } from '../lib/decoded-cache.js';
 import { badRequest } from '../lib/errors.js';
 import { formatDurationSeconds } from '../lib/duration.js';
+import { nextTurn, STEPS_PER_TURN } from '../lib/next-turn.js';
 import type { Storage, StorageOp } from '../storage/storage.js';
 import { decodeBatchToken, encodeBatchToken, generateBatchTokenKey } from './batch-token.js';
 import type { BatchTokenClaims } from './batch-token.js';
@@ -504,11 +505,32 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     return accessors.sort();
   }
 
-  async function tidy(): Promise<number> {
+  async function storedIds(): Promise<string[]> {
+    return (await storage.list(ID_PREFIX)).filter((name) => !name.endsWith('/'));
+  }
+
+  async function peek(hashedId: string): Promise<TokenEntry | undefined> {
+    const key = idKey(hashedId);
+    const kept = shared.get<TokenEntry>(key, '');
+    if (kept !== undefined) return kept;
+    const bytes = await storage.get(key);
+    return bytes === undefined ? undefined : decode<TokenEntry>(bytes);
+  }
+
+  async function tidy(signal?: AbortSignal): Promise<number> {
     let invalid = 0;
-    for (const name of await storage.list(ID_PREFIX)) {
-      if (name.endsWith('/')) continue;
-      if ((await validEntry(name)) === undefined) invalid++;
+    let steps = 0;
+    for (const id of await storedIds()) {
+      if (++steps % STEPS_PER_TURN === 0) await nextTurn();
+      if (signal?.aborted) break;
+      const entry = await peek(id);
+      if (entry === undefined) continue;
+      if (entry.revoking || isExpired(entry, now())) {
+        invalid++;
+        await revokeTree(id);
+      } else if (entry.parentHashedId !== undefined && (await validEntry(id)) === undefined) {
+        invalid++; // an ancestor is gone: validEntry revoked what it found dead
+      }
     }
     return invalid;
   }
@@ -533,5 +555,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     remainingTtl,
     expireTime,
     tidy,
+    storedIds,
+    peek,
   };
 }

@@ -125,8 +125,14 @@ export interface TokenStore {
   /** Accessors of all stored tokens, sorted. */
   listAccessors(): Promise<string[]>;
   /** Checks every stored token, revoking expired and dangling ones (for the lease manager's
-   * periodic sweep); resolves to how many stored tokens were found invalid. */
-  tidy(): Promise<number>;
+   * periodic sweep); resolves to how many revocations it made (a subtree counts once). Yields to
+   * the event loop as it goes, and stops early once `signal` is aborted. */
+  tidy(signal?: AbortSignal): Promise<number>;
+  /** Storage IDs of every stored token, valid or not (for sweeps and lease listings). */
+  storedIds(): Promise<string[]>;
+  /** The entry stored under `hashedId` as it is (expired, revoking and dangling ones too), without
+   * keeping it decoded: scans over every token must not push out the entries requests use. */
+  peek(hashedId: string): Promise<TokenEntry | undefined>;
   /** Seconds the token has left (0 for a token that never expires). */
   remainingTtl(entry: TokenEntry): number;
   /** When the token expires (ms), or undefined if never. */
