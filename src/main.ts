@@ -24,7 +24,11 @@ export function openBackend(config: ServerConfig): StorageBackend {
 }
 
 /** Builds the core over the configured storage, without listening. */
-export function buildCore(config: ServerConfig, backend: StorageBackend, opts: { devMounts?: boolean } = {}): Core {
+export function buildCore(
+  config: ServerConfig,
+  backend: StorageBackend,
+  opts: { devMounts?: boolean; tokenSweepIntervalMs?: number } = {},
+): Core {
   return new Core({
     barrier: createBarrier(backend),
     engineRegistry: createDefaultEngineRegistry(),
@@ -37,6 +41,7 @@ export function buildCore(config: ServerConfig, backend: StorageBackend, opts: {
       apiAddress: '',
     },
     devMounts: opts.devMounts ?? false,
+    tokenSweepIntervalMs: opts.tokenSweepIntervalMs,
   });
 }
 

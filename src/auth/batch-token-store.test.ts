@@ -46,7 +46,7 @@ beforeEach(async () => {
   clock = createFakeClock();
   batchKey = generateBatchTokenKey();
   store = makeStore();
-  routes = createTokenRoutes({ store, roles: new TokenRoleStore(createMapStorage()) });
+  routes = createTokenRoutes({ store, roles: new TokenRoleStore(createMapStorage()), sweep: () => store.tidy() });
   root = await store.create({ policies: ['root'], id: 'root', displayName: 'root', path: 'auth/token/root' });
 });
 

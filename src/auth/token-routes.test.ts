@@ -20,7 +20,7 @@ let root: { token: string; entry: TokenEntry };
 beforeEach(async () => {
   clock = createFakeClock();
   store = createTokenStore({ storage: createMapStorage(), now: clock.now });
-  routes = createTokenRoutes({ store, roles: new TokenRoleStore(createMapStorage()) });
+  routes = createTokenRoutes({ store, roles: new TokenRoleStore(createMapStorage()), sweep: () => store.tidy() });
   root = await store.create({ policies: ['root'], id: 'root', displayName: 'root', path: 'auth/token/root' });
 });
 

@@ -43,6 +43,8 @@ export const TOKEN_MOUNT = 'auth/token/';
 export interface TokenRoutesOptions {
   readonly store: TokenStore;
   readonly roles: TokenRoleStore;
+  /** Runs (or joins) the sweep of expired tokens; resolves to how many it found invalid. */
+  readonly sweep: () => Promise<number>;
 }
 
 export interface TokenRoutes {
@@ -292,6 +294,11 @@ export function createTokenRoutes(options: TokenRoutesOptions): TokenRoutes {
     return { data: { keys: await store.listAccessors() } };
   };
 
+  const tidy: Handler = async () => {
+    const invalid = await options.sweep();
+    return { status: 202, warnings: [`Tidy operation finished: ${invalid} expired or invalid token(s) removed.`] };
+  };
+
   const path = (pattern: RegExp, summary: string, operations: PathDeclaration<TokenRequestContext>['operations']) =>
     definePath<TokenRequestContext>({ pattern, summary, operations });
 
@@ -321,6 +328,7 @@ export function createTokenRoutes(options: TokenRoutesOptions): TokenRoutes {
     }),
     path(/^revoke-orphan$/, 'Revoke a token, leaving its children as orphans (sudo).', { update: revokeOrphan }),
     path(/^accessors\/?$/, 'List the accessors of all tokens (sudo).', { list: listAccessors }),
+    path(/^tidy\/?$/, 'Remove expired and invalid tokens from storage now.', { update: tidy }),
   ];
 
   return {

@@ -31,6 +31,8 @@ import type { AuthRoute, SysMatch } from './core-routing.js';
 import { loadOrCreateClusterId, openUnsealedState } from './unsealed-state.js';
 import type { UnsealedState } from './unsealed-state.js';
 import { deleteTree } from './storage-tree.js';
+import type { TokenSweeper } from '../leases/token-sweeper.js';
+import { needsSudo } from './sys/sys-context.js';
 
 export interface CoreOptions {
   readonly barrier: Barrier;
@@ -39,6 +41,8 @@ export interface CoreOptions {
   readonly identity: ServerIdentity;
   /** Dev mode mounts `secret/` as KV v2 on first unseal, like `vault server -dev`. */
   readonly devMounts?: boolean;
+  /** Time between two sweeps of expired tokens (default: `leases/token-sweeper.ts`). */
+  readonly tokenSweepIntervalMs?: number;
 }
 
 export class Core implements RequestHandler, CoreServices {
@@ -47,6 +51,7 @@ export class Core implements RequestHandler, CoreServices {
   readonly authRegistry: AuthMethodRegistry;
   readonly identity: ServerIdentity;
   readonly #devMounts: boolean;
+  readonly #tokenSweepIntervalMs: number | undefined;
   #state: UnsealedState | undefined;
 
   constructor(opts: CoreOptions) {
@@ -55,6 +60,7 @@ export class Core implements RequestHandler, CoreServices {
     this.authRegistry = opts.authRegistry;
     this.identity = opts.identity;
     this.#devMounts = opts.devMounts ?? false;
+    this.#tokenSweepIntervalMs = opts.tokenSweepIntervalMs;
   }
 
   // ---- the pipeline -------------------------------------------------------------------------
@@ -98,7 +104,7 @@ export class Core implements RequestHandler, CoreServices {
         ? 'create'
         : req.operation;
       if (!sysMatch.route.anyToken) {
-        this.#authorize(acl, req.path, operation, req.data, sysMatch.route.sudo ?? false, req.wrapTtlSeconds);
+        this.#authorize(acl, req.path, operation, req.data, needsSudo(sysMatch.route, operation), req.wrapTtlSeconds);
       }
       return this.#audited(req, caller, state, undefined, () => this.#runSys(req, sysMatch, caller));
     }
@@ -167,7 +173,12 @@ export class Core implements RequestHandler, CoreServices {
     const entry = await state.tokens.lookup(req.clientToken);
     // A wrapping token works only on sys/wrapping/* (handled before this); using it elsewhere
     // must not spend its single use.
-    if (!entry || entry.policies.includes(WRAPPING_POLICY) || !isAddressAllowed(entry.boundCidrs, req.remoteAddress)) {
+    if (
+      !entry ||
+      entry.policies.includes(WRAPPING_POLICY) ||
+      !isAddressAllowed(entry.boundCidrs, req.remoteAddress) ||
+      !issuerEnabled(entry, state)
+    ) {
       throw new HushError('permission_denied', 'permission denied');
     }
     if (entry.numUses > 0) {
@@ -358,7 +369,10 @@ export class Core implements RequestHandler, CoreServices {
 
   /** Loads (or on first unseal, creates) the unsealed state, then starts engines and methods. */
   async #setUp(): Promise<UnsealedState> {
-    const state = await openUnsealedState(this.barrier, { devMounts: this.#devMounts });
+    const state = await openUnsealedState(this.barrier, {
+      devMounts: this.#devMounts,
+      tokenSweepIntervalMs: this.#tokenSweepIntervalMs,
+    });
     this.identity.clusterId = await loadOrCreateClusterId(this.barrier);
     this.#state = state;
     for (const entry of state.mounts.entries()) {
@@ -374,6 +388,7 @@ export class Core implements RequestHandler, CoreServices {
     const state = this.#state;
     this.#state = undefined;
     if (!state) return;
+    await state.tokenSweeper.stop();
     for (const engine of state.engines.values()) await engine.close?.();
     for (const method of state.authMethods.values()) await method.close?.();
     await state.audit.close();
@@ -394,6 +409,9 @@ export class Core implements RequestHandler, CoreServices {
   }
   tokens(): TokenStore {
     return this.#requireUnsealed().tokens;
+  }
+  tokenSweeper(): TokenSweeper {
+    return this.#requireUnsealed().tokenSweeper;
   }
   policies(): PolicyStore {
     return this.#requireUnsealed().policies;
@@ -451,6 +469,16 @@ export class Core implements RequestHandler, CoreServices {
 function minPositive(...values: (number | undefined)[]): number | undefined {
   const set = values.filter((v): v is number => v !== undefined && v > 0);
   return set.length === 0 ? undefined : Math.min(...set);
+}
+
+/**
+ * Whether the auth mount that issued a token (its path `auth/<mount>/…`) is still enabled.
+ * Disabling a mount revokes its service tokens, but batch tokens cannot be revoked, and the
+ * revocation of many tokens takes a while: this refuses both at once. (A mount enabled again at
+ * the same path would accept its predecessor's batch tokens until they expire.)
+ */
+function issuerEnabled(entry: TokenEntry, state: UnsealedState): boolean {
+  return !entry.path.startsWith('auth/') || state.authMounts.match(entry.path.slice('auth/'.length)) !== undefined;
 }
 
 /** Errors that already went through {@link Core}'s audited section (their response is logged). */

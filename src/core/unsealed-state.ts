@@ -1,7 +1,7 @@
 /**
- * @module What exists only while the barrier is unsealed: the mount tables, token store,
- * policies, audit broker, lockout counters and wrapped responses. Built on every unseal from
- * storage (on the first unseal, with the default mounts) and dropped on seal.
+ * @module What exists only while the barrier is unsealed: the mount tables, token store and its
+ * sweeper, policies, audit broker, lockout counters and wrapped responses. Built on every unseal
+ * from storage (on the first unseal, with the default mounts) and dropped on seal.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Barrier } from '../barrier/barrier.js';
@@ -16,6 +16,7 @@ import { createTokenRoutes } from '../auth/token-routes.js';
 import type { TokenRoutes } from '../auth/token-routes.js';
 import type { SecretsEngine } from '../engines/engine.js';
 import type { AuthMethod } from '../auth/methods/auth-method.js';
+import { TokenSweeper } from '../leases/token-sweeper.js';
 import { LoginLockout } from './login-lockout.js';
 import { ResponseWrapping } from './response-wrapping.js';
 import { MountTable } from './router/mount-table.js';
@@ -31,13 +32,18 @@ export interface UnsealedState {
   readonly lockout: LoginLockout;
   readonly wrapping: ResponseWrapping;
   readonly tokens: TokenStore;
+  /** Sweeps expired tokens out of storage on a timer; stopped on seal. */
+  readonly tokenSweeper: TokenSweeper;
   readonly tokenRoutes: TokenRoutes;
   readonly policies: PolicyStore;
   readonly audit: AuditBroker;
 }
 
 /** Loads the unsealed state from the barrier, creating the defaults on the first unseal. */
-export async function openUnsealedState(barrier: Barrier, opts: { devMounts: boolean }): Promise<UnsealedState> {
+export async function openUnsealedState(
+  barrier: Barrier,
+  opts: { readonly devMounts: boolean; readonly tokenSweepIntervalMs?: number },
+): Promise<UnsealedState> {
   const mounts = new MountTable(barrier, 'core/mounts', 'mount_');
   const authMounts = new MountTable(barrier, 'core/auth', 'auth_');
   const policies = new PolicyStore(createStorageView(barrier, 'sys/policy/'));
@@ -67,6 +73,7 @@ export async function openUnsealedState(barrier: Barrier, opts: { devMounts: boo
   }
   await policies.ensureDefaults();
   await audit.load();
+  const tokenSweeper = new TokenSweeper(tokens, opts.tokenSweepIntervalMs);
 
   return {
     mounts,
@@ -76,7 +83,12 @@ export async function openUnsealedState(barrier: Barrier, opts: { devMounts: boo
     lockout: new LoginLockout(),
     wrapping: new ResponseWrapping(tokens, createStorageView(barrier, 'sys/wrapping/')),
     tokens,
-    tokenRoutes: createTokenRoutes({ store: tokens, roles: new TokenRoleStore(createStorageView(barrier, 'sys/token/')) }),
+    tokenSweeper,
+    tokenRoutes: createTokenRoutes({
+      store: tokens,
+      roles: new TokenRoleStore(createStorageView(barrier, 'sys/token/')),
+      sweep: () => tokenSweeper.sweep(),
+    }),
     policies,
     audit,
   };

@@ -26,6 +26,8 @@ export interface TestServerOptions {
   readonly dataDir?: string;
   readonly maxRequestBytes?: number;
   readonly tls?: ServerConfig['tls'];
+  /** Time between two sweeps of expired tokens (the server's default otherwise). */
+  readonly tokenSweepIntervalMs?: number;
 }
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
@@ -39,7 +41,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     clusterName: 'hush-test',
   };
   const backend = openBackend(config);
-  const core = buildCore(config, backend, { devMounts: true });
+  const core = buildCore(config, backend, { devMounts: true, tokenSweepIntervalMs: opts.tokenSweepIntervalMs });
   const rootToken = await setUpDevServer(core, { dataDir: storage === 'sqlite' ? dataDir : undefined });
   const server = await serve(config, core, backend);
   return {

@@ -1,9 +1,10 @@
 /**
  * @module `sys/auth`: enabling, listing, tuning and disabling auth methods. The token method is
- * built in at `token/` and cannot be disabled.
+ * built in at `token/` and cannot be disabled; disabling another revokes the tokens it issued.
  */
 import { HushError } from '../../lib/errors.js';
 import { normalizeMountPath } from '../router/mount-table.js';
+import { revokeTokenLeases } from '../../leases/token-leases.js';
 import { defineSysRoutes } from './sys-context.js';
 import { checkTokenTypeTuning, renderMount, renderTuning, stringMap, tuningFrom } from './mount-fields.js';
 
@@ -81,7 +82,10 @@ export const authRoutes = defineSysRoutes([
         const entry = mounts.get(normalizeMountPath(path!));
         if (!entry) return {};
         if (entry.builtin) throw new HushError('bad_request', 'token credential backend cannot be disabled');
+        // Vault's rule: disabling a method logs out everyone it logged in. Once the mount is gone
+        // the core refuses its tokens (batch ones included) while they are revoked.
         await mounts.remove(entry.path);
+        await revokeTokenLeases(services.tokens(), `auth/${entry.path}`);
         await services.destroyMountData(entry, 'auth');
         return {};
       },

@@ -22,8 +22,9 @@ export type SysHandler = (req: SysRequest, params: Readonly<Record<string, strin
 export interface SysRoute {
   readonly pattern: RegExp;
   readonly summary: string;
-  /** Policy needs `sudo` on this path as well as the operation's capability. */
-  readonly sudo?: boolean;
+  /** Policy needs `sudo` on this path as well as the operation's capability: for every
+   * operation (`true`) or for those listed. */
+  readonly sudo?: boolean | readonly Operation[];
   /** Answered without a token (status and unseal routes). */
   readonly unauthenticated?: boolean;
   /** Needs a valid token but no policy grant (what the CLI asks before every `kv` command). */
@@ -31,6 +32,11 @@ export interface SysRoute {
   /** Answered while sealed (status routes). */
   readonly whileSealed?: boolean;
   readonly operations: Partial<Record<Operation, SysHandler>>;
+}
+
+/** Whether `operation` on `route` needs `sudo`. */
+export function needsSudo(route: SysRoute, operation: Operation): boolean {
+  return Array.isArray(route.sudo) ? route.sudo.includes(operation) : route.sudo === true;
 }
 
 export function defineSysRoutes(routes: readonly SysRoute[]): readonly SysRoute[] {

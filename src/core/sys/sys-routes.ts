@@ -10,6 +10,7 @@ import { auditRoutes } from './sys-audit-routes.js';
 import { capabilitiesRoutes } from './sys-capabilities-routes.js';
 import { lockoutRoutes } from './sys-lockout-routes.js';
 import { wrappingRoutes } from './sys-wrapping-routes.js';
+import { leaseRoutes } from './sys-lease-routes.js';
 import { secretFingerprintRoutes } from './secret-fingerprint-routes.js';
 
 export const sysRoutes: readonly SysRoute[] = [
@@ -21,5 +22,6 @@ export const sysRoutes: readonly SysRoute[] = [
   ...capabilitiesRoutes,
   ...lockoutRoutes,
   ...wrappingRoutes,
+  ...leaseRoutes,
   ...secretFingerprintRoutes,
 ];
