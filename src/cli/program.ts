@@ -22,6 +22,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   operator: async () => (await import('./operator-command.js')).createOperatorCommand(),
   login: async () => (await import('./login-command.js')).createLoginCommand(),
   token: async () => (await import('./token-command.js')).createTokenCommand(),
+  lease: async () => (await import('./lease-command.js')).createLeaseCommand(),
   kv: async () => (await import('./kv-command.js')).createKvCommand(),
   read: async () => (await import('./generic-commands.js')).createReadCommand(),
   write: async () => (await import('./generic-commands.js')).createWriteCommand(),

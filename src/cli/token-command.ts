@@ -91,12 +91,12 @@ async function revoke(token: string | undefined, flags: OutputFlags & { self?: b
   } else {
     if (!token) throw new CliError('give a TOKEN (or an accessor with -accessor), or use -self', 1);
     const mode = flags.mode ?? '';
-    if (mode !== '' && mode !== 'orphan' && mode !== 'path') throw new CliError(`invalid -mode "${mode}": use orphan`, 1);
-    if (mode === 'path') throw new CliError('-mode=path is not supported yet', 1);
+    if (mode !== '' && mode !== 'orphan' && mode !== 'path') throw new CliError(`invalid -mode "${mode}": use orphan or path`, 1);
     if (flags.accessor) {
-      if (mode === 'orphan') throw new CliError('-mode=orphan cannot be combined with -accessor', 1);
+      if (mode !== '') throw new CliError(`-mode=${mode} cannot be combined with -accessor`, 1);
       await client.write('auth/token/revoke-accessor', { accessor: token });
-    } else if (mode === 'orphan') await client.write('auth/token/revoke-orphan', { token });
+    } else if (mode === 'path') await client.write(`sys/leases/revoke-prefix/${token}`, {});
+    else if (mode === 'orphan') await client.write('auth/token/revoke-orphan', { token });
     else await client.write('auth/token/revoke', { token });
   }
   printSuccess(flags, 'Success! Revoked token (if it existed)', {});
@@ -141,10 +141,10 @@ export function createTokenCommand(): Command {
   );
   token.addCommand(
     withFormatFlag(new Command('revoke'))
-      .description('Revoke a token and its children (-mode=orphan keeps the children)')
+      .description('Revoke a token and its children (-mode=orphan keeps the children; -mode=path revokes every token created under a path, e.g. auth/approle/)')
       .option('--self', 'revoke the token in use')
       .option('--accessor', 'the argument is an accessor')
-      .option('--mode <mode>', 'orphan: revoke only this token')
+      .option('--mode <mode>', 'orphan: revoke only this token; path: the argument is a creation path prefix')
       .argument('[token]')
       .action((t: string | undefined, flags: OutputFlags & { self?: boolean; accessor?: boolean; mode?: string }) => revoke(t, flags)),
   );

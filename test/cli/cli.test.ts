@@ -406,6 +406,41 @@ describe('hush CLI against a dev server', () => {
     expectOneLineError(await run(['auth', 'tune', '-token-type=sometimes', 'ci/']), 2);
   });
 
+  it('lease lookup and revoke (one, -prefix), token revoke -mode=path; misuse is one line', async () => {
+    expect((await run(['auth', 'enable', '-path=leases-ci', 'approle'])).code).toBe(0);
+    expect((await run(['write', 'auth/leases-ci/role/deploy', 'token_policies=default', 'token_ttl=20m'])).code).toBe(0);
+    const roleId = (await run(['read', '-field=role_id', 'auth/leases-ci/role/deploy/role-id'])).stdout.trim();
+    const login = async () => {
+      const secretId = (await run(['write', '-f', '-field=secret_id', 'auth/leases-ci/role/deploy/secret-id'])).stdout.trim();
+      return (await run(['write', '-field=token', 'auth/leases-ci/login', `role_id=${roleId}`, `secret_id=${secretId}`])).stdout.trim();
+    };
+    const works = async (token: string) => (await run(['token', 'lookup'], { env: { HUSH_TOKEN: token } })).code === 0;
+    const tokens = [await login(), await login(), await login()];
+
+    const listed = JSON.parse((await run(['list', '-format=json', 'sys/leases/lookup/auth/leases-ci/login/'])).stdout) as string[];
+    expect(listed).toHaveLength(3);
+    const leaseId = `auth/leases-ci/login/${listed[0]}`;
+    const lookup = await run(['lease', 'lookup', leaseId]);
+    expect(lookup.code).toBe(0);
+    expect(lookup.stdout).toMatch(/ttl\s+(19m\d+s|20m)/);
+    expect(lookup.stdout).toMatch(new RegExp(`^id\\s+${leaseId}$`, 'm'));
+    expect((await run(['lease', 'lookup', '-field=id', leaseId])).stdout).toBe(leaseId);
+
+    expect((await run(['lease', 'revoke', leaseId])).stdout).toBe(`Success! Revoked lease: ${leaseId}\n`);
+    expect((await Promise.all(tokens.map(works))).filter(Boolean)).toHaveLength(2);
+    const prefix = await run(['lease', 'revoke', '-prefix', 'auth/leases-ci/']);
+    expect(prefix.stdout).toBe('Success! Revoked any leases with prefix: auth/leases-ci/\n');
+    expect((await Promise.all(tokens.map(works))).filter(Boolean)).toHaveLength(0);
+
+    const again = await login();
+    expect((await run(['token', 'revoke', '-mode=path', 'auth/leases-ci/login'])).stdout).toBe('Success! Revoked token (if it existed)\n');
+    expect(await works(again)).toBe(false);
+
+    expectOneLineError(await run(['lease', 'revoke', '-force', 'auth/leases-ci/']), 1);
+    expectOneLineError(await run(['lease', 'lookup', 'auth/leases-ci/login/nope']), 2);
+    expectOneLineError(await run(['token', 'revoke', '-mode=path', '-accessor', 'x']), 1);
+  });
+
   it('HUSH_* settings win over VAULT_*, and VAULT_* alone works', async () => {
     const base = { HUSH_ADDR: undefined, HUSH_TOKEN: undefined };
     const vaultOnly = await run(['kv', 'get', '-field=password', 'secret/myapp/production'], {

@@ -2,7 +2,8 @@
  * AppRole with real third-party clients against a real Hush server: hvac (current release and
  * 0.11.2, each in its own virtualenv, the legacy `client.auth_approle` spelling included) and
  * npm's node-vault `approleLogin`. Each obtains a token that reads the KV v2 secret its policy
- * allows and is refused (403) another.
+ * allows and is refused (403) another; hvac's lease calls then find the tokens the mount issued
+ * and revoke them all by prefix.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +47,9 @@ describe.each(HVAC_VERSIONS)('hvac %s AppRole', (name, packages) => {
       expect(out.legacy_other).toBe('Forbidden');
     }
     expect(out.bad_login).toContain('invalid role or secret ID');
+    expect(out.lease_count).toBe(name === '0.11.2' ? 2 : 1); // the legacy login is a second token
+    expect(out.lease_fields).toEqual(['expire_time', 'id', 'issue_time', 'last_renewal_time', 'renewable', 'ttl']);
+    expect(out.after_revoke_authenticated).toBe(false);
   });
 });
 

@@ -64,4 +64,13 @@ try:
 except hvac.exceptions.InvalidRequest as err:
     out["bad_login"] = str(err).split(",")[0]
 
+# Incident response: the operator finds the pipeline's token lease and revokes every token the
+# mount issued (hvac's lease calls are the same in 0.11 and today's release).
+leases = admin.sys.list_leases(prefix="auth/%s/login/" % mount)["data"]["keys"]
+out["lease_count"] = len(leases)
+lease = admin.sys.read_lease(lease_id="auth/%s/login/%s" % (mount, leases[0]))["data"]
+out["lease_fields"] = sorted(lease.keys())
+admin.sys.revoke_prefix(prefix="auth/%s/" % mount)
+out["after_revoke_authenticated"] = pipeline.is_authenticated()
+
 print(json.dumps(out))
