@@ -72,10 +72,18 @@ describe('toCoreRequest', () => {
 });
 
 describe('parseJsonBody', () => {
-  it('reads nothing and whitespace as {}', () => {
+  it('reads nothing, whitespace and null (Go clients writing no data) as {}', () => {
     expect(parseJsonBody(undefined)).toEqual({});
     expect(parseJsonBody(Buffer.alloc(0))).toEqual({});
     expect(parseJsonBody(Buffer.from(' \n '))).toEqual({});
+    expect(parseJsonBody(Buffer.from('null'))).toEqual({});
+    expect(parseJsonBody(Buffer.from(' null\n'))).toEqual({});
+  });
+
+  it('refuses a body that is not an object', () => {
+    for (const body of ['[]', '"text"', '12', 'true']) {
+      expect((failure(() => parseJsonBody(Buffer.from(body))) as Error).message).toBe('failed to parse JSON input: the body must be a JSON object');
+    }
   });
 
   it('allows a constructor key holding plain data and the word __proto__ inside values', () => {

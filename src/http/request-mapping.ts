@@ -96,8 +96,10 @@ function operationFor(method: string, path: string, query: Readonly<Record<strin
 }
 
 /**
- * Parses a JSON object body. An empty (or all-whitespace) body is `{}`; anything but an object
- * is refused. Messages never quote the input: it may hold secret values.
+ * Parses a JSON object body. An empty (or all-whitespace) body is `{}`, and so is `null`, which
+ * Go programs send for "no data" (`client.Logical().Write(path, nil)` in HashiCorp's client
+ * library) and Vault accepts; anything else but an object is refused. Messages never quote the
+ * input: it may hold secret values.
  */
 export function parseJsonBody(body: Buffer | undefined): Record<string, unknown> {
   if (body === undefined || body.length === 0) return {};
@@ -110,7 +112,8 @@ export function parseJsonBody(body: Buffer | undefined): Record<string, unknown>
     if (err instanceof HushError) throw err;
     throw badRequest(`failed to parse JSON input: ${describeJsonError(err)}`);
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+  if (value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
     throw badRequest('failed to parse JSON input: the body must be a JSON object');
   }
   return value as Record<string, unknown>;
