@@ -14,6 +14,7 @@
  * the parent's hex hash carried as base64url bytes.
  */
 import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytesPooled } from '../lib/random-pool.js';
 import { AES_KEY_BYTES, openAesGcm, sealAesGcm } from '../barrier/aes-gcm.js';
 import { BATCH_TOKEN_PREFIX, STAMP_LENGTH } from './token-format.js';
 
@@ -80,7 +81,7 @@ export function encodeBatchToken(key: Uint8Array, claims: BatchTokenClaims): str
   if (claims.parentHashedId !== undefined) wire.r = packHashedId(claims.parentHashedId);
   if (claims.entityId !== '') wire.e = claims.entityId;
   if (claims.boundCidrs.length > 0) wire.b = [...claims.boundCidrs];
-  const salt = randomBytes(SALT_BYTES);
+  const salt = randomBytesPooled(SALT_BYTES);
   const box = sealAesGcm(deriveKey(key, salt), encoder.encode(JSON.stringify(wire)), AAD);
   return BATCH_TOKEN_PREFIX + Buffer.concat([salt, box]).toString('base64url');
 }

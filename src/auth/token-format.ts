@@ -13,7 +13,8 @@
  * and so do the storage keys (whose values alone are encrypted).
  * Tokens and accessors from before the stamp (or with a custom ID) keep their plain hash.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { randomBytesPooled } from '../lib/random-pool.js';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 /** Largest multiple of 62 below 256: bytes at or above it are rejected to avoid modulo bias. */
@@ -36,7 +37,7 @@ const STAMPED_ACCESSOR = new RegExp(`^[0-9A-Za-z]{${STAMP_LENGTH + ACCESSOR_RAND
 export function randomBase62(length: number): string {
   let out = '';
   while (out.length < length) {
-    for (const byte of randomBytes(Math.max(16, (length - out.length) * 2))) {
+    for (const byte of randomBytesPooled(Math.max(16, (length - out.length) * 2))) {
       if (byte >= BASE62_LIMIT) continue;
       out += BASE62[byte % 62];
       if (out.length === length) break;

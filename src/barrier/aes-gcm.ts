@@ -2,8 +2,9 @@
  * @module AES-256-GCM with node:crypto: 96-bit random nonces, 128-bit tags, additional
  * authenticated data. A sealed box is `nonce (12) | ciphertext | tag (16)`.
  */
-import { KeyObject, createCipheriv, createDecipheriv, createSecretKey, randomFillSync } from 'node:crypto';
+import { KeyObject, createCipheriv, createDecipheriv, createSecretKey } from 'node:crypto';
 import { HushError } from '../lib/errors.js';
+import { fillRandom } from '../lib/random-pool.js';
 
 export const AES_KEY_BYTES = 32;
 export const GCM_NONCE_BYTES = 12;
@@ -20,25 +21,11 @@ export function aesKey(bytes: Uint8Array): KeyObject {
   return createSecretKey(bytes);
 }
 
-/** Random bytes drawn from the CSPRNG 4 KiB at a time, each handed out once (the offset only
- * moves forward): one call into OpenSSL per 341 nonces instead of one per nonce. */
-const noncePool = Buffer.alloc(4096);
-let noncePoolUsed = noncePool.length;
-
-function takeNonce(out: Buffer): void {
-  if (noncePoolUsed + GCM_NONCE_BYTES > noncePool.length) {
-    randomFillSync(noncePool);
-    noncePoolUsed = 0;
-  }
-  noncePool.copy(out, 0, noncePoolUsed, noncePoolUsed + GCM_NONCE_BYTES);
-  noncePoolUsed += GCM_NONCE_BYTES;
-}
-
 /** Encrypts `plaintext` under a 32-byte `key` with a fresh random nonce, binding `aad`. */
 export function sealAesGcm(key: AesKey, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
   checkKey(key);
   const box = Buffer.allocUnsafe(GCM_NONCE_BYTES + plaintext.length + GCM_TAG_BYTES);
-  takeNonce(box);
+  fillRandom(box, 0, GCM_NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, box.subarray(0, GCM_NONCE_BYTES), { authTagLength: GCM_TAG_BYTES });
   cipher.setAAD(aad);
   const body = cipher.update(plaintext);
