@@ -29,11 +29,41 @@ export interface ChainFields {
  * returns the sealed line and the state after it.
  */
 export function sealLine(line: string, state: ChainState): { line: string; next: ChainState } {
-  if (!line.endsWith('}')) throw new TypeError('an audit line must end with a JSON object');
-  const seq = state.seq + 1;
-  const sep = line.endsWith('{}') ? '' : ',';
-  const sealed = `${line.slice(0, -1)}${sep}"hush_seq":${seq},"hush_chain":"${state.head}"}`;
-  return { line: sealed, next: { seq, head: sha256Hex(sealed) } };
+  const { bytes, next } = sealLines([line], state);
+  return { line: bytes.toString('utf8', 0, bytes.length - 1), next };
+}
+
+/** `"hush_seq":<seq>,"hush_chain":"<head>"}`, after a comma unless the object was empty. */
+function chainTail(seq: number, head: string, emptyObject: boolean): string {
+  return `${emptyObject ? '' : ','}"hush_seq":${seq},"hush_chain":"${head}"}`;
+}
+
+/**
+ * Seals `lines` in order, as {@link sealLine} does each, into the bytes to append: every line
+ * followed by a newline. Each line is encoded to UTF-8 once, straight into the result, and its
+ * digest is taken over those bytes (the same as over the string), so a batch costs no copies of
+ * its lines beyond that one.
+ */
+export function sealLines(lines: readonly string[], state: ChainState): { bytes: Buffer; next: ChainState } {
+  let total = 0;
+  for (const [i, line] of lines.entries()) {
+    const size = Buffer.byteLength(line, 'utf8'); // flattens a concatenated string once, for all below
+    if (!line.endsWith('}')) throw new TypeError('an audit line must end with a JSON object');
+    // the line without its `}`, the tail (whose digest part is always 64 characters), a newline
+    total += size - 1 + chainTail(state.seq + i + 1, GENESIS, line.endsWith('{}')).length + 1;
+  }
+  const bytes = Buffer.allocUnsafe(total);
+  let offset = 0;
+  let { seq, head } = state;
+  for (const line of lines) {
+    const start = offset;
+    offset += bytes.write(line, offset, 'utf8') - 1; // the tail replaces the closing `}`
+    seq++;
+    offset += bytes.write(chainTail(seq, head, line.endsWith('{}')), offset, 'latin1');
+    head = sha256Hex(bytes.subarray(start, offset));
+    bytes[offset++] = 0x0a;
+  }
+  return { bytes, next: { seq, head } };
 }
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../lib/sha256.js';
-import { GENESIS, parseChainLine, sealLine, EMPTY_CHAIN } from './audit-chain.js';
+import { GENESIS, parseChainLine, sealLine, sealLines, EMPTY_CHAIN } from './audit-chain.js';
 import { verifyAuditLog } from './audit-verify.js';
 
 let dir: string;
@@ -43,6 +43,23 @@ describe('hash chain', () => {
 
   it('rejects a line that is not a JSON object', () => {
     expect(() => sealLine('not json', EMPTY_CHAIN)).toThrow();
+    expect(() => sealLines(['{"a":1}', 'not json'], EMPTY_CHAIN)).toThrow();
+  });
+
+  it('seals a batch into the same bytes as line by line (empty objects, prefixes, non-ASCII)', () => {
+    const lines = ['{}', 'audit: {"a":"é€😀"}', `{"big":"${'ü'.repeat(3000)}"}`, '{"lone":"\ud800"}'];
+    let state = EMPTY_CHAIN;
+    const oneByOne: string[] = [];
+    for (const line of lines) {
+      const sealed = sealLine(line, state);
+      oneByOne.push(`${sealed.line}\n`);
+      state = sealed.next;
+    }
+    const batch = sealLines(lines, EMPTY_CHAIN);
+    expect(batch.bytes.toString('utf8')).toBe(oneByOne.join(''));
+    expect(batch.next).toEqual(state);
+    expect(batch.next.head).toBe(sha256Hex(oneByOne[3]!.slice(0, -1)));
+    expect(JSON.parse(oneByOne[0]!)).toEqual({ hush_seq: 1, hush_chain: GENESIS });
   });
 });
 

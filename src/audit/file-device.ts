@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { HushError } from '../lib/errors.js';
-import { readChainTail, sealLine } from './audit-chain.js';
+import { readChainTail, sealLines } from './audit-chain.js';
 import type { ChainState } from './audit-chain.js';
 import type { AuditDevice, DeviceSettings } from './audit-device.js';
 
@@ -62,15 +62,9 @@ export function createFileDevice(params: FileDeviceParams): AuditDevice {
       queue = [];
       try {
         const opened = await ensureOpen();
-        let state = opened.chain;
-        const parts: string[] = [];
-        for (const p of batch) {
-          const sealed = sealLine(p.line, state);
-          parts.push(sealed.line, '\n');
-          state = sealed.next;
-        }
-        await writeAll(opened.handle, Buffer.from(parts.join(''), 'utf8'));
-        chain = state;
+        const sealed = sealLines(batch.map((p) => p.line), opened.chain);
+        await writeAll(opened.handle, sealed.bytes);
+        chain = sealed.next;
         for (const p of batch) p.resolve();
       } catch (err) {
         // The file may now hold part of the batch: forget the handle, so the next write reopens
