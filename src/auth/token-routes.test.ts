@@ -470,4 +470,30 @@ describe('token roles', () => {
     expect((await call(root, 'update', 'create/batchy', { type: 'service' })).auth?.token_type).toBe('service');
     expect((await call(root, 'update', 'create/only-service', { type: 'batch' })).auth?.token_type).toBe('service');
   });
+
+  it("renew under the role's current period and explicit max TTL, and not once the role is gone", async () => {
+    await writeRole('periodic', { allowed_policies: 'app', token_period: '30m', path_suffix: 'v2' });
+    const created = await call(root, 'update', 'create/periodic', {});
+    const token = created.auth!.client_token;
+    expect(created.auth?.lease_duration).toBe(1800);
+    const renew = async () => (await call(root, 'update', 'renew', { token })).auth?.lease_duration;
+    expect(await renew()).toBe(1800);
+
+    // the role changes: the next renewal follows it, whatever the token was made with
+    await writeRole('periodic', { allowed_policies: 'app', token_period: '2h', token_explicit_max_ttl: '3h', path_suffix: 'v2' });
+    expect(await renew()).toBe(7200);
+    clock.advance(5400);
+    const capped = await call(root, 'update', 'renew', { token });
+    expect(capped.auth?.lease_duration).toBe(5400);
+    expect(capped.warnings?.[0]).toContain('Period value is capped');
+
+    // an increment does not lengthen a periodic token's renewal, as in Vault
+    expect((await call(root, 'update', 'renew', { token, increment: '10h' })).auth?.lease_duration).toBe(5400);
+
+    await call(root, 'delete', 'roles/periodic');
+    await expectError(call(root, 'update', 'renew', { token }), 'bad_request', 'original token role "periodic" could not be found, not renewing');
+    // a token made without a role is not affected
+    const plain = await userToken(['app'], { ttl: '1h' });
+    expect((await call(plain, 'update', 'renew-self', {})).auth?.lease_duration).toBe(3600);
+  });
 });

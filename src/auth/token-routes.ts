@@ -17,6 +17,8 @@
  *   policies (`token-role-policies.ts`), the kind, orphan and renewable; its period, explicit
  *   max TTL and use limit apply, the lesser winning when the request gives one too (with
  *   Vault's warning); its `path_suffix` is added to the token's path. `no_parent` is ignored.
+ *   Renewing such a token applies the role's current period and explicit max TTL, and fails once
+ *   the role is deleted.
  *
  * @example
  * ```ts
@@ -35,10 +37,12 @@ import { parseTokenRole, renderTokenRole, roleTokenType } from './token-role.js'
 import type { TokenRole, TokenRoleStore } from './token-role.js';
 import { roleTokenPolicies } from './token-role-policies.js';
 import { sanitizePolicies } from './token-store.js';
-import type { TokenEntry, TokenRequestContext, TokenRouteResponse, TokenStore, TokenType } from './token-types.js';
+import type { RenewalLimits, TokenEntry, TokenRequestContext, TokenRouteResponse, TokenStore, TokenType } from './token-types.js';
 
 /** Mount path of the token method, with trailing slash. */
 export const TOKEN_MOUNT = 'auth/token/';
+/** Creation paths of tokens made through a role begin so (`auth/token/create/<role>[/<suffix>]`). */
+const TOKEN_CREATE_PATH = `${TOKEN_MOUNT}create/`;
 
 export interface TokenRoutesOptions {
   readonly store: TokenStore;
@@ -102,7 +106,14 @@ function roleLimits(role: TokenRole, asked: Limits, warnings: string[]): Limits 
 
 /** The creation path of a token made through `role`. */
 function rolePath(role: TokenRole): string {
-  return `${TOKEN_MOUNT}create/${role.name}${role.pathSuffix === '' ? '' : `/${role.pathSuffix}`}`;
+  return `${TOKEN_CREATE_PATH}${role.name}${role.pathSuffix === '' ? '' : `/${role.pathSuffix}`}`;
+}
+
+/** The role a token was made through, read back from its creation path (see {@link rolePath}). */
+function roleNameOf(entry: TokenEntry): string | undefined {
+  if (!entry.path.startsWith(TOKEN_CREATE_PATH)) return undefined;
+  const name = entry.path.slice(TOKEN_CREATE_PATH.length).split('/')[0];
+  return name === '' ? undefined : name;
 }
 
 /** Root, or sudo on the request's path (without a trailing slash). */
@@ -238,9 +249,19 @@ export function createTokenRoutes(options: TokenRoutesOptions): TokenRoutes {
     data: toLookupData(await findAccessor(ctx, params), '', store),
   });
 
+  /** Vault's rule: a token made through a role renews under the role's current period and
+   * explicit max TTL, and not at all once the role is gone. */
+  const roleLimitsOf = async (entry: TokenEntry): Promise<RenewalLimits | undefined> => {
+    const name = roleNameOf(entry);
+    if (name === undefined) return undefined;
+    const role = await roles.get(name);
+    if (role === undefined) throw badRequest(`original token role "${name}" could not be found, not renewing`);
+    return { period: role.tokenPeriod, explicitMaxTtl: role.tokenExplicitMaxTtl };
+  };
+
   const renewWith = async (ctx: TokenRequestContext, token: string, entry: TokenEntry) => {
     const increment = readDuration(ctx.data, 'increment');
-    const renewed = await store.renew(entry, increment);
+    const renewed = await store.renew(entry, increment, await roleLimitsOf(entry));
     return {
       status: 200,
       auth: toResponseAuth(token, renewed.entry),

@@ -30,7 +30,7 @@ import { parseBoundCidrs } from './bound-cidrs.js';
 import { createKeyedLock } from './keyed-lock.js';
 import { PresentedTokenIds } from './presented-token-ids.js';
 import { BATCH_TOKEN_PREFIX, generateAccessor, generateToken, storageId } from './token-format.js';
-import type { CreateTokenParams, CreatedToken, RenewedToken, TokenEntry, TokenStore } from './token-types.js';
+import type { CreateTokenParams, CreatedToken, RenewalLimits, RenewedToken, TokenEntry, TokenStore } from './token-types.js';
 
 /** Vault's default system max and default lease TTL: 768h (32 days). */
 export const DEFAULT_MAX_TTL_SECONDS = 768 * 3600;
@@ -414,7 +414,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     return result;
   }
 
-  async function renew(entry: TokenEntry, incrementSeconds?: number): Promise<RenewedToken> {
+  async function renew(entry: TokenEntry, incrementSeconds?: number, limits?: RenewalLimits): Promise<RenewedToken> {
     if (entry.type === 'batch') throw badRequest('batch tokens cannot be renewed');
     const increment = nonNegativeInteger(incrementSeconds, 'increment');
     return lock.run(entry.hashedId, async () => {
@@ -422,15 +422,17 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
       if (!verdict.valid) throw badRequest('invalid token');
       const current = verdict.entry;
       if (!current.renewable) throw badRequest('lease is not renewable');
+      const period = limits?.period ?? current.period;
+      const explicitMaxTtl = limits?.explicitMaxTtl ?? current.explicitMaxTtl;
       const at = now();
       const warnings: string[] = [];
       const secondsUntil = (limitSeconds: number) =>
         Math.floor((current.creationTime + limitSeconds * 1000 - at) / 1000);
       let ttl: number;
-      if (current.period > 0) {
-        ttl = current.period;
-        if (current.explicitMaxTtl > 0) {
-          const left = secondsUntil(current.explicitMaxTtl);
+      if (period > 0) {
+        ttl = period;
+        if (explicitMaxTtl > 0) {
+          const left = secondsUntil(explicitMaxTtl);
           if (left <= 0) throw badRequest('past the max TTL, cannot renew');
           if (ttl > left) {
             warnings.push(
@@ -442,7 +444,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
       } else {
         ttl = increment > 0 ? increment : current.creationTtl > 0 ? current.creationTtl : defaultTtl;
         let limit = maxTtl;
-        if (current.explicitMaxTtl > 0 && (limit === 0 || current.explicitMaxTtl < limit)) limit = current.explicitMaxTtl;
+        if (explicitMaxTtl > 0 && (limit === 0 || explicitMaxTtl < limit)) limit = explicitMaxTtl;
         if (limit > 0) {
           const left = secondsUntil(limit);
           if (left <= 0) throw badRequest('past the max TTL, cannot renew');

@@ -93,6 +93,12 @@ export interface CreatedToken {
   readonly warnings: readonly string[];
 }
 
+/** The period and explicit max TTL (s, 0 for none) a renewal applies instead of the token's. */
+export interface RenewalLimits {
+  readonly period: number;
+  readonly explicitMaxTtl: number;
+}
+
 export interface RenewedToken {
   readonly entry: TokenEntry;
   readonly warnings: readonly string[];
@@ -116,8 +122,9 @@ export interface TokenStore {
    * is revoked and the returned entry has `numUses` -1. Unlimited tokens are returned as is. */
   use(entry: TokenEntry): Promise<TokenEntry | undefined>;
   /** Extends the lease following Vault's rules; throws `bad_request` when not renewable or past
-   * its max TTL. `incrementSeconds` 0/absent means "the creation TTL again". */
-  renew(entry: TokenEntry, incrementSeconds?: number): Promise<RenewedToken>;
+   * its max TTL. `incrementSeconds` 0/absent means "the creation TTL again"; `limits` replace the
+   * token's own period and explicit max TTL for this renewal (a token role's current ones). */
+  renew(entry: TokenEntry, incrementSeconds?: number, limits?: RenewalLimits): Promise<RenewedToken>;
   /** Revokes the token and all its descendants (orphans are not descendants). */
   revoke(entry: TokenEntry): Promise<void>;
   /** Revokes only the token; its children become orphans. */
