@@ -4,6 +4,7 @@
  */
 import { createSqliteBackend } from './storage/sqlite/sqlite-backend.js';
 import { createMemoryBackend } from './storage/memory/memory-backend.js';
+import { createPostgresBackend } from './storage/postgres/postgres-backend.js';
 import type { StorageBackend } from './storage/storage.js';
 import { createBarrier } from './barrier/barrier.js';
 import { createDefaultEngineRegistry } from './engines/engine-registry.js';
@@ -19,8 +20,16 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function openBackend(config: ServerConfig): StorageBackend {
-  return config.storage.type === 'sqlite' ? createSqliteBackend({ path: config.storage.path }) : createMemoryBackend();
+export async function openBackend(config: ServerConfig): Promise<StorageBackend> {
+  const storage = config.storage;
+  switch (storage.type) {
+    case 'sqlite':
+      return createSqliteBackend({ path: storage.path });
+    case 'memory':
+      return createMemoryBackend();
+    case 'postgres':
+      return createPostgresBackend({ connectionUrl: storage.connectionUrl, table: storage.table, maxConnections: storage.maxConnections });
+  }
 }
 
 /** Builds the core over the configured storage, without listening. */

@@ -49,7 +49,7 @@ async function runServer(flags: ServerFlags): Promise<void> {
   if (!dev) {
     const { loadConfigFile } = await import('../config/server-config.js');
     const config = loadConfigFile(flags.config!);
-    const backend = openBackend(config);
+    const backend = await openBackend(config);
     const core = buildCore(config, backend);
     const server = await serve(config, core, backend);
     reopenAuditOnHup(core);
@@ -78,7 +78,7 @@ async function runServer(flags: ServerFlags): Promise<void> {
     maxRequestBytes: 32 * 1024 * 1024,
     clusterName: 'hush-dev',
   });
-  const backend = openBackend(config);
+  const backend = await openBackend(config);
   const core = buildCore(config, backend, { devMounts: true });
   const rootToken = await setUpDevServer(core, { dataDir, rootTokenId: flags.devRootTokenId });
   const server = await serve(config, core, backend);

@@ -56,6 +56,18 @@ max_request_size = 1048576
     expect(() => loadConfigFile(join(dir, 'missing.hcl'))).toThrow(/cannot read configuration file/);
   });
 
+  it('reads Vault\'s postgresql stanza, the URL from the file or the environment', () => {
+    const listener = 'listener "tcp" {\n  tls_disable = true\n}\n';
+    const full = file('pg.hcl', `storage "postgresql" {\n  connection_url = "postgres://h:pw@db:5432/hush"\n  table = "vault_kv"\n  max_parallel = "4"\n}\n${listener}`);
+    expect(loadConfigFile(full, {}).storage).toEqual({ type: 'postgres', connectionUrl: 'postgres://h:pw@db:5432/hush', table: 'vault_kv', maxConnections: 4 });
+    const bare = file('pg-env.hcl', `storage "postgresql" {}\n${listener}`);
+    expect(loadConfigFile(bare, { VAULT_PG_CONNECTION_URL: 'postgres://v@db/x' }).storage).toEqual({ type: 'postgres', connectionUrl: 'postgres://v@db/x' });
+    expect(loadConfigFile(bare, { HUSH_PG_CONNECTION_URL: 'postgres://h@db/x', VAULT_PG_CONNECTION_URL: 'postgres://v@db/x' }).storage).toMatchObject({ connectionUrl: 'postgres://h@db/x' });
+    expect(() => loadConfigFile(bare, {})).toThrow(/storage "postgresql" needs connection_url \(or HUSH_PG_CONNECTION_URL/);
+    const typo = file('pg-typo.hcl', `storage "postgresql" {\n  conection_url = "x"\n}\n${listener}`);
+    expect(() => loadConfigFile(typo, {})).toThrow(/invalid configuration/);
+  });
+
   it('parses listen addresses', () => {
     expect(parseListenAddress('127.0.0.1:8200')).toEqual({ host: '127.0.0.1', port: 8200 });
     expect(parseListenAddress('[::1]:8201')).toEqual({ host: '::1', port: 8201 });

@@ -23,9 +23,18 @@ const listenerSchema = z
   })
   .strict();
 
+/** A count written as a number or, as Vault's examples do, a string (`max_parallel = "8"`). */
+const countSchema = z.union([z.number().int().positive(), z.string().regex(/^[1-9][0-9]*$/).transform(Number)]);
+
 const storageSchema = z.union([
   z.object({ sqlite: z.object({ path: z.string() }).strict() }).strict(),
   z.object({ memory: z.object({}).strict() }).strict(),
+  // Vault's stanza: `storage "postgresql" { connection_url = "…" table = "…" max_parallel = "…" }`
+  z
+    .object({
+      postgresql: z.object({ connection_url: z.string().optional(), table: z.string().optional(), max_parallel: countSchema.optional() }).strict(),
+    })
+    .strict(),
 ]);
 
 const configSchema = z
@@ -44,16 +53,26 @@ const configSchema = z
 export type ServerConfigFile = z.infer<typeof configSchema>;
 
 /** The configuration the server runs with, whatever it was read from. */
+/** Where the server keeps its (encrypted) data. */
+export type StorageConfig =
+  | { readonly type: 'sqlite'; readonly path: string }
+  | { readonly type: 'memory' }
+  | { readonly type: 'postgres'; readonly connectionUrl: string; readonly table?: string; readonly maxConnections?: number };
+
 export interface ServerConfig {
-  readonly storage: { readonly type: 'sqlite'; readonly path: string } | { readonly type: 'memory' };
+  readonly storage: StorageConfig;
   readonly listen: { readonly host: string; readonly port: number };
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
   readonly maxRequestBytes: number;
   readonly clusterName: string;
 }
 
-/** Reads a configuration file (`.json`, else HCL) into a frozen {@link ServerConfig}. */
-export function loadConfigFile(path: string): ServerConfig {
+/**
+ * Reads a configuration file (`.json`, else HCL) into a frozen {@link ServerConfig}. The
+ * PostgreSQL connection URL, which holds a password, may come from `HUSH_PG_CONNECTION_URL` or
+ * Vault's `VAULT_PG_CONNECTION_URL` in `env` instead of the file.
+ */
+export function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): ServerConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -61,7 +80,7 @@ export function loadConfigFile(path: string): ServerConfig {
     throw new HushError('bad_request', `cannot read configuration file ${path}`, { cause: err });
   }
   const raw = path.endsWith('.json') ? parseJson(text, path) : hclToPlain(parseHcl(text));
-  return fromFile(raw, path);
+  return fromFile(raw, path, env);
 }
 
 function parseJson(text: string, path: string): unknown {
@@ -72,7 +91,7 @@ function parseJson(text: string, path: string): unknown {
   }
 }
 
-function fromFile(raw: unknown, path: string): ServerConfig {
+function fromFile(raw: unknown, path: string, env: NodeJS.ProcessEnv): ServerConfig {
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
@@ -84,10 +103,26 @@ function fromFile(raw: unknown, path: string): ServerConfig {
     throw new HushError('bad_request', `invalid configuration in ${path}: listener needs tls_cert_file and tls_key_file, or tls_disable = true`);
   }
   return Object.freeze({
-    storage: 'sqlite' in c.storage ? { type: 'sqlite' as const, path: c.storage.sqlite.path } : { type: 'memory' as const },
+    storage: storageConfig(c.storage, path, env),
     listen: parseListenAddress(l.address),
     tls: l.tls_disable ? undefined : { certFile: l.tls_cert_file!, keyFile: l.tls_key_file! },
     maxRequestBytes: l.max_request_size ?? c.max_request_size,
     clusterName: c.cluster_name,
   });
+}
+
+function storageConfig(storage: ServerConfigFile['storage'], path: string, env: NodeJS.ProcessEnv): StorageConfig {
+  if ('sqlite' in storage) return { type: 'sqlite', path: storage.sqlite.path };
+  if ('memory' in storage) return { type: 'memory' };
+  const pg = storage.postgresql;
+  const connectionUrl = pg.connection_url ?? env.HUSH_PG_CONNECTION_URL ?? env.VAULT_PG_CONNECTION_URL;
+  if (connectionUrl === undefined || connectionUrl === '') {
+    throw new HushError('bad_request', `invalid configuration in ${path}: storage "postgresql" needs connection_url (or HUSH_PG_CONNECTION_URL in the environment)`);
+  }
+  return {
+    type: 'postgres',
+    connectionUrl,
+    ...(pg.table === undefined ? {} : { table: pg.table }),
+    ...(pg.max_parallel === undefined ? {} : { maxConnections: pg.max_parallel }),
+  };
 }

@@ -20,7 +20,7 @@ const config: ServerConfig = {
 };
 
 async function start(): Promise<RunningServer> {
-  const backend = openBackend(config);
+  const backend = await openBackend(config);
   return serve(config, buildCore(config, backend), backend);
 }
 

