@@ -18,7 +18,7 @@ import type { SecretsEngine } from '../engines/engine.js';
 import type { AuthMethod } from '../auth/methods/auth-method.js';
 import { TokenSweeper } from '../leases/token-sweeper.js';
 import { LoginLockout } from './login-lockout.js';
-import { ResponseWrapping } from './response-wrapping.js';
+import { ResponseWrapping, WRAPPING_POLICY } from './response-wrapping.js';
 import { MountTable } from './router/mount-table.js';
 import { PolicyStore } from './policy-store.js';
 import { deleteTree } from './storage-tree.js';
@@ -47,16 +47,19 @@ export async function openUnsealedState(
   const mounts = new MountTable(barrier, 'core/mounts', 'mount_');
   const authMounts = new MountTable(barrier, 'core/auth', 'auth_');
   const policies = new PolicyStore(createStorageView(barrier, 'sys/policy/'));
+  const wrappingStorage = createStorageView(barrier, 'sys/wrapping/');
   const tokens = createTokenStore({
     storage: createStorageView(barrier, 'sys/token/'),
     hashKey: await loadOrCreateKey(barrier, 'core/token-hash-key'),
     // Batch tokens are sealed under this key; kept in the barrier so they outlive a restart.
     batchKey: await loadOrCreateKey(barrier, 'core/batch-token-key'),
-    // A revoked token's cubbyhole goes with it.
+    // A revoked token's cubbyhole goes with it, and so does what a wrapping token wrapped (one
+    // that expired unused would otherwise leave its response, a secret ID say, in storage).
     onRevoke: async (entry) => {
       for (const m of mounts.entries()) {
         if (m.type === 'cubbyhole') await deleteTree(barrier, `logical/${m.uuid}/${entry.hashedId}/`);
       }
+      if (entry.policies.includes(WRAPPING_POLICY)) await wrappingStorage.delete(entry.hashedId);
     },
   });
   const audit = createAuditBroker({ storage: createStorageView(barrier, 'sys/audit/') });
@@ -81,7 +84,7 @@ export async function openUnsealedState(
     engines: new Map(),
     authMethods: new Map(),
     lockout: new LoginLockout(),
-    wrapping: new ResponseWrapping(tokens, createStorageView(barrier, 'sys/wrapping/')),
+    wrapping: new ResponseWrapping(tokens, wrappingStorage),
     tokens,
     tokenSweeper,
     tokenRoutes: createTokenRoutes({

@@ -1,7 +1,7 @@
 /**
  * Response wrapping through real HTTP: any response can be wrapped with X-Vault-Wrap-TTL; the
  * wrapping token unwraps it exactly once (also under concurrency), can be looked up and
- * rewrapped, and `sys/wrapping/wrap` wraps arbitrary data.
+ * rewrapped, and `sys/wrapping/wrap` wraps arbitrary data; what expires unwrapped is deleted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startTestServer } from '../helpers/test-server.js';
@@ -72,5 +72,17 @@ describe('response wrapping', () => {
     // ...and trying it elsewhere does not spend it.
     expect((await api(s, 'POST', 'sys/wrapping/unwrap', { token: info.token })).body.data.data).toEqual({ password: 'wrapped-pw' });
     expect((await api(s, 'POST', 'sys/wrapping/unwrap', { body: { token: 'hvs.bogus' } })).status).toBe(400);
+  });
+
+  it('a response wrapped and never unwrapped leaves storage when its token expires', async () => {
+    const wrappedKeys = async () => (await s.core.barrier.list('sys/wrapping/')).sort();
+    const before = await wrappedKeys();
+    const res = await api(s, 'GET', 'secret/data/app/db', { token: root, headers: { 'x-vault-wrap-ttl': '1s' } });
+    const kept = (await wrappedKeys()).filter((k) => !before.includes(k));
+    expect(kept).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await api(s, 'POST', 'auth/token/tidy', { token: root })).status).toBe(202);
+    expect(await wrappedKeys()).toEqual(before);
+    expect((await api(s, 'POST', 'sys/wrapping/unwrap', { token: res.body.wrap_info.token })).status).toBe(400);
   });
 });
