@@ -36,7 +36,7 @@ export async function openBackend(config: ServerConfig): Promise<StorageBackend>
 export function buildCore(
   config: ServerConfig,
   backend: StorageBackend,
-  opts: { devMounts?: boolean; tokenSweepIntervalMs?: number } = {},
+  opts: { devMounts?: boolean; sweepIntervalMs?: number } = {},
 ): Core {
   return new Core({
     barrier: createBarrier(backend),
@@ -50,7 +50,7 @@ export function buildCore(
       apiAddress: '',
     },
     devMounts: opts.devMounts ?? false,
-    tokenSweepIntervalMs: opts.tokenSweepIntervalMs,
+    sweepIntervalMs: opts.sweepIntervalMs,
   });
 }
 

@@ -6,7 +6,7 @@
 import type { Barrier } from '../barrier/barrier.js';
 import type { AuditBroker } from '../audit/audit-broker.js';
 import type { TokenStore } from '../auth/token-types.js';
-import type { TokenSweeper } from '../leases/token-sweeper.js';
+import type { ExpirySweeper } from '../leases/expiry-sweeper.js';
 import type { EngineRegistry } from '../engines/engine-registry.js';
 import type { SecretsEngine } from '../engines/engine.js';
 import type { AuthMethodRegistry } from '../auth/methods/auth-method-registry.js';
@@ -43,7 +43,7 @@ export interface CoreServices {
   mounts(): MountTable;
   authMounts(): MountTable;
   tokens(): TokenStore;
-  tokenSweeper(): TokenSweeper;
+  sweeper(): ExpirySweeper;
   policies(): PolicyStore;
   audit(): AuditBroker;
   /** The running engine of a secrets mount, for `sys/` routes that read through an engine's own

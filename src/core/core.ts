@@ -31,7 +31,7 @@ import type { AuthRoute, SysMatch } from './core-routing.js';
 import { loadOrCreateClusterId, openUnsealedState } from './unsealed-state.js';
 import type { UnsealedState } from './unsealed-state.js';
 import { deleteTree } from './storage-tree.js';
-import type { TokenSweeper } from '../leases/token-sweeper.js';
+import type { ExpirySweeper } from '../leases/expiry-sweeper.js';
 import { needsSudo } from './sys/sys-context.js';
 
 export interface CoreOptions {
@@ -41,8 +41,8 @@ export interface CoreOptions {
   readonly identity: ServerIdentity;
   /** Dev mode mounts `secret/` as KV v2 on first unseal, like `vault server -dev`. */
   readonly devMounts?: boolean;
-  /** Time between two sweeps of expired tokens (default: `leases/token-sweeper.ts`). */
-  readonly tokenSweepIntervalMs?: number;
+  /** Time between two sweeps of expired tokens and secret IDs (default: `leases/expiry-sweeper.ts`). */
+  readonly sweepIntervalMs?: number;
 }
 
 export class Core implements RequestHandler, CoreServices {
@@ -51,7 +51,7 @@ export class Core implements RequestHandler, CoreServices {
   readonly authRegistry: AuthMethodRegistry;
   readonly identity: ServerIdentity;
   readonly #devMounts: boolean;
-  readonly #tokenSweepIntervalMs: number | undefined;
+  readonly #sweepIntervalMs: number | undefined;
   #state: UnsealedState | undefined;
 
   constructor(opts: CoreOptions) {
@@ -60,7 +60,7 @@ export class Core implements RequestHandler, CoreServices {
     this.authRegistry = opts.authRegistry;
     this.identity = opts.identity;
     this.#devMounts = opts.devMounts ?? false;
-    this.#tokenSweepIntervalMs = opts.tokenSweepIntervalMs;
+    this.#sweepIntervalMs = opts.sweepIntervalMs;
   }
 
   // ---- the pipeline -------------------------------------------------------------------------
@@ -371,7 +371,7 @@ export class Core implements RequestHandler, CoreServices {
   async #setUp(): Promise<UnsealedState> {
     const state = await openUnsealedState(this.barrier, {
       devMounts: this.#devMounts,
-      tokenSweepIntervalMs: this.#tokenSweepIntervalMs,
+      sweepIntervalMs: this.#sweepIntervalMs,
     });
     this.identity.clusterId = await loadOrCreateClusterId(this.barrier);
     this.#state = state;
@@ -388,7 +388,7 @@ export class Core implements RequestHandler, CoreServices {
     const state = this.#state;
     this.#state = undefined;
     if (!state) return;
-    await state.tokenSweeper.stop();
+    await state.sweeper.stop();
     for (const engine of state.engines.values()) await engine.close?.();
     for (const method of state.authMethods.values()) await method.close?.();
     await state.audit.close();
@@ -410,8 +410,8 @@ export class Core implements RequestHandler, CoreServices {
   tokens(): TokenStore {
     return this.#requireUnsealed().tokens;
   }
-  tokenSweeper(): TokenSweeper {
-    return this.#requireUnsealed().tokenSweeper;
+  sweeper(): ExpirySweeper {
+    return this.#requireUnsealed().sweeper;
   }
   policies(): PolicyStore {
     return this.#requireUnsealed().policies;

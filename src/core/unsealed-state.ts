@@ -16,7 +16,7 @@ import { createTokenRoutes } from '../auth/token-routes.js';
 import type { TokenRoutes } from '../auth/token-routes.js';
 import type { SecretsEngine } from '../engines/engine.js';
 import type { AuthMethod } from '../auth/methods/auth-method.js';
-import { TokenSweeper } from '../leases/token-sweeper.js';
+import { ExpirySweeper } from '../leases/expiry-sweeper.js';
 import { LoginLockout } from './login-lockout.js';
 import { ResponseWrapping, WRAPPING_POLICY } from './response-wrapping.js';
 import { MountTable } from './router/mount-table.js';
@@ -32,8 +32,8 @@ export interface UnsealedState {
   readonly lockout: LoginLockout;
   readonly wrapping: ResponseWrapping;
   readonly tokens: TokenStore;
-  /** Sweeps expired tokens out of storage on a timer; stopped on seal. */
-  readonly tokenSweeper: TokenSweeper;
+  /** Sweeps expired tokens and secret IDs out of storage on a timer; stopped on seal. */
+  readonly sweeper: ExpirySweeper;
   readonly tokenRoutes: TokenRoutes;
   readonly policies: PolicyStore;
   readonly audit: AuditBroker;
@@ -42,7 +42,7 @@ export interface UnsealedState {
 /** Loads the unsealed state from the barrier, creating the defaults on the first unseal. */
 export async function openUnsealedState(
   barrier: Barrier,
-  opts: { readonly devMounts: boolean; readonly tokenSweepIntervalMs?: number },
+  opts: { readonly devMounts: boolean; readonly sweepIntervalMs?: number },
 ): Promise<UnsealedState> {
   const mounts = new MountTable(barrier, 'core/mounts', 'mount_');
   const authMounts = new MountTable(barrier, 'core/auth', 'auth_');
@@ -76,21 +76,26 @@ export async function openUnsealedState(
   }
   await policies.ensureDefaults();
   await audit.load();
-  const tokenSweeper = new TokenSweeper(tokens, opts.tokenSweepIntervalMs);
+  const authMethods = new Map<string, AuthMethod>();
+  const sweeper = new ExpirySweeper(
+    (signal) => tokens.tidy(signal),
+    () => [...authMethods.values()].flatMap((method) => (method.tidy ? [(signal: AbortSignal) => method.tidy!(signal)] : [])),
+    opts.sweepIntervalMs,
+  );
 
   return {
     mounts,
     authMounts,
     engines: new Map(),
-    authMethods: new Map(),
+    authMethods,
     lockout: new LoginLockout(),
     wrapping: new ResponseWrapping(tokens, wrappingStorage),
     tokens,
-    tokenSweeper,
+    sweeper,
     tokenRoutes: createTokenRoutes({
       store: tokens,
       roles: new TokenRoleStore(createStorageView(barrier, 'sys/token/')),
-      sweep: () => tokenSweeper.sweep(),
+      sweep: () => sweeper.sweepTokens(),
     }),
     policies,
     audit,

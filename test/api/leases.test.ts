@@ -2,7 +2,7 @@
  * Token leases through real HTTP on a real server (SQLite): `sys/leases/*` lookup, list, renew,
  * revoke and revoke-prefix with Vault's rules (sudo for listing and prefixes), disabling an auth
  * method logging out every token it issued (batch tokens too), and expired tokens leaving storage
- * by `auth/token/tidy`, `sys/leases/tidy` and the background sweep.
+ * by `auth/token/tidy`, `sys/leases/tidy` and the background sweep (expired AppRole secret IDs too).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startTestServer } from '../helpers/test-server.js';
@@ -39,7 +39,7 @@ async function leaseIds(mount: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  s = await startTestServer({ tokenSweepIntervalMs: 300 });
+  s = await startTestServer({ sweepIntervalMs: 300 });
   root = s.rootToken;
 });
 afterAll(async () => {
@@ -164,5 +164,20 @@ describe('expired tokens leave storage', () => {
     await expect
       .poll(async () => (await accessors()).filter((a) => created.includes(a)), { timeout: 10_000, interval: 200 })
       .toEqual([]);
+  });
+
+  it("by the background sweep: AppRole secret IDs past their TTL, not the others'", async () => {
+    await approleAt('sweep-ci');
+    await ok('PUT', 'auth/sweep-ci/role/short', { token_policies: 'default', secret_id_ttl: '1s' });
+    await ok('POST', 'auth/sweep-ci/role/short/secret-id');
+    await ok('POST', 'auth/sweep-ci/role/short/secret-id');
+    const lasting = (await ok('POST', 'auth/sweep-ci/role/ci/secret-id')).data.secret_id_accessor as string;
+    const secretIds = async (role: string) => {
+      const res = await api(s, 'LIST', `auth/sweep-ci/role/${role}/secret-id`, { token: root });
+      return res.status === 404 ? [] : (res.body.data.keys as string[]);
+    };
+    expect(await secretIds('short')).toHaveLength(2);
+    await expect.poll(() => secretIds('short'), { timeout: 10_000, interval: 200 }).toEqual([]);
+    expect(await secretIds('ci')).toContain(lasting);
   });
 });

@@ -26,8 +26,8 @@ export interface TestServerOptions {
   readonly dataDir?: string;
   readonly maxRequestBytes?: number;
   readonly tls?: ServerConfig['tls'];
-  /** Time between two sweeps of expired tokens (the server's default otherwise). */
-  readonly tokenSweepIntervalMs?: number;
+  /** Time between two sweeps of expired tokens and secret IDs (the server's default otherwise). */
+  readonly sweepIntervalMs?: number;
 }
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
@@ -41,7 +41,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     clusterName: 'hush-test',
   };
   const backend = await openBackend(config);
-  const core = buildCore(config, backend, { devMounts: true, tokenSweepIntervalMs: opts.tokenSweepIntervalMs });
+  const core = buildCore(config, backend, { devMounts: true, sweepIntervalMs: opts.sweepIntervalMs });
   const rootToken = await setUpDevServer(core, { dataDir: storage === 'sqlite' ? dataDir : undefined });
   const server = await serve(config, core, backend);
   return {

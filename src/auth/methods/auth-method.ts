@@ -54,6 +54,9 @@ export interface AuthMethod {
    * request before it is handled; undefined when the request names none.
    */
   loginIdentifier?(req: AuthRequest): string | undefined;
+  /** Removes what has expired from the method's storage (the server's periodic sweep); resolves
+   * to how much it removed, and stops early once `signal` is aborted. */
+  tidy?(signal: AbortSignal): Promise<number>;
   close?(): Promise<void>;
 }
 

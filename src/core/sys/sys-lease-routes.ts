@@ -53,7 +53,7 @@ const revokePrefix: SysHandler = async (req, params) => {
 };
 
 const tidy: SysHandler = async (req) => {
-  const invalid = await req.services.tokenSweeper().sweep();
+  const invalid = await req.services.sweeper().sweepTokens();
   return { status: 202, warnings: [`Tidy operation finished: ${invalid} expired or invalid token lease(s) removed.`] };
 };
 

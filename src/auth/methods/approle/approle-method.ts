@@ -13,7 +13,7 @@ import { AppRoleStore } from './approle-store.js';
 import { login, loginRoleId } from './login-path.js';
 import { rolePaths } from './role-paths.js';
 import { secretIdPaths } from './secret-id-paths.js';
-import { tidyPaths } from './tidy-path.js';
+import { tidyPaths, tidySecretIds } from './tidy-path.js';
 
 export function appRolePathTable(ctx: AppRoleContext): PathDeclaration<AuthRequest>[] {
   return [
@@ -37,6 +37,7 @@ export async function createAppRoleMethod(context: AuthMethodContext): Promise<A
     },
     isUnauthenticatedPath: (path) => path === 'login' || path === 'login/',
     loginIdentifier: loginRoleId,
+    tidy: (signal) => tidySecretIds(ctx, signal),
   };
 }
 

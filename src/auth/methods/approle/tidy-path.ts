@@ -1,9 +1,10 @@
 /**
  * @module `tidy/secret-id`: removes expired secret IDs, secret IDs of deleted roles and
- * accessor entries whose secret ID is gone. Runs in the request (the stores are small) and
- * reports what it removed in a warning, where Vault reports to its server log.
+ * accessor entries whose secret ID is gone. On request it reports what it removed in a warning,
+ * where Vault reports to its server log; the server's periodic sweep also runs it.
  */
 import { definePath } from '../../../engines/path-table.js';
+import { nextTurn, STEPS_PER_TURN } from '../../../lib/next-turn.js';
 import type { PathDeclaration } from '../../../engines/path-table.js';
 import type { AuthRequest } from '../auth-method.js';
 import { secretLockKey } from './approle-context.js';
@@ -11,7 +12,9 @@ import type { AppRoleContext } from './approle-context.js';
 import { accessorKey, deleteOp, secretIdKey } from './approle-store.js';
 import { isExpired } from './secret-id-fields.js';
 
-export async function tidySecretIds(ctx: AppRoleContext): Promise<number> {
+/** Removes them; yields to the event loop as it goes and stops early once `signal` is aborted
+ * (the server's periodic sweep calls it too). */
+export async function tidySecretIds(ctx: AppRoleContext, signal?: AbortSignal): Promise<number> {
   const { store, lock, now } = ctx;
   const liveRoles = new Set<string>();
   for (const name of await store.listRoles()) {
@@ -19,8 +22,11 @@ export async function tidySecretIds(ctx: AppRoleContext): Promise<number> {
     if (role) liveRoles.add(role.uuid);
   }
   let removed = 0;
+  let steps = 0;
   for (const roleUuid of await store.listSecretIdRoles()) {
     for (const hash of await store.listSecretIdHashes(roleUuid)) {
+      if (++steps % STEPS_PER_TURN === 0) await nextTurn();
+      if (signal?.aborted) return removed;
       await lock.run(secretLockKey(roleUuid, hash), async () => {
         const entry = await store.getSecretId(roleUuid, hash);
         if (!entry || (liveRoles.has(roleUuid) && !isExpired(entry, now()))) return;
@@ -31,6 +37,8 @@ export async function tidySecretIds(ctx: AppRoleContext): Promise<number> {
   }
   for (const roleUuid of liveRoles) {
     for (const accessor of await store.listAccessors(roleUuid)) {
+      if (++steps % STEPS_PER_TURN === 0) await nextTurn();
+      if (signal?.aborted) return removed;
       const index = await store.getAccessor(roleUuid, accessor);
       if (index && (await store.storage.get(secretIdKey(roleUuid, index.secretIdHash)))) continue;
       await store.storage.transaction([deleteOp(accessorKey(roleUuid, accessor))]);
