@@ -30,6 +30,8 @@ export const TOKEN_RANDOM_LENGTH = 32;
 export const ACCESSOR_RANDOM_LENGTH = 24;
 /** Length of the creation stamp: 7 base62 digits of Unix ms last until the year 5138. */
 export const STAMP_LENGTH = 7;
+/** Characters in a generated service token (`hvs.`, stamp, random part). */
+export const GENERATED_TOKEN_LENGTH = SERVICE_TOKEN_PREFIX.length + STAMP_LENGTH + TOKEN_RANDOM_LENGTH;
 const STAMPED_TOKEN = new RegExp(`^hvs\\.[0-9A-Za-z]{${STAMP_LENGTH + TOKEN_RANDOM_LENGTH}}$`);
 const STAMPED_ACCESSOR = new RegExp(`^[0-9A-Za-z]{${STAMP_LENGTH + ACCESSOR_RANDOM_LENGTH}}$`);
 

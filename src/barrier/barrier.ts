@@ -103,6 +103,11 @@ export interface Barrier extends Storage {
   unsealProgress(): Promise<UnsealProgress>;
   /** Forgets the shares given so far. */
   resetUnseal(): void;
+  /**
+   * Whether `shares` combine into the key that opens this barrier: the proof of a quorum of
+   * share holders that `sys/generate-root` asks for. Changes nothing, sealed or not.
+   */
+  opensWith(shares: readonly Uint8Array[]): Promise<boolean>;
   isSealed(): boolean;
   /** Forgets every key held in memory (and any unseal progress). */
   seal(): Promise<void>;
@@ -312,6 +317,23 @@ class KeyringBarrier implements Barrier {
       progress: this.#shares.length,
       nonce: this.#nonce,
     };
+  }
+
+  async opensWith(shares: readonly Uint8Array[]): Promise<boolean> {
+    if (shares.length === 0 || shares.some((share) => share.length !== SHARE_BYTES)) return false;
+    let unsealKey: Uint8Array | undefined;
+    try {
+      unsealKey = combineShares(shares);
+      const stored = await this.#backend.get(BARRIER_KEYS.rootKey);
+      if (stored === undefined) return false;
+      openEnvelope(unsealKey, 0, BARRIER_KEYS.rootKey, stored).fill(0);
+      return true;
+    } catch (err) {
+      if (err instanceof HushError && err.code === 'unavailable') throw err;
+      return false;
+    } finally {
+      unsealKey?.fill(0);
+    }
   }
 
   resetUnseal(): void {

@@ -1,6 +1,7 @@
 /**
- * @module `hush operator init|unseal|seal|rotate|key-status`: the server's lifecycle. `unseal`
- * without a key prompts without echo on a terminal, and reads one line from stdin otherwise.
+ * @module `hush operator init|unseal|seal|rotate|key-status|generate-root`: the server's
+ * lifecycle (`generate-root` in `generate-root-command.ts`). `unseal` without a key prompts
+ * without echo on a terminal, and reads one line from stdin otherwise.
  */
 import { Command } from 'commander';
 import { clientFromEnv } from './cli-context.js';
@@ -9,6 +10,7 @@ import { parseIntFlag, promptSecret, readStdin } from './cli-input.js';
 import { formatTable, printRaw, printStructured, printSuccess, pickField, withFormatFlag, withOutputFlags } from './output.js';
 import type { OutputFlags } from './output.js';
 import { printSealStatus } from './status-command.js';
+import { createGenerateRootCommand } from './generate-root-command.js';
 import { dataOf, isRecord } from './secret-display.js';
 
 interface InitFlags extends OutputFlags {
@@ -134,6 +136,7 @@ export function createOperatorCommand(): Command {
       .description('Add a new encryption key term for new writes')
       .action((flags: OutputFlags) => rotate(flags)),
   );
+  operator.addCommand(createGenerateRootCommand());
   operator.addCommand(
     withOutputFlags(new Command('key-status'))
       .description('Show the current encryption key term')

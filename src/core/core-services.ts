@@ -7,6 +7,7 @@ import type { Barrier } from '../barrier/barrier.js';
 import type { AuditBroker } from '../audit/audit-broker.js';
 import type { TokenStore } from '../auth/token-types.js';
 import type { ExpirySweeper } from '../leases/expiry-sweeper.js';
+import type { RootGeneration } from './root-generation.js';
 import type { EngineRegistry } from '../engines/engine-registry.js';
 import type { SecretsEngine } from '../engines/engine.js';
 import type { AuthMethodRegistry } from '../auth/methods/auth-method-registry.js';
@@ -44,6 +45,8 @@ export interface CoreServices {
   authMounts(): MountTable;
   tokens(): TokenStore;
   sweeper(): ExpirySweeper;
+  /** The `sys/generate-root` attempt (in memory, ends with a seal). */
+  rootGeneration(): RootGeneration;
   policies(): PolicyStore;
   audit(): AuditBroker;
   /** The running engine of a secrets mount, for `sys/` routes that read through an engine's own

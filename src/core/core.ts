@@ -32,6 +32,7 @@ import { loadOrCreateClusterId, openUnsealedState } from './unsealed-state.js';
 import type { UnsealedState } from './unsealed-state.js';
 import { deleteTree } from './storage-tree.js';
 import type { ExpirySweeper } from '../leases/expiry-sweeper.js';
+import type { RootGeneration } from './root-generation.js';
 import { needsSudo } from './sys/sys-context.js';
 
 export interface CoreOptions {
@@ -389,6 +390,7 @@ export class Core implements RequestHandler, CoreServices {
     this.#state = undefined;
     if (!state) return;
     await state.sweeper.stop();
+    state.rootGeneration.cancel();
     for (const engine of state.engines.values()) await engine.close?.();
     for (const method of state.authMethods.values()) await method.close?.();
     await state.audit.close();
@@ -412,6 +414,9 @@ export class Core implements RequestHandler, CoreServices {
   }
   sweeper(): ExpirySweeper {
     return this.#requireUnsealed().sweeper;
+  }
+  rootGeneration(): RootGeneration {
+    return this.#requireUnsealed().rootGeneration;
   }
   policies(): PolicyStore {
     return this.#requireUnsealed().policies;

@@ -21,6 +21,7 @@ import { LoginLockout } from './login-lockout.js';
 import { ResponseWrapping, WRAPPING_POLICY } from './response-wrapping.js';
 import { MountTable } from './router/mount-table.js';
 import { PolicyStore } from './policy-store.js';
+import { RootGeneration } from './root-generation.js';
 import { deleteTree } from './storage-tree.js';
 
 export interface UnsealedState {
@@ -37,6 +38,8 @@ export interface UnsealedState {
   readonly tokenRoutes: TokenRoutes;
   readonly policies: PolicyStore;
   readonly audit: AuditBroker;
+  /** A `sys/generate-root` attempt in progress, if any; it ends with a seal. */
+  readonly rootGeneration: RootGeneration;
 }
 
 /** Loads the unsealed state from the barrier, creating the defaults on the first unseal. */
@@ -99,6 +102,7 @@ export async function openUnsealedState(
     }),
     policies,
     audit,
+    rootGeneration: new RootGeneration(barrier, tokens),
   };
 }
 

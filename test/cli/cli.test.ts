@@ -563,6 +563,27 @@ describe('hush operator init on a new server', () => {
     expect((await hush(['login', root!], { env: { ...env, HUSH_TOKEN_FILE: tokenFile } })).code).toBe(0);
     expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
     expect((await hush(['secrets', 'enable', '-path=secret', 'kv-v2'], { env: { ...env, HUSH_TOKEN_FILE: tokenFile } })).code).toBe(0);
+
+    // Vault's advice: revoke the initial root token; a quorum of key holders makes one when needed
+    expect((await hush(['token', 'revoke', '-self'], { env: { ...env, HUSH_TOKEN: root } })).code).toBe(0);
+    expectOneLineError(await hush(['token', 'lookup'], { env: { ...env, HUSH_TOKEN: root } }), 2);
+    const started = await hush(['operator', 'generate-root', '-init'], { env });
+    expect(started.code).toBe(0);
+    const otp = /^OTP\s+(\S+)$/m.exec(started.stdout)?.[1] ?? '';
+    expect(otp).toHaveLength(43);
+    expect(started.stdout).toMatch(/Progress\s+0\/2/);
+    expectOneLineError(await hush(['operator', 'generate-root', '-init'], { env }), 2);
+    expect((await hush(['operator', 'generate-root', keys[1]!], { env })).stdout).toMatch(/Progress\s+1\/2/);
+    const done = await hush(['operator', 'generate-root', '-'], { env, input: `${keys[2]}\n` });
+    expect(done.stdout).toMatch(/Complete\s+true/);
+    const encoded = /^Encoded Token\s+(\S+)$/m.exec(done.stdout)?.[1] ?? '';
+    const decoded = await hush(['operator', 'generate-root', `-decode=${encoded}`, `-otp=${otp}`], { env });
+    const newRoot = decoded.stdout.trim();
+    expect(newRoot).toMatch(/^hvs\./);
+    expect(JSON.parse((await hush(['token', 'lookup', '-format=json'], { env: { ...env, HUSH_TOKEN: newRoot } })).stdout).data.policies).toEqual(['root']);
+    expect((await hush(['operator', 'generate-root', '-status', '-format=json'], { env })).stdout).toContain('"started": false');
+    expectOneLineError(await hush(['operator', 'generate-root', keys[0]!], { env }), 2);
+    expectOneLineError(await hush(['operator', 'generate-root', '-decode=abc'], { env }), 1);
   });
 
   it('init -format=json has vault\'s field names', async () => {

@@ -3,8 +3,8 @@
  * External Secrets Operator, Terraform's provider and consul-template) against a real Hush
  * server: KV v2 through its KVv2 helper (put with check-and-set, get, versions, both kinds of
  * patch, metadata, delete, undelete, rollback, destroy), KV v1, mounts, policies, tokens, an
- * AppRole login through its approle package (also with a wrapped secret ID), audit, leases and
- * error shapes. The Go program (go-vault-client/main.go) records what each call returned.
+ * AppRole login through its approle package (also with a wrapped secret ID), audit, leases,
+ * error shapes and root token generation. The Go program (go-vault-client/main.go) records what each call returned.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,14 +15,18 @@ import { ensureGoClient, runGoClient } from './go-client.js';
 
 let server: TestServer;
 let out: Record<string, any>;
+let unsealKey: string;
 
 beforeAll(async () => {
   ensureGoClient();
   server = await startTestServer();
+  unsealKey = readFileSync(join(server.dataDir, 'dev-unseal-share'), 'utf8').trim();
   const stdout = await runGoClient({
     VAULT_ADDR: server.address,
     VAULT_TOKEN: server.rootToken,
     HUSH_AUDIT_FILE: join(server.dataDir, 'go-audit.log'),
+    // the dev server's one unseal share: a quorum of one for sys/generate-root
+    HUSH_UNSEAL_KEY: unsealKey,
   });
   out = JSON.parse(stdout);
 });
@@ -101,9 +105,15 @@ describe('github.com/hashicorp/vault/api against Hush', () => {
     expect(out.bad_mount).toEqual({ status: 400, errors: true });
   });
 
+  it('generates a root token as vault operator generate-root does (server OTP, update, -decode)', () => {
+    expect(out.generate_root_otp_length).toBe(43);
+    expect(out.generate_root_complete).toBe(true);
+    expect(out.generate_root_policies).toEqual(['root']);
+  });
+
   it('leaves no secret value in the audit file', () => {
     const audit = readFileSync(join(server.dataDir, 'go-audit.log'), 'utf8');
     expect(audit.split('\n').length).toBeGreaterThan(50);
-    for (const value of ['go-pw-1', 'go-pw-2', 'go-pw-final', 'v1-value', server.rootToken]) expect(audit).not.toContain(value);
+    for (const value of ['go-pw-1', 'go-pw-2', 'go-pw-final', 'v1-value', server.rootToken, unsealKey]) expect(audit).not.toContain(value);
   });
 });

@@ -43,7 +43,8 @@ function boolParam(v: unknown): boolean {
 }
 
 /** Decodes an unseal share given as hex or base64. */
-function decodeShare(key: unknown): Uint8Array {
+/** An unseal share as operators paste it: hex or base64 (`key` of unseal and generate-root). */
+export function decodeShare(key: unknown): Uint8Array {
   if (typeof key !== 'string' || key === '') throw new HushError('bad_request', 'missing required field "key"');
   if (/^[0-9a-fA-F]+$/.test(key) && key.length % 2 === 0) return Buffer.from(key, 'hex');
   const b = Buffer.from(key, 'base64');

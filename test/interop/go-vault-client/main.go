@@ -7,6 +7,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"os"
@@ -53,6 +54,9 @@ func main() {
 	tokenCalls(root)
 	appRoleCalls(root)
 	errorShapes(root)
+	if key := os.Getenv("HUSH_UNSEAL_KEY"); key != "" {
+		generateRoot(root, key)
+	}
 	finish()
 }
 
@@ -279,6 +283,38 @@ func errorShapes(c *vault.Client) {
 	var respErr *vault.ResponseError
 	if errors.As(err, &respErr) {
 		out["bad_mount"] = map[string]interface{}{"status": respErr.StatusCode, "errors": len(respErr.Errors) > 0}
+	}
+}
+
+// generateRoot does what `vault operator generate-root -init`, a key holder's update and
+// `-decode` do: the server's OTP, the share, then the token XORed with the OTP, base64 unpadded.
+func generateRoot(c *vault.Client, key string) {
+	started, err := c.Sys().GenerateRootInit("", "")
+	if !note("generate_root_init", err) {
+		return
+	}
+	out["generate_root_otp_length"] = started.OTPLength
+	done, err := c.Sys().GenerateRootUpdate(key, started.Nonce)
+	if !note("generate_root_update", err) {
+		return
+	}
+	out["generate_root_complete"] = done.Complete
+	xored, err := base64.RawStdEncoding.DecodeString(done.EncodedToken)
+	if !note("generate_root_decode", err) || len(xored) != len(started.OTP) {
+		return
+	}
+	token := make([]byte, len(xored))
+	for i := range xored {
+		token[i] = xored[i] ^ started.OTP[i]
+	}
+	fresh, err := c.Clone()
+	if !note("generate_root_clone", err) {
+		return
+	}
+	fresh.SetToken(string(token))
+	if self, err := fresh.Auth().Token().LookupSelf(); note("generate_root_lookup", err) {
+		policies, _ := self.TokenPolicies()
+		out["generate_root_policies"] = policies
 	}
 }
 

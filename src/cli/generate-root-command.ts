@@ -1,0 +1,95 @@
+/**
+ * @module `hush operator generate-root`: a new root token from a quorum of unseal-share holders,
+ * in the vault CLI's forms. `-init` starts (printing the OTP the server made, or using `-otp`),
+ * each holder runs it with their share (prompted without echo when not given; the nonce is read
+ * from the server unless `-nonce`), the last one gets the encoded token, and the OTP holder runs
+ * `-decode=ENCODED -otp=OTP`. `-status`, `-cancel` and `-generate-otp` as in vault.
+ */
+import { Command } from 'commander';
+import { GENERATED_TOKEN_LENGTH, randomBase62 } from '../auth/token-format.js';
+import { decodeRootToken } from '../lib/root-token-otp.js';
+import { clientFromEnv } from './cli-context.js';
+import { CliError } from './cli-errors.js';
+import { promptSecret, readStdin } from './cli-input.js';
+import { formatTable, printRaw, printStructured, printSuccess, pickField, withOutputFlags } from './output.js';
+import type { OutputFlags } from './output.js';
+import { isRecord } from './secret-display.js';
+
+interface GenerateRootFlags extends OutputFlags {
+  init?: boolean;
+  status?: boolean;
+  cancel?: boolean;
+  decode?: string;
+  generateOtp?: boolean;
+  otp?: string;
+  nonce?: string;
+}
+
+/** The vault CLI's rows for a status (the OTP only when the server made one). */
+function statusRows(s: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const rows: Record<string, unknown> = {
+    Nonce: s.nonce,
+    Started: s.started,
+    Progress: `${String(s.progress)}/${String(s.required)}`,
+    Complete: s.complete,
+  };
+  if (typeof s.otp === 'string' && s.otp !== '') rows.OTP = s.otp;
+  rows['OTP Length'] = s.otp_length;
+  if (typeof s.encoded_token === 'string' && s.encoded_token !== '') rows['Encoded Token'] = s.encoded_token;
+  return rows;
+}
+
+function printStatus(flags: OutputFlags, body: unknown): void {
+  const s = isRecord(body) ? body : {};
+  if (flags.field) printRaw(pickField(flags.field, s, statusRows(s)));
+  else if (flags.format === 'json' || flags.format === 'yaml') printStructured(flags.format, body);
+  else process.stdout.write(`${formatTable(statusRows(s))}\n`);
+}
+
+async function generateRoot(key: string | undefined, flags: GenerateRootFlags): Promise<void> {
+  const forms = [flags.init, flags.status, flags.cancel, flags.decode !== undefined, flags.generateOtp].filter(Boolean).length;
+  if (forms > 1) throw new CliError('use only one of -init, -status, -cancel, -decode and -generate-otp', 1);
+  if (forms === 1 && key !== undefined) throw new CliError('a key is given only to submit a share, not with -init, -status, -cancel, -decode or -generate-otp', 1);
+  if (flags.generateOtp) {
+    process.stdout.write(`${randomBase62(GENERATED_TOKEN_LENGTH)}\n`);
+    return;
+  }
+  if (flags.decode !== undefined) {
+    if (!flags.otp) throw new CliError('-decode needs the OTP of the attempt: -otp=OTP', 1);
+    const encoded = flags.decode === '-' ? (await readStdin()).trim() : flags.decode;
+    process.stdout.write(`${decodeRootToken(encoded, flags.otp)}\n`);
+    return;
+  }
+  const client = clientFromEnv();
+  if (flags.init) return printStatus(flags, (await client.write('sys/generate-root/attempt', flags.otp ? { otp: flags.otp } : {})).body);
+  if (flags.status) return printStatus(flags, (await client.read('sys/generate-root/attempt')).body);
+  if (flags.cancel) {
+    await client.delete('sys/generate-root/attempt');
+    return printSuccess(flags, 'Success! Root token generation canceled (if it was started)', {});
+  }
+  let nonce = flags.nonce;
+  if (!nonce) {
+    const status = (await client.read('sys/generate-root/attempt')).body;
+    if (!isRecord(status) || status.started !== true) throw new CliError('no root token generation in progress: start one with -init', 2);
+    nonce = String(status.nonce);
+  }
+  let share = key;
+  if (share === '-') share = ((await readStdin()).split(/\r?\n/)[0] ?? '').trim();
+  if (!share) share = await promptSecret('Unseal Key (will be hidden): ');
+  if (!share) throw new CliError('no unseal key given', 1);
+  printStatus(flags, (await client.write('sys/generate-root/update', { key: share, nonce })).body);
+}
+
+export function createGenerateRootCommand(): Command {
+  return withOutputFlags(new Command('generate-root'))
+    .description('Make a new root token from a quorum of unseal key holders (-init, then each holder with a key, then -decode)')
+    .option('--init', 'start a root token generation (prints the OTP unless -otp is given)')
+    .option('--status', 'show the generation in progress')
+    .option('--cancel', 'cancel the generation in progress')
+    .option('--decode <encoded>', 'decode the encoded token with -otp (- reads it from stdin)')
+    .option('--generate-otp', 'print an OTP to start with (-init -otp=…)')
+    .option('--otp <otp>', 'the one-time password, for -init or -decode')
+    .option('--nonce <nonce>', "the attempt's nonce (read from the server when omitted)")
+    .argument('[key]', 'an unseal key share (prompted without echo when omitted; - reads stdin)')
+    .action((key: string | undefined, flags: GenerateRootFlags) => generateRoot(key, flags));
+}

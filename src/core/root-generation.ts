@@ -1,0 +1,122 @@
+/**
+ * @module `sys/generate-root`: a new root token from a quorum of unseal-share holders, so that no
+ * root token needs to be kept after set-up (Vault's advice: revoke it, generate one when needed).
+ *
+ * Vault's protocol with a one-time password: the attempt starts with an OTP as long as a token
+ * (the caller's, or one the server makes and returns once); each holder then submits a share with
+ * the attempt's nonce; when the threshold is reached and the shares open the barrier, a root token
+ * is created and returned only XORed with the OTP, base64-encoded without padding
+ * (`encoded_token`), which whoever holds the OTP decodes (`hush|vault operator generate-root
+ * -decode`). The attempt lives in memory and ends with a seal. PGP-encrypted results are not
+ * supported.
+ */
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Barrier } from '../barrier/barrier.js';
+import { HushError } from '../lib/errors.js';
+import { GENERATED_TOKEN_LENGTH, randomBase62 } from '../auth/token-format.js';
+import { encodeRootToken } from '../lib/root-token-otp.js';
+import type { TokenStore } from '../auth/token-types.js';
+
+/** The status body of `sys/generate-root/attempt` and `update` (Vault's fields). */
+export interface RootGenerationStatus {
+  readonly started: boolean;
+  readonly nonce: string;
+  readonly progress: number;
+  readonly required: number;
+  readonly encoded_token: string;
+  readonly encoded_root_token: string;
+  readonly pgp_fingerprint: string;
+  /** The OTP the server made for this attempt: only in the answer that starts it. */
+  readonly otp: string;
+  readonly otp_length: number;
+  readonly complete: boolean;
+}
+
+interface Attempt {
+  readonly nonce: string;
+  readonly otp: string;
+  shares: Uint8Array[];
+}
+
+export class RootGeneration {
+  readonly #barrier: Barrier;
+  readonly #tokens: TokenStore;
+  #attempt: Attempt | undefined;
+
+  constructor(barrier: Barrier, tokens: TokenStore) {
+    this.#barrier = barrier;
+    this.#tokens = tokens;
+  }
+
+  async status(): Promise<RootGenerationStatus> {
+    return this.#status({});
+  }
+
+  /** Starts an attempt with `otp`, or with an OTP made here and returned in this answer. */
+  async start(options: { readonly otp?: string; readonly pgpKey?: string }): Promise<RootGenerationStatus> {
+    if (options.pgpKey) throw new HushError('bad_request', 'pgp_key is not supported: start with an OTP (or none, and use the one returned)');
+    if (this.#attempt !== undefined) throw new HushError('bad_request', 'root generation already in progress');
+    const given = options.otp ?? '';
+    if (given !== '' && given.length !== GENERATED_TOKEN_LENGTH) {
+      throw new HushError('bad_request', `OTP string is wrong length: it must be ${GENERATED_TOKEN_LENGTH} characters`);
+    }
+    if (!/^[\x21-\x7e]*$/.test(given)) throw new HushError('bad_request', 'the OTP must be printable ASCII');
+    const otp = given === '' ? randomBase62(GENERATED_TOKEN_LENGTH) : given;
+    this.#attempt = { nonce: randomUUID(), otp, shares: [] };
+    return this.#status({ otp: given === '' ? otp : '' });
+  }
+
+  cancel(): void {
+    this.#wipe();
+  }
+
+  /** Adds one share; at the threshold, checks the shares and answers the encoded root token. */
+  async update(share: Uint8Array, nonce: string): Promise<RootGenerationStatus> {
+    const attempt = this.#attempt;
+    if (attempt === undefined) throw new HushError('bad_request', 'no root generation in progress');
+    if (nonce !== attempt.nonce) throw new HushError('bad_request', 'incorrect nonce');
+    if (attempt.shares.some((given) => given.length === share.length && timingSafeEqual(given, share))) {
+      throw new HushError('bad_request', 'given key has already been provided during this generation operation');
+    }
+    attempt.shares.push(Uint8Array.from(share));
+    const required = await this.#required();
+    if (attempt.shares.length < required) return this.#status({});
+
+    const opens = await this.#barrier.opensWith(attempt.shares);
+    for (const given of attempt.shares) given.fill(0);
+    attempt.shares = [];
+    if (!opens) {
+      throw new HushError('bad_request', 'the unseal keys given do not open this vault; root generation progress was reset');
+    }
+    const { token } = await this.#tokens.create({ policies: ['root'], path: 'auth/token/root', displayName: 'root', orphan: true });
+    const encoded = encodeRootToken(token, attempt.otp);
+    this.#attempt = undefined;
+    return { ...(await this.#status({})), nonce: attempt.nonce, encoded_token: encoded, encoded_root_token: encoded, complete: true };
+  }
+
+  /** Forgets the attempt and any share given (on cancel and on seal). */
+  #wipe(): void {
+    for (const given of this.#attempt?.shares ?? []) given.fill(0);
+    this.#attempt = undefined;
+  }
+
+  async #required(): Promise<number> {
+    return (await this.#barrier.sealConfig())?.secret_threshold ?? 0;
+  }
+
+  async #status(extra: { readonly otp?: string }): Promise<RootGenerationStatus> {
+    const attempt = this.#attempt;
+    return {
+      started: attempt !== undefined,
+      nonce: attempt?.nonce ?? '',
+      progress: attempt?.shares.length ?? 0,
+      required: await this.#required(),
+      encoded_token: '',
+      encoded_root_token: '',
+      pgp_fingerprint: '',
+      otp: extra.otp ?? '',
+      otp_length: GENERATED_TOKEN_LENGTH,
+      complete: false,
+    };
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * `sys/generate-root` through real HTTP on a server initialised with 3 shares and a threshold of
+ * 2: a quorum of share holders makes a new root token, returned only XORed with the attempt's
+ * OTP (the server's or the caller's), with Vault's refusals (no attempt, wrong nonce, a share given
+ * twice, shares that do not open the vault, a wrong OTP, PGP) and the attempt gone after a seal.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCore, openBackend, serve } from '../../src/main.js';
+import type { RunningServer } from '../../src/main.js';
+import type { ServerConfig } from '../../src/config/server-config.js';
+import { decodeRootToken } from '../../src/lib/root-token-otp.js';
+import { randomBase62 } from '../../src/auth/token-format.js';
+import { api } from '../helpers/test-server.js';
+
+let s: RunningServer;
+let keys: string[];
+let keysB64: string[];
+let rootToken: string;
+
+const config: ServerConfig = { storage: { type: 'memory' }, listen: { host: '127.0.0.1', port: 0 }, maxRequestBytes: 1 << 20, clusterName: 'gen-root' };
+const call = (method: string, path: string, body?: unknown, token?: string) => api(s, method, path, { body, token });
+
+async function unseal(): Promise<void> {
+  for (const key of keys.slice(0, 2)) await call('PUT', 'sys/unseal', { key });
+  expect((await call('GET', 'sys/seal-status')).body.sealed).toBe(false);
+}
+
+beforeAll(async () => {
+  const backend = await openBackend(config);
+  s = await serve(config, buildCore(config, backend), backend);
+  const init = await call('PUT', 'sys/init', { secret_shares: 3, secret_threshold: 2 });
+  keys = init.body.keys;
+  keysB64 = init.body.keys_base64;
+  rootToken = init.body.root_token;
+  await unseal();
+});
+afterAll(async () => {
+  await s?.close();
+});
+
+describe('sys/generate-root', () => {
+  it('makes a new root token from two share holders, encoded with the OTP the server returns once', async () => {
+    const idle = await call('GET', 'sys/generate-root/attempt');
+    expect(idle.status).toBe(200);
+    expect(idle.body).toMatchObject({ started: false, progress: 0, required: 2, otp_length: 43, complete: false, encoded_token: '' });
+
+    const started = await call('PUT', 'sys/generate-root/attempt', {});
+    expect(started.status).toBe(200);
+    const { nonce, otp } = started.body as { nonce: string; otp: string };
+    expect(otp).toMatch(/^[0-9A-Za-z]{43}$/);
+    expect(nonce).not.toBe('');
+    expect((await call('GET', 'sys/generate-root/attempt')).body).toMatchObject({ started: true, nonce, progress: 0, otp: '' });
+    expect((await call('PUT', 'sys/generate-root/attempt', {})).body).toEqual({ errors: ['root generation already in progress'] });
+
+    expect((await call('PUT', 'sys/generate-root/update', { key: keys[0], nonce: 'not-the-nonce' })).body.errors).toEqual(['incorrect nonce']);
+    const first = await call('PUT', 'sys/generate-root/update', { key: keys[0], nonce });
+    expect(first.body).toMatchObject({ started: true, progress: 1, required: 2, complete: false, encoded_token: '' });
+    const again = await call('PUT', 'sys/generate-root/update', { key: keys[0], nonce });
+    expect(again.status).toBe(400);
+    expect(again.body.errors[0]).toContain('already been provided');
+
+    const done = await call('PUT', 'sys/generate-root/update', { key: keysB64[2], nonce });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ complete: true, nonce });
+    expect(done.body.encoded_token).toBe(done.body.encoded_root_token);
+    expect(done.body.encoded_token).not.toMatch(/=$/);
+    const token = decodeRootToken(done.body.encoded_token, otp);
+    expect(token).toMatch(/^hvs\./);
+    expect(token).not.toBe(rootToken);
+    expect((await call('GET', 'auth/token/lookup-self', undefined, token)).body.data.policies).toEqual(['root']);
+    expect((await call('GET', 'sys/generate-root/attempt')).body.started).toBe(false);
+  });
+
+  it("encodes with the caller's OTP, which the answer does not repeat", async () => {
+    const otp = randomBase62(43);
+    const started = await call('PUT', 'sys/generate-root/attempt', { otp });
+    expect(started.body.otp).toBe('');
+    const nonce = started.body.nonce as string;
+    await call('PUT', 'sys/generate-root/update', { key: keys[1], nonce });
+    const done = await call('PUT', 'sys/generate-root/update', { key: keys[2], nonce });
+    const token = decodeRootToken(done.body.encoded_token, otp);
+    expect((await call('GET', 'auth/token/lookup-self', undefined, token)).status).toBe(200);
+  });
+
+  it('refuses shares that do not open the vault (and resets the progress), a wrong OTP, PGP, and updates with no attempt', async () => {
+    expect((await call('PUT', 'sys/generate-root/update', { key: keys[0], nonce: 'x' })).body.errors).toEqual(['no root generation in progress']);
+    expect((await call('PUT', 'sys/generate-root/attempt', { otp: 'too-short' })).body.errors[0]).toContain('OTP string is wrong length');
+    expect((await call('PUT', 'sys/generate-root/attempt', { pgp_key: 'abc' })).body.errors[0]).toContain('pgp_key is not supported');
+
+    const nonce = (await call('PUT', 'sys/generate-root/attempt', {})).body.nonce as string;
+    await call('PUT', 'sys/generate-root/update', { key: keys[0], nonce });
+    const forged = await call('PUT', 'sys/generate-root/update', { key: randomBytes(33).toString('hex'), nonce });
+    expect(forged.status).toBe(400);
+    expect(forged.body.errors[0]).toContain('do not open this vault');
+    expect((await call('GET', 'sys/generate-root/attempt')).body).toMatchObject({ started: true, progress: 0 });
+    expect((await call('DELETE', 'sys/generate-root/attempt')).status).toBe(204);
+    expect((await call('GET', 'sys/generate-root/attempt')).body.started).toBe(false);
+  });
+
+  it('ends with a seal: the attempt is gone once unsealed again', async () => {
+    const nonce = (await call('PUT', 'sys/generate-root/attempt', {})).body.nonce as string;
+    await call('PUT', 'sys/generate-root/update', { key: keys[0], nonce });
+    expect((await call('PUT', 'sys/seal', undefined, rootToken)).status).toBe(204);
+    expect((await call('GET', 'sys/generate-root/attempt')).status).toBe(503);
+    await unseal();
+    expect((await call('GET', 'sys/generate-root/attempt')).body).toMatchObject({ started: false, progress: 0 });
+  });
+});
