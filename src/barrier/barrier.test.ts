@@ -114,6 +114,33 @@ describe('barrier', () => {
     expect(text(await barrier.get('app/db'))).toBe('hunter2');
   });
 
+  it('rekeys: a quorum of the old shares makes new ones; the old ones no longer unseal, the data stays', async () => {
+    const barrier = createBarrier(createMemoryBackend());
+    const { shares } = await barrier.initialize({ secretShares: 3, secretThreshold: 2 });
+    await barrier.unseal(shares[0] as Uint8Array);
+    await barrier.unseal(shares[1] as Uint8Array);
+    await barrier.put('app/db', bytes('hunter2'));
+    expect(await barrier.opensWith([shares[2] as Uint8Array, shares[0] as Uint8Array])).toBe(true);
+    expect(await barrier.opensWith([shares[2] as Uint8Array])).toBe(false);
+
+    await expect(barrier.rekey([shares[0] as Uint8Array], { secretShares: 5, secretThreshold: 3 })).rejects.toSatisfy(
+      rejectsWith('bad_request', (m) => m.includes('do not open this vault')),
+    );
+    await expect(barrier.rekey(shares.slice(0, 2), { secretShares: 2, secretThreshold: 3 })).rejects.toSatisfy(rejectsWith('bad_request'));
+    const rekeyed = await barrier.rekey(shares.slice(1, 3), { secretShares: 5, secretThreshold: 3 });
+    expect(rekeyed.shares).toHaveLength(5);
+    expect(await barrier.sealConfig()).toEqual({ secret_shares: 5, secret_threshold: 3 });
+    expect(text(await barrier.get('app/db'))).toBe('hunter2'); // still unsealed, same keyring
+
+    await barrier.seal();
+    await barrier.unseal(shares[0] as Uint8Array);
+    await barrier.unseal(shares[1] as Uint8Array);
+    await expect(barrier.unseal(shares[2] as Uint8Array)).rejects.toSatisfy(rejectsWith('bad_request'));
+    for (const share of rekeyed.shares.slice(2)) await barrier.unseal(share);
+    expect(barrier.isSealed()).toBe(false);
+    expect(text(await barrier.get('app/db'))).toBe('hunter2');
+  });
+
   it('answers a clear bad_request for a wrong share and resets progress', async () => {
     const barrier = createBarrier(createMemoryBackend());
     const { shares } = await barrier.initialize({ secretShares: 5, secretThreshold: 3 });

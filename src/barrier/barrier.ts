@@ -104,6 +104,14 @@ export interface Barrier extends Storage {
   /** Forgets the shares given so far. */
   resetUnseal(): void;
   /**
+   * Replaces the unseal key (`sys/rekey`): `shares`, a quorum of the current ones, must open the
+   * barrier; the root key is sealed again under a new unseal key, stored with the new seal
+   * configuration in one transaction, and the new key is returned split as asked. The old shares
+   * no longer unseal; the root key and the data are untouched. Throws `bad_request` for shares
+   * that do not open the barrier or for invalid parameters.
+   */
+  rekey(shares: readonly Uint8Array[], options: InitializeOptions): Promise<{ shares: Uint8Array[] }>;
+  /**
    * Whether `shares` combine into the key that opens this barrier: the proof of a quorum of
    * share holders that `sys/generate-root` asks for. Changes nothing, sealed or not.
    */
@@ -319,6 +327,38 @@ class KeyringBarrier implements Barrier {
     };
   }
 
+  rekey(shares: readonly Uint8Array[], options: InitializeOptions): Promise<{ shares: Uint8Array[] }> {
+    return this.#exclusive(async () => {
+      const config = checkInitOptions(options);
+      const stored = await this.#backend.get(BARRIER_KEYS.rootKey);
+      if (stored === undefined) throw new HushError('not_initialized', 'Vault is not initialized');
+      if (shares.length === 0 || shares.some((share) => share.length !== SHARE_BYTES)) {
+        throw new HushError('bad_request', 'unseal key has the wrong length');
+      }
+      const oldKey = combineShares(shares);
+      const newKey = randomBytes(AES_KEY_BYTES);
+      let rootKey: Uint8Array | undefined;
+      try {
+        try {
+          rootKey = openEnvelope(oldKey, 0, BARRIER_KEYS.rootKey, stored);
+        } catch (err) {
+          if (err instanceof HushError && err.code === 'unavailable') throw err;
+          throw new HushError('bad_request', 'the unseal keys given do not open this vault; rekey progress was reset', { cause: err });
+        }
+        await this.#backend.transaction([
+          { kind: 'put', key: BARRIER_KEYS.rootKey, value: envelope(newKey, 0, BARRIER_KEYS.rootKey, rootKey) },
+          { kind: 'put', key: BARRIER_KEYS.sealConfig, value: encoder.encode(JSON.stringify(config)) },
+        ]);
+        this.#config = config;
+        return { shares: splitSecret(newKey, config.secret_shares, config.secret_threshold) };
+      } finally {
+        oldKey.fill(0);
+        newKey.fill(0);
+        rootKey?.fill(0);
+      }
+    });
+  }
+
   async opensWith(shares: readonly Uint8Array[]): Promise<boolean> {
     if (shares.length === 0 || shares.some((share) => share.length !== SHARE_BYTES)) return false;
     let unsealKey: Uint8Array | undefined;
@@ -503,7 +543,8 @@ function openEnvelope(key: AesKey, term: number, storageKey: string, stored: Uin
   }
 }
 
-function checkInitOptions(options: InitializeOptions): SealConfig {
+/** The seal configuration `options` ask for; throws `bad_request` when invalid (init and rekey). */
+export function checkInitOptions(options: InitializeOptions): SealConfig {
   const shares = options?.secretShares;
   const threshold = options?.secretThreshold;
   const bad = (message: string): HushError => new HushError('bad_request', `invalid seal configuration: ${message}`);

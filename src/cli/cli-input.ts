@@ -141,3 +141,13 @@ export async function promptSecret(prompt: string): Promise<string> {
     stdin.on('data', onData);
   });
 }
+
+/** An unseal key share from the argument, from stdin for `-`, or typed without echo when omitted
+ * (`hush operator unseal|generate-root|rekey`). */
+export async function readUnsealKey(key: string | undefined): Promise<string> {
+  let share = key;
+  if (share === '-') share = ((await readStdin()).split(/\r?\n/)[0] ?? '').trim();
+  if (!share) share = await promptSecret('Unseal Key (will be hidden): ');
+  if (!share) throw new CliError('no unseal key given', 1);
+  return share;
+}

@@ -10,7 +10,7 @@ import { GENERATED_TOKEN_LENGTH, randomBase62 } from '../auth/token-format.js';
 import { decodeRootToken } from '../lib/root-token-otp.js';
 import { clientFromEnv } from './cli-context.js';
 import { CliError } from './cli-errors.js';
-import { promptSecret, readStdin } from './cli-input.js';
+import { readStdin, readUnsealKey } from './cli-input.js';
 import { formatTable, printRaw, printStructured, printSuccess, pickField, withOutputFlags } from './output.js';
 import type { OutputFlags } from './output.js';
 import { isRecord } from './secret-display.js';
@@ -46,6 +46,13 @@ function printStatus(flags: OutputFlags, body: unknown): void {
   else process.stdout.write(`${formatTable(statusRows(s))}\n`);
 }
 
+/** The nonce of the attempt in progress at `path` (`-nonce` spares the request). */
+export async function attemptNonce(path: string, what: string): Promise<string> {
+  const status = (await clientFromEnv().read(path)).body;
+  if (!isRecord(status) || status.started !== true) throw new CliError(`no ${what} in progress: start one with -init`, 2);
+  return String(status.nonce);
+}
+
 async function generateRoot(key: string | undefined, flags: GenerateRootFlags): Promise<void> {
   const forms = [flags.init, flags.status, flags.cancel, flags.decode !== undefined, flags.generateOtp].filter(Boolean).length;
   if (forms > 1) throw new CliError('use only one of -init, -status, -cancel, -decode and -generate-otp', 1);
@@ -67,17 +74,8 @@ async function generateRoot(key: string | undefined, flags: GenerateRootFlags): 
     await client.delete('sys/generate-root/attempt');
     return printSuccess(flags, 'Success! Root token generation canceled (if it was started)', {});
   }
-  let nonce = flags.nonce;
-  if (!nonce) {
-    const status = (await client.read('sys/generate-root/attempt')).body;
-    if (!isRecord(status) || status.started !== true) throw new CliError('no root token generation in progress: start one with -init', 2);
-    nonce = String(status.nonce);
-  }
-  let share = key;
-  if (share === '-') share = ((await readStdin()).split(/\r?\n/)[0] ?? '').trim();
-  if (!share) share = await promptSecret('Unseal Key (will be hidden): ');
-  if (!share) throw new CliError('no unseal key given', 1);
-  printStatus(flags, (await client.write('sys/generate-root/update', { key: share, nonce })).body);
+  const nonce = flags.nonce || (await attemptNonce('sys/generate-root/attempt', 'root token generation'));
+  printStatus(flags, (await client.write('sys/generate-root/update', { key: await readUnsealKey(key), nonce })).body);
 }
 
 export function createGenerateRootCommand(): Command {

@@ -1,16 +1,17 @@
 /**
- * @module `hush operator init|unseal|seal|rotate|key-status|generate-root`: the server's
- * lifecycle (`generate-root` in `generate-root-command.ts`). `unseal` without a key prompts
+ * @module `hush operator init|unseal|seal|rotate|key-status|generate-root|rekey`: the server's
+ * lifecycle (`generate-root` and `rekey` in their own files). `unseal` without a key prompts
  * without echo on a terminal, and reads one line from stdin otherwise.
  */
 import { Command } from 'commander';
 import { clientFromEnv } from './cli-context.js';
 import { CliError } from './cli-errors.js';
-import { parseIntFlag, promptSecret, readStdin } from './cli-input.js';
+import { parseIntFlag, readUnsealKey } from './cli-input.js';
 import { formatTable, printRaw, printStructured, printSuccess, pickField, withFormatFlag, withOutputFlags } from './output.js';
 import type { OutputFlags } from './output.js';
 import { printSealStatus } from './status-command.js';
 import { createGenerateRootCommand } from './generate-root-command.js';
+import { createRekeyCommand } from './rekey-command.js';
 import { dataOf, isRecord } from './secret-display.js';
 
 interface InitFlags extends OutputFlags {
@@ -75,11 +76,7 @@ async function unseal(key: string | undefined, flags: OutputFlags & { reset?: bo
     process.exitCode = 0;
     return;
   }
-  let share = key;
-  if (share === '-') share = ((await readStdin()).split(/\r?\n/)[0] ?? '').trim();
-  if (!share) share = await promptSecret('Unseal Key (will be hidden): ');
-  if (!share) throw new CliError('no unseal key given', 1);
-  const res = await client.write('sys/unseal', { key: share });
+  const res = await client.write('sys/unseal', { key: await readUnsealKey(key) });
   printSealStatus(flags, res.body);
   // Unsealing is progress, not failure: only `status` exits 2 for "still sealed".
   process.exitCode = 0;
@@ -137,6 +134,7 @@ export function createOperatorCommand(): Command {
       .action((flags: OutputFlags) => rotate(flags)),
   );
   operator.addCommand(createGenerateRootCommand());
+  operator.addCommand(createRekeyCommand());
   operator.addCommand(
     withOutputFlags(new Command('key-status'))
       .description('Show the current encryption key term')

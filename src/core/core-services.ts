@@ -8,6 +8,7 @@ import type { AuditBroker } from '../audit/audit-broker.js';
 import type { TokenStore } from '../auth/token-types.js';
 import type { ExpirySweeper } from '../leases/expiry-sweeper.js';
 import type { RootGeneration } from './root-generation.js';
+import type { Rekey } from './rekey.js';
 import type { EngineRegistry } from '../engines/engine-registry.js';
 import type { SecretsEngine } from '../engines/engine.js';
 import type { AuthMethodRegistry } from '../auth/methods/auth-method-registry.js';
@@ -47,6 +48,8 @@ export interface CoreServices {
   sweeper(): ExpirySweeper;
   /** The `sys/generate-root` attempt (in memory, ends with a seal). */
   rootGeneration(): RootGeneration;
+  /** The `sys/rekey` attempt (in memory, ends with a seal). */
+  rekey(): Rekey;
   policies(): PolicyStore;
   audit(): AuditBroker;
   /** The running engine of a secrets mount, for `sys/` routes that read through an engine's own

@@ -33,6 +33,7 @@ import type { UnsealedState } from './unsealed-state.js';
 import { deleteTree } from './storage-tree.js';
 import type { ExpirySweeper } from '../leases/expiry-sweeper.js';
 import type { RootGeneration } from './root-generation.js';
+import type { Rekey } from './rekey.js';
 import { needsSudo } from './sys/sys-context.js';
 
 export interface CoreOptions {
@@ -391,6 +392,7 @@ export class Core implements RequestHandler, CoreServices {
     if (!state) return;
     await state.sweeper.stop();
     state.rootGeneration.cancel();
+    state.rekey.cancel();
     for (const engine of state.engines.values()) await engine.close?.();
     for (const method of state.authMethods.values()) await method.close?.();
     await state.audit.close();
@@ -417,6 +419,9 @@ export class Core implements RequestHandler, CoreServices {
   }
   rootGeneration(): RootGeneration {
     return this.#requireUnsealed().rootGeneration;
+  }
+  rekey(): Rekey {
+    return this.#requireUnsealed().rekey;
   }
   policies(): PolicyStore {
     return this.#requireUnsealed().policies;

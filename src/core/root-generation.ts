@@ -10,11 +10,11 @@
  * -decode`). The attempt lives in memory and ends with a seal. PGP-encrypted results are not
  * supported.
  */
-import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Barrier } from '../barrier/barrier.js';
 import { HushError } from '../lib/errors.js';
 import { GENERATED_TOKEN_LENGTH, randomBase62 } from '../auth/token-format.js';
 import { encodeRootToken } from '../lib/root-token-otp.js';
+import { ShareQuorum } from './share-quorum.js';
 import type { TokenStore } from '../auth/token-types.js';
 
 /** The status body of `sys/generate-root/attempt` and `update` (Vault's fields). */
@@ -33,9 +33,8 @@ export interface RootGenerationStatus {
 }
 
 interface Attempt {
-  readonly nonce: string;
+  readonly quorum: ShareQuorum;
   readonly otp: string;
-  shares: Uint8Array[];
 }
 
 export class RootGeneration {
@@ -62,42 +61,28 @@ export class RootGeneration {
     }
     if (!/^[\x21-\x7e]*$/.test(given)) throw new HushError('bad_request', 'the OTP must be printable ASCII');
     const otp = given === '' ? randomBase62(GENERATED_TOKEN_LENGTH) : given;
-    this.#attempt = { nonce: randomUUID(), otp, shares: [] };
+    this.#attempt = { quorum: new ShareQuorum(), otp };
     return this.#status({ otp: given === '' ? otp : '' });
   }
 
+  /** Forgets the attempt and any share given (on cancel and on seal). */
   cancel(): void {
-    this.#wipe();
+    this.#attempt?.quorum.wipe();
+    this.#attempt = undefined;
   }
 
   /** Adds one share; at the threshold, checks the shares and answers the encoded root token. */
   async update(share: Uint8Array, nonce: string): Promise<RootGenerationStatus> {
     const attempt = this.#attempt;
     if (attempt === undefined) throw new HushError('bad_request', 'no root generation in progress');
-    if (nonce !== attempt.nonce) throw new HushError('bad_request', 'incorrect nonce');
-    if (attempt.shares.some((given) => given.length === share.length && timingSafeEqual(given, share))) {
-      throw new HushError('bad_request', 'given key has already been provided during this generation operation');
-    }
-    attempt.shares.push(Uint8Array.from(share));
-    const required = await this.#required();
-    if (attempt.shares.length < required) return this.#status({});
-
-    const opens = await this.#barrier.opensWith(attempt.shares);
-    for (const given of attempt.shares) given.fill(0);
-    attempt.shares = [];
-    if (!opens) {
+    if (attempt.quorum.add(share, nonce) < (await this.#required())) return this.#status({});
+    if (!(await attempt.quorum.spend((shares) => this.#barrier.opensWith(shares)))) {
       throw new HushError('bad_request', 'the unseal keys given do not open this vault; root generation progress was reset');
     }
     const { token } = await this.#tokens.create({ policies: ['root'], path: 'auth/token/root', displayName: 'root', orphan: true });
     const encoded = encodeRootToken(token, attempt.otp);
     this.#attempt = undefined;
-    return { ...(await this.#status({})), nonce: attempt.nonce, encoded_token: encoded, encoded_root_token: encoded, complete: true };
-  }
-
-  /** Forgets the attempt and any share given (on cancel and on seal). */
-  #wipe(): void {
-    for (const given of this.#attempt?.shares ?? []) given.fill(0);
-    this.#attempt = undefined;
+    return { ...(await this.#status({})), nonce: attempt.quorum.nonce, encoded_token: encoded, encoded_root_token: encoded, complete: true };
   }
 
   async #required(): Promise<number> {
@@ -108,8 +93,8 @@ export class RootGeneration {
     const attempt = this.#attempt;
     return {
       started: attempt !== undefined,
-      nonce: attempt?.nonce ?? '',
-      progress: attempt?.shares.length ?? 0,
+      nonce: attempt?.quorum.nonce ?? '',
+      progress: attempt?.quorum.progress ?? 0,
       required: await this.#required(),
       encoded_token: '',
       encoded_root_token: '',

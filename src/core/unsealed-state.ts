@@ -22,6 +22,7 @@ import { ResponseWrapping, WRAPPING_POLICY } from './response-wrapping.js';
 import { MountTable } from './router/mount-table.js';
 import { PolicyStore } from './policy-store.js';
 import { RootGeneration } from './root-generation.js';
+import { Rekey } from './rekey.js';
 import { deleteTree } from './storage-tree.js';
 
 export interface UnsealedState {
@@ -40,6 +41,8 @@ export interface UnsealedState {
   readonly audit: AuditBroker;
   /** A `sys/generate-root` attempt in progress, if any; it ends with a seal. */
   readonly rootGeneration: RootGeneration;
+  /** A `sys/rekey` attempt in progress, if any; it ends with a seal. */
+  readonly rekey: Rekey;
 }
 
 /** Loads the unsealed state from the barrier, creating the defaults on the first unseal. */
@@ -103,6 +106,7 @@ export async function openUnsealedState(
     policies,
     audit,
     rootGeneration: new RootGeneration(barrier, tokens),
+    rekey: new Rekey(barrier),
   };
 }
 

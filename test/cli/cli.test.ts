@@ -584,6 +584,19 @@ describe('hush operator init on a new server', () => {
     expect((await hush(['operator', 'generate-root', '-status', '-format=json'], { env })).stdout).toContain('"started": false');
     expectOneLineError(await hush(['operator', 'generate-root', keys[0]!], { env }), 2);
     expectOneLineError(await hush(['operator', 'generate-root', '-decode=abc'], { env }), 1);
+
+    // rekey: two current holders make 4 new shares with a threshold of 3
+    const rekeyStart = await hush(['operator', 'rekey', '-init', '-key-shares=4', '-key-threshold=3'], { env });
+    expect(rekeyStart.stdout).toMatch(/New Shares\s+4/);
+    expect((await hush(['operator', 'rekey', keys[0]!], { env })).stdout).toMatch(/Rekey Progress\s+1\/2/);
+    const rekeyed = await hush(['operator', 'rekey', '-'], { env, input: `${keys[1]}\n` });
+    const newKeys = [...rekeyed.stdout.matchAll(/^Key (\d): (\S+)$/gm)].map((m) => m[2]!);
+    expect(newKeys).toHaveLength(4);
+    expect(rekeyed.stdout).toContain('4 key shares and a key threshold of 3');
+    expect((await hush(['operator', 'seal'], { env: { ...env, HUSH_TOKEN: newRoot } })).code).toBe(0);
+    for (const key of newKeys.slice(0, 3)) await hush(['operator', 'unseal', key], { env });
+    expect((await hush(['status'], { env })).code).toBe(0);
+    expectOneLineError(await hush(['operator', 'rekey', keys[0]!], { env }), 2);
   });
 
   it('init -format=json has vault\'s field names', async () => {

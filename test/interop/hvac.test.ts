@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HVAC_VERSIONS, ensureVenv, runPython } from './python-env.js';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createDevTls } from '../../src/http/dev-tls.js';
 import { startTestServer } from '../helpers/test-server.js';
@@ -26,7 +26,13 @@ describe.each(HVAC_VERSIONS)('hvac %s', (name, packages) => {
   it('runs the usual Django-team workflow unchanged', async () => {
     const auditFile = join(server.dataDir, 'audit.log');
     // Asynchronous: the server runs in this process and must keep answering while python runs.
-    const stdout = await runPython(python, [script], { VAULT_ADDR: server.address, VAULT_TOKEN: server.rootToken, HUSH_AUDIT_FILE: auditFile });
+    const unsealKey = readFileSync(join(server.dataDir, 'dev-unseal-share'), 'utf8').trim();
+    const stdout = await runPython(python, [script], {
+      VAULT_ADDR: server.address,
+      VAULT_TOKEN: server.rootToken,
+      HUSH_AUDIT_FILE: auditFile,
+      HUSH_UNSEAL_KEY: unsealKey,
+    });
     const out = JSON.parse(stdout);
     if (name !== 'current') expect(out.hvac_version).toBe(name);
     expect(out.is_authenticated).toBe(true);
@@ -46,6 +52,11 @@ describe.each(HVAC_VERSIONS)('hvac %s', (name, packages) => {
     expect(out.token_role_read).toEqual(['myapp-read']);
     expect(out.role_token).toEqual({ policies: ['default', 'myapp-read'], orphan: true });
     expect(out.role_token_path).toBe('auth/token/create/deployer/v1');
+    expect(out.root_generation_idle).toBe(false);
+    expect(out.generated_root_policies).toEqual(['root']);
+    expect(out.rekey_started).toBe(true);
+    expect(out.rekey_keys).toBe(3);
+    expect(out.seal_threshold_after_rekey).toBe(2);
   });
 });
 

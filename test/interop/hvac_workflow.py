@@ -3,8 +3,11 @@
 Prints one JSON object with what each call returned, for the TypeScript test to check.
 Works with hvac 0.11.x (Debian's python3-hvac) and the current release.
 """
+import base64
 import json
 import os
+import secrets
+import string
 import sys
 from importlib.metadata import version
 
@@ -65,5 +68,23 @@ role_token = client.auth.token.create(role_name="deployer")["auth"]
 out["role_token"] = {"policies": role_token["policies"], "orphan": role_token["orphan"]}
 out["role_token_path"] = client.auth.token.lookup(role_token["client_token"])["data"]["path"]
 client.auth.token.delete_role("deployer")
+
+# Operators: a new root token from the unseal key holders, then new unseal keys (the server has
+# one share: a quorum of one). The OTP is as long as a token; the answer is XOR'd with it.
+unseal_key = os.environ.get("HUSH_UNSEAL_KEY")
+if unseal_key:
+    otp = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(43))
+    out["root_generation_idle"] = client.sys.read_root_generation_progress()["started"]
+    nonce = client.sys.start_root_token_generation(otp=otp)["nonce"]
+    encoded = client.sys.generate_root(key=unseal_key, nonce=nonce)["encoded_token"]
+    xored = base64.b64decode(encoded + "=" * (-len(encoded) % 4))
+    new_root = bytes(a ^ b for a, b in zip(xored, otp.encode())).decode()
+    out["generated_root_policies"] = hvac.Client(url=os.environ["VAULT_ADDR"], token=new_root,
+                                                 verify=os.environ.get("VAULT_CACERT", True)).lookup_token()["data"]["policies"]
+    nonce = client.sys.start_rekey(secret_shares=3, secret_threshold=2)["nonce"]
+    out["rekey_started"] = client.sys.read_rekey_progress()["started"]
+    rekeyed = client.sys.rekey(key=unseal_key, nonce=nonce)
+    out["rekey_keys"] = len(rekeyed["keys"])
+    out["seal_threshold_after_rekey"] = client.sys.read_seal_status()["t"]
 
 json.dump(out, sys.stdout)

@@ -11,7 +11,7 @@ import { capabilitiesRoutes } from './sys-capabilities-routes.js';
 import { lockoutRoutes } from './sys-lockout-routes.js';
 import { wrappingRoutes } from './sys-wrapping-routes.js';
 import { leaseRoutes } from './sys-lease-routes.js';
-import { generateRootRoutes } from './sys-generate-root-routes.js';
+import { quorumRoutes } from './sys-quorum-routes.js';
 import { secretFingerprintRoutes } from './secret-fingerprint-routes.js';
 
 export const sysRoutes: readonly SysRoute[] = [
@@ -24,6 +24,6 @@ export const sysRoutes: readonly SysRoute[] = [
   ...lockoutRoutes,
   ...wrappingRoutes,
   ...leaseRoutes,
-  ...generateRootRoutes,
+  ...quorumRoutes,
   ...secretFingerprintRoutes,
 ];

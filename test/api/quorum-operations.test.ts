@@ -1,8 +1,10 @@
 /**
- * `sys/generate-root` through real HTTP on a server initialised with 3 shares and a threshold of
- * 2: a quorum of share holders makes a new root token, returned only XORed with the attempt's
- * OTP (the server's or the caller's), with Vault's refusals (no attempt, wrong nonce, a share given
- * twice, shares that do not open the vault, a wrong OTP, PGP) and the attempt gone after a seal.
+ * What a quorum of unseal-share holders authorises, through real HTTP on a server initialised
+ * with 3 shares and a threshold of 2. `sys/generate-root`: a new root token, returned only XORed
+ * with the attempt's OTP (the server's or the caller's), with Vault's refusals (no attempt, wrong
+ * nonce, a share given twice, shares that do not open the vault, a wrong OTP, PGP) and the
+ * attempt gone after a seal. `sys/rekey`: new shares with another threshold, after which the old
+ * ones no longer unseal and every secret is still there.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,5 +107,54 @@ describe('sys/generate-root', () => {
     expect((await call('GET', 'sys/generate-root/attempt')).status).toBe(503);
     await unseal();
     expect((await call('GET', 'sys/generate-root/attempt')).body).toMatchObject({ started: false, progress: 0 });
+  });
+});
+
+describe('sys/rekey', () => {
+  it('replaces the shares: 5 new ones with a threshold of 3; the old ones stop unsealing, the data stays', async () => {
+    expect((await call('PUT', 'sys/mounts/kv', { type: 'kv', options: { version: '2' } }, rootToken)).status).toBe(204);
+    expect((await call('PUT', 'kv/data/app', { data: { password: 'kept-across-rekey' } }, rootToken)).status).toBe(200);
+    expect((await call('GET', 'sys/rekey/init')).body).toMatchObject({ started: false, t: 0, n: 0, progress: 0, required: 2 });
+    expect((await call('PUT', 'sys/rekey/init', { secret_shares: 2, secret_threshold: 3 })).status).toBe(400);
+    expect((await call('PUT', 'sys/rekey/init', { secret_shares: 3, secret_threshold: 2, pgp_keys: ['abc'] })).body.errors[0]).toContain('pgp_keys is not supported');
+
+    const started = await call('PUT', 'sys/rekey/init', { secret_shares: 5, secret_threshold: 3 });
+    expect(started.body).toMatchObject({ started: true, t: 3, n: 5, progress: 0, required: 2, verification_required: false });
+    const nonce = started.body.nonce as string;
+    expect((await call('PUT', 'sys/rekey/init', { secret_shares: 5, secret_threshold: 3 })).body.errors).toEqual(['rekey already in progress']);
+    expect((await call('PUT', 'sys/rekey/update', { key: keys[0], nonce: 'wrong' })).body.errors).toEqual(['incorrect nonce']);
+    expect((await call('PUT', 'sys/rekey/update', { key: keys[0], nonce })).body).toMatchObject({ progress: 1, required: 2 });
+    const done = await call('PUT', 'sys/rekey/update', { key: keysB64[1], nonce });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ complete: true, nonce });
+    const newKeys = done.body.keys as string[];
+    expect(newKeys).toHaveLength(5);
+    expect(done.body.keys_base64).toHaveLength(5);
+    expect(newKeys.some((k) => keys.includes(k))).toBe(false);
+    expect((await call('GET', 'sys/rekey/init')).body.started).toBe(false);
+    expect((await call('GET', 'sys/seal-status')).body).toMatchObject({ t: 3, n: 5, sealed: false });
+
+    // the old shares no longer open it; three new ones do, and the secret is still there
+    expect((await call('PUT', 'sys/seal', undefined, rootToken)).status).toBe(204);
+    await call('PUT', 'sys/unseal', { key: keys[0] });
+    await call('PUT', 'sys/unseal', { key: keys[1] });
+    const oldThird = await call('PUT', 'sys/unseal', { key: keys[2] });
+    expect(oldThird.status).toBe(400);
+    for (const key of newKeys.slice(1, 4)) await call('PUT', 'sys/unseal', { key });
+    expect((await call('GET', 'sys/seal-status')).body.sealed).toBe(false);
+    expect((await call('GET', 'kv/data/app', undefined, rootToken)).body.data.data).toEqual({ password: 'kept-across-rekey' });
+  });
+
+  it('refuses current shares that do not open the vault, and can be cancelled', async () => {
+    const nonce = (await call('PUT', 'sys/rekey/init', { secret_shares: 1, secret_threshold: 1 })).body.nonce as string;
+    await call('PUT', 'sys/rekey/update', { key: randomBytes(33).toString('hex'), nonce });
+    await call('PUT', 'sys/rekey/update', { key: randomBytes(33).toString('hex'), nonce });
+    const third = await call('PUT', 'sys/rekey/update', { key: randomBytes(33).toString('hex'), nonce });
+    expect(third.status).toBe(400);
+    expect(third.body.errors[0]).toContain('do not open this vault');
+    expect((await call('GET', 'sys/rekey/init')).body).toMatchObject({ started: true, progress: 0 });
+    expect((await call('DELETE', 'sys/rekey/init')).status).toBe(204);
+    expect((await call('GET', 'sys/rekey/init')).body.started).toBe(false);
+    expect((await call('PUT', 'sys/rekey/update', { key: keys[0], nonce })).body.errors).toEqual(['no rekey in progress']);
   });
 });

@@ -1,0 +1,91 @@
+/**
+ * @module `hush operator rekey`: new unseal key shares (another number, another threshold) from
+ * a quorum of the current holders, in the vault CLI's forms: `-init -key-shares=N
+ * -key-threshold=T` starts, each holder runs it with a current share (prompted without echo when
+ * not given), the last one gets the new shares; `-status` and `-cancel` as in vault.
+ */
+import { Command } from 'commander';
+import { clientFromEnv } from './cli-context.js';
+import { CliError } from './cli-errors.js';
+import { parseIntFlag, readUnsealKey } from './cli-input.js';
+import { attemptNonce } from './generate-root-command.js';
+import { formatTable, printRaw, printStructured, printSuccess, pickField, withOutputFlags } from './output.js';
+import type { OutputFlags } from './output.js';
+import { isRecord } from './secret-display.js';
+
+interface RekeyFlags extends OutputFlags {
+  init?: boolean;
+  status?: boolean;
+  cancel?: boolean;
+  keyShares?: string;
+  keyThreshold?: string;
+  nonce?: string;
+}
+
+function statusRows(s: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return {
+    Nonce: s.nonce,
+    Started: s.started,
+    'Rekey Progress': `${String(s.progress)}/${String(s.required)}`,
+    'New Shares': s.n,
+    'New Threshold': s.t,
+  };
+}
+
+function print(flags: OutputFlags, body: unknown): void {
+  const s = isRecord(body) ? body : {};
+  if (flags.format === 'json' || flags.format === 'yaml') printStructured(flags.format, body);
+  else if (flags.field) printRaw(pickField(flags.field, s, statusRows(s)));
+  else process.stdout.write(`${formatTable(statusRows(s))}\n`);
+}
+
+/** The new shares, as vault prints them; `threshold` read back from the seal status. */
+function printNewShares(flags: OutputFlags, body: Readonly<Record<string, unknown>>, threshold: unknown): void {
+  if (flags.format === 'json' || flags.format === 'yaml') return printStructured(flags.format, body);
+  const keys = Array.isArray(body.keys_base64) ? body.keys_base64.map(String) : [];
+  const lines = keys.map((k, i) => `Key ${i + 1}: ${k}`);
+  lines.push(
+    '',
+    `Operation nonce: ${String(body.nonce)}`,
+    '',
+    `Hush rekeyed with ${keys.length} key shares and a key threshold of ${String(threshold)}. Please securely`,
+    'distribute the key shares printed above: the old ones no longer unseal the server. (A dev server',
+    'unseals itself on start with the share in its data directory: after a rekey, unseal it by hand.)',
+  );
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+async function rekey(key: string | undefined, flags: RekeyFlags): Promise<void> {
+  const forms = [flags.init, flags.status, flags.cancel].filter(Boolean).length;
+  if (forms > 1) throw new CliError('use only one of -init, -status and -cancel', 1);
+  if (forms === 1 && key !== undefined) throw new CliError('a key is given only to submit a share, not with -init, -status or -cancel', 1);
+  const client = clientFromEnv();
+  if (flags.init) {
+    const shares = parseIntFlag(flags.keyShares, '-key-shares') ?? 5;
+    const threshold = parseIntFlag(flags.keyThreshold, '-key-threshold') ?? 3;
+    return print(flags, (await client.write('sys/rekey/init', { secret_shares: shares, secret_threshold: threshold })).body);
+  }
+  if (flags.status) return print(flags, (await client.read('sys/rekey/init')).body);
+  if (flags.cancel) {
+    await client.delete('sys/rekey/init');
+    return printSuccess(flags, 'Success! Canceled rekeying (if it was started)', {});
+  }
+  const nonce = flags.nonce || (await attemptNonce('sys/rekey/init', 'rekey'));
+  const body = (await client.write('sys/rekey/update', { key: await readUnsealKey(key), nonce })).body;
+  if (!isRecord(body) || body.complete !== true) return print(flags, body);
+  const seal = (await client.read('sys/seal-status')).body;
+  printNewShares(flags, body, isRecord(seal) ? seal.t : '?');
+}
+
+export function createRekeyCommand(): Command {
+  return withOutputFlags(new Command('rekey'))
+    .description('Replace the unseal key shares with a quorum of the current holders (-init, then each holder with a key)')
+    .option('--init', 'start a rekey (with -key-shares and -key-threshold)')
+    .option('--status', 'show the rekey in progress')
+    .option('--cancel', 'cancel the rekey in progress')
+    .option('--key-shares <n>', 'number of new key shares', '5')
+    .option('--key-threshold <n>', 'new shares needed to unseal', '3')
+    .option('--nonce <nonce>', "the attempt's nonce (read from the server when omitted)")
+    .argument('[key]', 'a current unseal key share (prompted without echo when omitted; - reads stdin)')
+    .action((key: string | undefined, flags: RekeyFlags) => rekey(key, flags));
+}
