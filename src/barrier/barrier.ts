@@ -268,13 +268,9 @@ class KeyringBarrier implements Barrier {
       const keyring = createKeyring();
       const keyringBytes = serializeKeyring(keyring);
       try {
-        await this.#backend.transaction([
-          { kind: 'put', key: BARRIER_KEYS.rootKey, value: envelope(unsealKey, 0, BARRIER_KEYS.rootKey, rootKey) },
+        return await this.#sealRootKey(unsealKey, rootKey, config, [
           { kind: 'put', key: BARRIER_KEYS.keyring, value: envelope(rootKey, 0, BARRIER_KEYS.keyring, keyringBytes) },
-          { kind: 'put', key: BARRIER_KEYS.sealConfig, value: encoder.encode(JSON.stringify(config)) },
         ]);
-        this.#config = config;
-        return { shares: splitSecret(unsealKey, config.secret_shares, config.secret_threshold) };
       } finally {
         unsealKey.fill(0);
         rootKey.fill(0);
@@ -345,18 +341,25 @@ class KeyringBarrier implements Barrier {
           if (err instanceof HushError && err.code === 'unavailable') throw err;
           throw new HushError('bad_request', 'the unseal keys given do not open this vault; rekey progress was reset', { cause: err });
         }
-        await this.#backend.transaction([
-          { kind: 'put', key: BARRIER_KEYS.rootKey, value: envelope(newKey, 0, BARRIER_KEYS.rootKey, rootKey) },
-          { kind: 'put', key: BARRIER_KEYS.sealConfig, value: encoder.encode(JSON.stringify(config)) },
-        ]);
-        this.#config = config;
-        return { shares: splitSecret(newKey, config.secret_shares, config.secret_threshold) };
+        return await this.#sealRootKey(newKey, rootKey, config);
       } finally {
         oldKey.fill(0);
         newKey.fill(0);
         rootKey?.fill(0);
       }
     });
+  }
+
+  /** Stores `rootKey` sealed under `unsealKey` with `config` (and `more` writes) in one
+   * transaction, and answers `unsealKey` split as `config` says. */
+  async #sealRootKey(unsealKey: Uint8Array, rootKey: Uint8Array, config: SealConfig, more: StorageOp[] = []): Promise<{ shares: Uint8Array[] }> {
+    await this.#backend.transaction([
+      { kind: 'put', key: BARRIER_KEYS.rootKey, value: envelope(unsealKey, 0, BARRIER_KEYS.rootKey, rootKey) },
+      ...more,
+      { kind: 'put', key: BARRIER_KEYS.sealConfig, value: encoder.encode(JSON.stringify(config)) },
+    ]);
+    this.#config = config;
+    return { shares: splitSecret(unsealKey, config.secret_shares, config.secret_threshold) };
   }
 
   async opensWith(shares: readonly Uint8Array[]): Promise<boolean> {

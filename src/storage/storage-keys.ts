@@ -45,6 +45,15 @@ export function listNameOf(prefix: string, key: string): string | undefined {
   return slash === -1 ? key.slice(prefix.length) : key.slice(prefix.length, slash + 1);
 }
 
+/**
+ * The first key after all keys of the directory `name` (a list name ending in `/`) below
+ * `prefix`: a backend scanning keys in order jumps there ('0' is the character after '/'), so a
+ * listing costs one step per name, not one per key below the prefix.
+ */
+export function keyPastDirectory(prefix: string, name: string): string {
+  return `${prefix}${name.slice(0, -1)}0`;
+}
+
 /** Folds `keys` into the sorted, de-duplicated one-level names below `prefix`. */
 export function collectListNames(prefix: string, keys: Iterable<string>): string[] {
   const names = new Set<string>();

@@ -7,12 +7,12 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../helpers/test-server.js';
+import { freePort } from '../helpers/free-port.js';
 import { hushBin } from '../helpers/spawn-server.js';
 import { runProcess } from '../helpers/run-process.js';
 import { startTestPostgres } from '../helpers/postgres-server.js';
@@ -22,17 +22,6 @@ let postgres: TestPostgres;
 let dir: string;
 let configFile: string;
 let address: string;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 const env = () => ({ ...process.env, HUSH_PG_CONNECTION_URL: postgres.url });
 

@@ -18,7 +18,15 @@
 import pg from 'pg';
 import { HushError } from '../../lib/errors.js';
 import type { StorageBackend, StorageOp } from '../storage.js';
-import { assertListPrefix, assertStorageKey, assertStorageOps, assertStorageValue, sortNames } from '../storage-keys.js';
+import {
+  assertListPrefix,
+  assertStorageKey,
+  assertStorageOps,
+  assertStorageValue,
+  keyPastDirectory,
+  listNameOf,
+  sortNames,
+} from '../storage-keys.js';
 
 export interface PostgresBackendOptions {
   /** `postgres://user:password@host:port/database?…` (libpq's URL form). */
@@ -145,15 +153,13 @@ class PostgresBackend implements StorageBackend {
       let jumpTo: string | undefined;
       for (const { key } of rows) {
         if (!key.startsWith(prefix)) return sortNames(names);
-        if (key.length === prefix.length) continue;
-        const slash = key.indexOf('/', prefix.length);
-        if (slash === -1) {
-          names.push(key.slice(prefix.length));
-          continue;
+        const name = listNameOf(prefix, key);
+        if (name === undefined) continue;
+        names.push(name);
+        if (name.endsWith('/')) {
+          jumpTo = keyPastDirectory(prefix, name);
+          break;
         }
-        names.push(key.slice(prefix.length, slash + 1));
-        jumpTo = `${key.slice(0, slash)}0`; // '0' is the character after '/': past the whole directory
-        break;
       }
       const last = rows[rows.length - 1];
       if (jumpTo !== undefined) cursor = { key: jumpTo, inclusive: true };

@@ -30,6 +30,8 @@ import {
   assertStorageKey,
   assertStorageOps,
   assertStorageValue,
+  keyPastDirectory,
+  listNameOf,
   sortNames,
 } from '../storage-keys.js';
 
@@ -176,16 +178,14 @@ class SqliteBackend implements StorageBackend {
         more = false;
         for (const key of this.#seekStmt.iterate(from)) {
           if (!key.startsWith(prefix)) break;
-          if (key.length === prefix.length) continue;
-          const slash = key.indexOf('/', prefix.length);
-          if (slash === -1) {
-            names.push(key.slice(prefix.length));
-            continue;
+          const name = listNameOf(prefix, key);
+          if (name === undefined) continue;
+          names.push(name);
+          if (name.endsWith('/')) {
+            from = keyPastDirectory(prefix, name);
+            more = true;
+            break;
           }
-          names.push(key.slice(prefix.length, slash + 1));
-          from = `${key.slice(0, slash)}0`; // '0' is the character after '/'
-          more = true;
-          break;
         }
       }
     } catch (err) {
