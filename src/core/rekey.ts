@@ -91,7 +91,9 @@ export class Rekey {
     const rekeyed = await attempt.quorum.spend((shares) =>
       this.#barrier.rekey(shares, { secretShares: attempt.shares, secretThreshold: attempt.threshold }),
     );
-    this.#attempt = undefined;
+    // done: shares sent meanwhile go too (unless this attempt was already replaced by another)
+    attempt.quorum.wipe();
+    if (this.#attempt === attempt) this.#attempt = undefined;
     const keys = rekeyed.shares.map((s) => Buffer.from(s).toString('hex'));
     const keysBase64 = rekeyed.shares.map((s) => Buffer.from(s).toString('base64'));
     for (const s of rekeyed.shares) s.fill(0);

@@ -81,7 +81,9 @@ export class RootGeneration {
     }
     const { token } = await this.#tokens.create({ policies: ['root'], path: 'auth/token/root', displayName: 'root', orphan: true });
     const encoded = encodeRootToken(token, attempt.otp);
-    this.#attempt = undefined;
+    // done: shares sent meanwhile go too (unless this attempt was already replaced by another)
+    attempt.quorum.wipe();
+    if (this.#attempt === attempt) this.#attempt = undefined;
     return { ...(await this.#status({})), nonce: attempt.quorum.nonce, encoded_token: encoded, encoded_root_token: encoded, complete: true };
   }
 
