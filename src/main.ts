@@ -59,6 +59,11 @@ export async function serve(config: ServerConfig, core: Core, backend: StorageBa
   const http = await createHttpServer({ handler: core, maxRequestBytes: config.maxRequestBytes, tls: config.tls });
   const { address } = await http.listen(config.listen.host, config.listen.port);
   core.identity.apiAddress = address;
+  // Storage that can no longer be trusted (another server may own it now): stop serving.
+  void backend.lost?.then(async (reason) => {
+    console.error(`hush: ${reason}; sealing`);
+    if (!core.barrier.isSealed()) await core.seal().catch(() => undefined);
+  });
   return {
     address,
     core,

@@ -29,5 +29,8 @@ export interface Storage {
 export interface StorageBackend extends Storage {
   /** `sqlite`, `postgres`, `memory`. */
   readonly kind: string;
+  /** Resolves, with the reason, if the backend stops being safe to use while open (PostgreSQL:
+   * the connection holding the table's lock was lost); the server seals itself then. */
+  readonly lost?: Promise<string>;
   close(): Promise<void>;
 }

@@ -109,6 +109,25 @@ describe('hush server on PostgreSQL', () => {
     }
   });
 
+  it('seals itself when the connection holding the table lock is lost (another server may own the table)', async () => {
+    const server = await startServer();
+    const admin = new pg.Client({ connectionString: postgres.url });
+    await admin.connect();
+    try {
+      await api({ address }, 'PUT', 'sys/unseal', { body: { key: unsealKey } });
+      expect((await api({ address }, 'GET', 'sys/health')).status).toBe(200);
+      await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = (hashtext($1)::bigint & 4294967295)",
+        ['hush:hush_store'],
+      );
+      await expect.poll(async () => (await api({ address }, 'GET', 'sys/health')).status, { timeout: 10_000, interval: 100 }).toBe(503);
+      expect((await api({ address }, 'GET', 'secret/data/app/db', { token: rootToken })).status).toBe(503);
+    } finally {
+      await admin.end();
+      await server.stop();
+    }
+  });
+
   it('keeps no secret value or token in plaintext in the table', async () => {
     const client = new pg.Client({ connectionString: postgres.url });
     await client.connect();

@@ -105,6 +105,7 @@ describe('postgres backend', () => {
         [`hush:${table}`],
       );
       await expect.poll(async () => (await failure(s.get('k'))).message, { timeout: 5000 }).toContain('the connection holding the PostgreSQL table lock was lost');
+      await expect(s.lost).resolves.toContain('the connection holding the PostgreSQL table lock was lost');
     } finally {
       await admin.end();
       await s.close();

@@ -39,6 +39,7 @@ export interface PostgresBackendOptions {
 
 const DEFAULT_TABLE = 'hush_kv';
 const TABLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+const LOCK_LOST = 'the connection holding the PostgreSQL table lock was lost: restart this server';
 /** Keys fetched per round trip while listing. */
 const LIST_PAGE = 500;
 
@@ -75,6 +76,7 @@ class PostgresBackend implements StorageBackend {
   readonly #pool: pg.Pool;
   readonly #lockClient: pg.PoolClient;
   readonly #sql: Readonly<Record<'get' | 'put' | 'delete' | 'seekFrom' | 'seekAfter', string>>;
+  readonly lost: Promise<string>;
   #closed = false;
   /** Set when the connection holding the lock fails: from then on nothing may be written. */
   #lockLost = false;
@@ -89,8 +91,12 @@ class PostgresBackend implements StorageBackend {
       seekFrom: `SELECT key FROM ${table} WHERE key >= $1 ORDER BY key LIMIT ${LIST_PAGE}`,
       seekAfter: `SELECT key FROM ${table} WHERE key > $1 ORDER BY key LIMIT ${LIST_PAGE}`,
     };
+    let reportLoss: (reason: string) => void = () => undefined;
+    this.lost = new Promise((resolve) => (reportLoss = resolve));
     lockClient.on('error', () => {
+      if (this.#closed || this.#lockLost) return;
       this.#lockLost = true;
+      reportLoss(LOCK_LOST);
     });
   }
 
@@ -177,9 +183,7 @@ class PostgresBackend implements StorageBackend {
 
   #assertUsable(): void {
     if (this.#closed) throw new HushError('unavailable', 'storage backend is closed');
-    if (this.#lockLost) {
-      throw new HushError('unavailable', 'the connection holding the PostgreSQL table lock was lost: restart this server');
-    }
+    if (this.#lockLost) throw new HushError('unavailable', LOCK_LOST);
   }
 
   async #query<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
