@@ -37,7 +37,7 @@ max_request_size = 1048576
     const expected = {
       storage: { type: 'sqlite', path: '/var/lib/hush/hush.db' },
       listen: { host: '0.0.0.0', port: 8300 },
-      tls: { certFile: '/etc/hush/cert.pem', keyFile: '/etc/hush/key.pem' },
+      tls: { certFile: '/etc/hush/cert.pem', keyFile: '/etc/hush/key.pem', minVersion: 'TLSv1.2' },
       maxRequestBytes: 1048576,
       clusterName: 'hush',
     };
@@ -66,6 +66,13 @@ max_request_size = 1048576
     expect(() => loadConfigFile(bare, {})).toThrow(/storage "postgresql" needs connection_url \(or HUSH_PG_CONNECTION_URL/);
     const typo = file('pg-typo.hcl', `storage "postgresql" {\n  conection_url = "x"\n}\n${listener}`);
     expect(() => loadConfigFile(typo, {})).toThrow(/invalid configuration/);
+  });
+
+  it('passes tls_min_version to the listener', () => {
+    const tls13 = file('tls13.hcl', 'storage "memory" {}\nlistener "tcp" {\n  tls_cert_file = "c"\n  tls_key_file = "k"\n  tls_min_version = "tls13"\n}\n');
+    expect(loadConfigFile(tls13).tls).toEqual({ certFile: 'c', keyFile: 'k', minVersion: 'TLSv1.3' });
+    const tls11 = file('tls11.hcl', 'storage "memory" {}\nlistener "tcp" {\n  tls_cert_file = "c"\n  tls_key_file = "k"\n  tls_min_version = "tls11"\n}\n');
+    expect(() => loadConfigFile(tls11)).toThrow(/invalid configuration/);
   });
 
   it('parses listen addresses', () => {

@@ -53,6 +53,13 @@ const configSchema = z
 export type ServerConfigFile = z.infer<typeof configSchema>;
 
 /** The configuration the server runs with, whatever it was read from. */
+/** The listener's certificate and key, and the oldest TLS version it accepts (default 1.2). */
+export interface TlsConfig {
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly minVersion?: 'TLSv1.2' | 'TLSv1.3';
+}
+
 /** Where the server keeps its (encrypted) data. */
 export type StorageConfig =
   | { readonly type: 'sqlite'; readonly path: string }
@@ -62,7 +69,7 @@ export type StorageConfig =
 export interface ServerConfig {
   readonly storage: StorageConfig;
   readonly listen: { readonly host: string; readonly port: number };
-  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  readonly tls?: TlsConfig;
   readonly maxRequestBytes: number;
   readonly clusterName: string;
 }
@@ -105,7 +112,9 @@ function fromFile(raw: unknown, path: string, env: NodeJS.ProcessEnv): ServerCon
   return Object.freeze({
     storage: storageConfig(c.storage, path, env),
     listen: parseListenAddress(l.address),
-    tls: l.tls_disable ? undefined : { certFile: l.tls_cert_file!, keyFile: l.tls_key_file! },
+    tls: l.tls_disable
+      ? undefined
+      : { certFile: l.tls_cert_file!, keyFile: l.tls_key_file!, minVersion: l.tls_min_version === 'tls13' ? ('TLSv1.3' as const) : ('TLSv1.2' as const) },
     maxRequestBytes: l.max_request_size ?? c.max_request_size,
     clusterName: c.cluster_name,
   });

@@ -102,4 +102,25 @@ describe('createDevTls', () => {
     });
     expect(tls12).toBe('TLSv1.2');
   });
+
+  it('refuses TLS 1.2 when the listener asks for 1.3 at least (tls_min_version = "tls13")', async () => {
+    const strict = await createHttpServer({ handler: echoHandler(), tls: { certFile: files.certFile, keyFile: files.keyFile, minVersion: 'TLSv1.3' } });
+    const strictPort = Number(new URL((await strict.listen('127.0.0.1', 0)).address).port);
+    const ca = await readFile(files.caFile);
+    const attempt = (maxVersion: 'TLSv1.2' | 'TLSv1.3') =>
+      new Promise<string>((resolve) => {
+        const socket = tls.connect({ port: strictPort, host: '127.0.0.1', ca, maxVersion, servername: 'localhost' });
+        socket.once('secureConnect', () => {
+          resolve(String(socket.getProtocol()));
+          socket.destroy();
+        });
+        socket.once('error', (err) => resolve(`refused: ${err.message}`));
+      });
+    try {
+      expect(await attempt('TLSv1.2')).toMatch(/^refused: .*alert protocol version/);
+      expect(await attempt('TLSv1.3')).toBe('TLSv1.3');
+    } finally {
+      await strict.close();
+    }
+  });
 });

@@ -30,7 +30,7 @@ export interface HttpServerOptions {
   /** Largest request body accepted; larger ones get 413. Default 32 MiB. */
   readonly maxRequestBytes?: number;
   /** Serve HTTPS (TLS 1.2 or newer) with these PEM files. */
-  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  readonly tls?: { readonly certFile: string; readonly keyFile: string; readonly minVersion?: 'TLSv1.2' | 'TLSv1.3' };
   /** Where unexpected errors are reported (default: stderr). */
   readonly errorLog?: ErrorLog;
 }
@@ -51,7 +51,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
       : {
           cert: await readFile(opts.tls.certFile),
           key: await readFile(opts.tls.keyFile),
-          minVersion: 'TLSv1.2' as const,
+          minVersion: opts.tls.minVersion ?? 'TLSv1.2',
         };
   const errorLog = opts.errorLog;
   let listVerb: ListVerbSupport | undefined;
