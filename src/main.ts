@@ -28,7 +28,12 @@ export async function openBackend(config: ServerConfig): Promise<StorageBackend>
     case 'memory':
       return createMemoryBackend();
     case 'postgres':
-      return createPostgresBackend({ connectionUrl: storage.connectionUrl, table: storage.table, maxConnections: storage.maxConnections });
+      return createPostgresBackend({
+        connectionUrl: storage.connectionUrl,
+        table: storage.table,
+        maxConnections: storage.maxConnections,
+        ha: storage.ha,
+      });
   }
 }
 
@@ -51,6 +56,7 @@ export function buildCore(
     },
     devMounts: opts.devMounts ?? false,
     sweepIntervalMs: opts.sweepIntervalMs,
+    highAvailability: backend.ha,
   });
 }
 
@@ -59,6 +65,10 @@ export async function serve(config: ServerConfig, core: Core, backend: StorageBa
   const http = await createHttpServer({ handler: core, maxRequestBytes: config.maxRequestBytes, tls: config.tls });
   const { address } = await http.listen(config.listen.host, config.listen.port);
   core.identity.apiAddress = address;
+  // HA: once active, tell the standbys where to send their clients.
+  backend.ha?.whenActive(() => {
+    backend.ha?.advertise(config.apiAddress ?? address).catch(() => undefined);
+  });
   // Storage that can no longer be trusted (another server may own it now): stop serving.
   void backend.lost?.then(async (reason) => {
     console.error(`hush: ${reason}; sealing`);

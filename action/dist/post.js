@@ -41,6 +41,7 @@ var ApiError = class extends Error {
 var ConnectionError = class extends Error {
   name = "ConnectionError";
 };
+var MAX_REDIRECTS = 3;
 var HushClient = class _HushClient {
   #opts;
   #agent;
@@ -90,16 +91,33 @@ var HushClient = class _HushClient {
       reqHeaders["content-type"] ??= "application/json";
       reqHeaders["content-length"] = String(payload.length);
     }
+    return this.#send(method, url, path, reqHeaders, payload, acceptStatuses, MAX_REDIRECTS);
+  }
+  /**
+   * One request; a 307 or 308 (an HA standby naming the active server) is sent again, as it was,
+   * to its `Location`, never from https to http (the token would travel in the clear).
+   */
+  #send(method, url, path, reqHeaders, payload, acceptStatuses, redirectsLeft) {
     const mod = url.protocol === "https:" ? loadHttps() : http;
     return new Promise((resolve, reject) => {
       const req = mod.request(
         url,
-        { method, headers: reqHeaders, agent: this.#agent, timeout: this.#opts.timeoutMs ?? 6e4 },
+        { method, headers: reqHeaders, agent: url.protocol === this.#base.protocol ? this.#agent : void 0, timeout: this.#opts.timeoutMs ?? 6e4 },
         (res) => {
           const chunks = [];
           res.on("data", (c) => chunks.push(c));
           res.on("end", () => {
             const status = res.statusCode ?? 0;
+            const location = res.headers.location;
+            if ((status === 307 || status === 308) && location !== void 0 && redirectsLeft > 0) {
+              const next = new URL(location, url);
+              if (url.protocol === "https:" && next.protocol !== "https:") {
+                reject(new ConnectionError(`the server redirected to ${next.origin} without TLS: refused`));
+                return;
+              }
+              this.#send(method, next, path, reqHeaders, payload, acceptStatuses, redirectsLeft - 1).then(resolve, reject);
+              return;
+            }
             const text = Buffer.concat(chunks).toString("utf8");
             let parsed;
             try {

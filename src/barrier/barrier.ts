@@ -119,6 +119,12 @@ export interface Barrier extends Storage {
   isSealed(): boolean;
   /** Forgets every key held in memory (and any unseal progress). */
   seal(): Promise<void>;
+  /**
+   * Forgets every decrypted value kept and reads the seal configuration and the keyring again:
+   * for a server taking over storage that another one was writing (an HA standby becoming
+   * active). Stays unsealed if it was.
+   */
+  reload(): Promise<void>;
   /** Adds a new key term, used for every later write; older values stay readable. */
   rotate(): Promise<KeyStatus>;
   /** The active key term. Throws `sealed` while sealed. */
@@ -400,6 +406,19 @@ class KeyringBarrier implements Barrier {
         wipeKeyring(keys.keyring);
         keys.termKeys.clear(); // KeyObjects cannot be wiped: unreachable, they go with the next GC
       }
+    });
+  }
+
+  reload(): Promise<void> {
+    return this.#exclusive(async () => {
+      this.#cache.clear();
+      this.#config = undefined;
+      const keys = this.#unsealed;
+      if (keys === undefined) return;
+      const fresh = await this.#loadKeyring(keys.rootKey);
+      wipeKeyring(keys.keyring);
+      keys.keyring = fresh;
+      keys.termKeys.clear();
     });
   }
 

@@ -54,7 +54,8 @@ async function runServer(flags: ServerFlags): Promise<void> {
     const server = await serve(config, core, backend);
     reopenAuditOnHup(core);
     const sealed = (await core.barrier.isInitialized()) ? 'sealed: unseal with hush operator unseal' : 'not initialised: run hush operator init';
-    console.log(`Hush server listening on ${server.address} (${sealed})`);
+    const standby = core.highAvailability?.isActive() === false ? '; standby: another server is active' : '';
+    console.log(`Hush server listening on ${server.address} (${sealed}${standby})`);
     await runUntilSignal(server.close);
     return;
   }

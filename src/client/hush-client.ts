@@ -47,6 +47,9 @@ export class ConnectionError extends Error {
   override readonly name = 'ConnectionError';
 }
 
+/** Redirects followed for one request (a standby sends its clients to the active server). */
+const MAX_REDIRECTS = 3;
+
 export class HushClient {
   readonly #opts: ClientOptions;
   readonly #agent: http.Agent | https.Agent;
@@ -111,16 +114,42 @@ export class HushClient {
       reqHeaders['content-type'] ??= 'application/json';
       reqHeaders['content-length'] = String(payload.length);
     }
+    return this.#send<T>(method, url, path, reqHeaders, payload, acceptStatuses, MAX_REDIRECTS);
+  }
+
+  /**
+   * One request; a 307 or 308 (an HA standby naming the active server) is sent again, as it was,
+   * to its `Location`, never from https to http (the token would travel in the clear).
+   */
+  #send<T>(
+    method: Method,
+    url: URL,
+    path: string,
+    reqHeaders: Record<string, string>,
+    payload: Buffer | undefined,
+    acceptStatuses: readonly number[],
+    redirectsLeft: number,
+  ): Promise<ApiResponse<T>> {
     const mod = url.protocol === 'https:' ? loadHttps() : http;
     return new Promise((resolve, reject) => {
       const req = mod.request(
         url,
-        { method, headers: reqHeaders, agent: this.#agent, timeout: this.#opts.timeoutMs ?? 60_000 },
+        { method, headers: reqHeaders, agent: url.protocol === this.#base.protocol ? this.#agent : undefined, timeout: this.#opts.timeoutMs ?? 60_000 },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
             const status = res.statusCode ?? 0;
+            const location = res.headers.location;
+            if ((status === 307 || status === 308) && location !== undefined && redirectsLeft > 0) {
+              const next = new URL(location, url);
+              if (url.protocol === 'https:' && next.protocol !== 'https:') {
+                reject(new ConnectionError(`the server redirected to ${next.origin} without TLS: refused`));
+                return;
+              }
+              this.#send<T>(method, next, path, reqHeaders, payload, acceptStatuses, redirectsLeft - 1).then(resolve, reject);
+              return;
+            }
             const text = Buffer.concat(chunks).toString('utf8');
             let parsed: unknown;
             try {

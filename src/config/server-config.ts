@@ -32,7 +32,14 @@ const storageSchema = z.union([
   // Vault's stanza: `storage "postgresql" { connection_url = "…" table = "…" max_parallel = "…" }`
   z
     .object({
-      postgresql: z.object({ connection_url: z.string().optional(), table: z.string().optional(), max_parallel: countSchema.optional() }).strict(),
+      postgresql: z
+        .object({
+          connection_url: z.string().optional(),
+          table: z.string().optional(),
+          max_parallel: countSchema.optional(),
+          ha_enabled: z.union([z.boolean(), z.enum(['true', 'false'])]).optional(),
+        })
+        .strict(),
     })
     .strict(),
 ]);
@@ -64,7 +71,14 @@ export interface TlsConfig {
 export type StorageConfig =
   | { readonly type: 'sqlite'; readonly path: string }
   | { readonly type: 'memory' }
-  | { readonly type: 'postgres'; readonly connectionUrl: string; readonly table?: string; readonly maxConnections?: number };
+  | {
+      readonly type: 'postgres';
+      readonly connectionUrl: string;
+      readonly table?: string;
+      readonly maxConnections?: number;
+      /** Several servers on the table, one active (`ha_enabled`). */
+      readonly ha?: boolean;
+    };
 
 export interface ServerConfig {
   readonly storage: StorageConfig;
@@ -72,6 +86,9 @@ export interface ServerConfig {
   readonly tls?: TlsConfig;
   readonly maxRequestBytes: number;
   readonly clusterName: string;
+  /** The address other servers send clients to when this one is active (`api_addr`); the
+   * listener's address when absent. */
+  readonly apiAddress?: string;
 }
 
 /**
@@ -117,6 +134,7 @@ function fromFile(raw: unknown, path: string, env: NodeJS.ProcessEnv): ServerCon
       : { certFile: l.tls_cert_file!, keyFile: l.tls_key_file!, minVersion: l.tls_min_version === 'tls13' ? ('TLSv1.3' as const) : ('TLSv1.2' as const) },
     maxRequestBytes: l.max_request_size ?? c.max_request_size,
     clusterName: c.cluster_name,
+    ...(c.api_addr === undefined ? {} : { apiAddress: c.api_addr.replace(/\/+$/, '') }),
   });
 }
 
@@ -133,5 +151,6 @@ function storageConfig(storage: ServerConfigFile['storage'], path: string, env: 
     connectionUrl,
     ...(pg.table === undefined ? {} : { table: pg.table }),
     ...(pg.max_parallel === undefined ? {} : { maxConnections: pg.max_parallel }),
+    ...(pg.ha_enabled === true || pg.ha_enabled === 'true' ? { ha: true } : {}),
   };
 }

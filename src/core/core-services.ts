@@ -4,6 +4,7 @@
  * state left over from before a seal.
  */
 import type { Barrier } from '../barrier/barrier.js';
+import type { HighAvailability } from '../storage/storage.js';
 import type { AuditBroker } from '../audit/audit-broker.js';
 import type { TokenStore } from '../auth/token-types.js';
 import type { ExpirySweeper } from '../leases/expiry-sweeper.js';
@@ -35,6 +36,8 @@ export interface InitResult {
 
 export interface CoreServices {
   readonly barrier: Barrier;
+  /** Present when this server shares its storage with others, one of them active (HA). */
+  readonly highAvailability: HighAvailability | undefined;
   readonly identity: ServerIdentity;
   readonly engineRegistry: EngineRegistry;
   readonly authRegistry: AuthMethodRegistry;

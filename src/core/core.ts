@@ -35,6 +35,7 @@ import type { ExpirySweeper } from '../leases/expiry-sweeper.js';
 import type { RootGeneration } from './root-generation.js';
 import type { Rekey } from './rekey.js';
 import { needsSudo } from './sys/sys-context.js';
+import type { HighAvailability } from '../storage/storage.js';
 
 export interface CoreOptions {
   readonly barrier: Barrier;
@@ -45,6 +46,8 @@ export interface CoreOptions {
   readonly devMounts?: boolean;
   /** Time between two sweeps of expired tokens and secret IDs (default: `leases/expiry-sweeper.ts`). */
   readonly sweepIntervalMs?: number;
+  /** The storage's HA coordination, when several servers share it (one active). */
+  readonly highAvailability?: HighAvailability;
 }
 
 export class Core implements RequestHandler, CoreServices {
@@ -52,6 +55,7 @@ export class Core implements RequestHandler, CoreServices {
   readonly engineRegistry: EngineRegistry;
   readonly authRegistry: AuthMethodRegistry;
   readonly identity: ServerIdentity;
+  readonly highAvailability: HighAvailability | undefined;
   readonly #devMounts: boolean;
   readonly #sweepIntervalMs: number | undefined;
   #state: UnsealedState | undefined;
@@ -63,6 +67,11 @@ export class Core implements RequestHandler, CoreServices {
     this.identity = opts.identity;
     this.#devMounts = opts.devMounts ?? false;
     this.#sweepIntervalMs = opts.sweepIntervalMs;
+    this.highAvailability = opts.highAvailability;
+    // A standby unsealed ahead of time starts serving the moment it takes the lock.
+    this.highAvailability?.whenActive(() => {
+      this.#takeOver().catch(() => undefined);
+    });
   }
 
   // ---- the pipeline -------------------------------------------------------------------------
@@ -72,6 +81,7 @@ export class Core implements RequestHandler, CoreServices {
     if (sysMatch?.route.whileSealed && sysMatch.route.unauthenticated) {
       return this.#runSys(req, sysMatch, undefined);
     }
+    if (this.#isStandby()) return this.#toActive(req);
     const state = this.#requireUnsealed();
     if (sysMatch?.route.unauthenticated) {
       return this.#audited(req, undefined, state, 'system', () => this.#runSys(req, sysMatch, undefined));
@@ -361,7 +371,32 @@ export class Core implements RequestHandler, CoreServices {
 
   async submitUnsealShare(share: Uint8Array): Promise<void> {
     const progress = await this.barrier.unseal(share);
-    if (!progress.sealed && !this.#state) await this.#setUp();
+    // A standby only holds the keys: its state is built when it takes over (#takeOver).
+    if (!progress.sealed && !this.#state && !this.#isStandby()) await this.#setUp();
+  }
+
+  // ---- high availability ----------------------------------------------------------------------
+
+  #isStandby(): boolean {
+    return this.highAvailability !== undefined && !this.highAvailability.isActive();
+  }
+
+  /** A standby's answer: a 307 to the same path on the active server (Vault's clients follow it). */
+  async #toActive(req: CoreRequest): Promise<CoreResponse> {
+    const address = await this.highAvailability?.activeAddress();
+    if (!address) throw new HushError('unavailable', 'this server is a standby and no active server is known yet');
+    const query = new URLSearchParams(req.query).toString();
+    return { status: 307, location: `${address}/v1/${req.path}${query === '' ? '' : `?${query}`}` };
+  }
+
+  /**
+   * This server has just taken the storage's lock from a server that was writing it: what it read
+   * as a standby may be stale, so the barrier forgets it, and when unsealed the core builds its
+   * state afresh (mounts, tokens, caches) before serving.
+   */
+  async #takeOver(): Promise<void> {
+    await this.barrier.reload();
+    if (!this.barrier.isSealed() && !this.#state) await this.#setUp();
   }
 
   async seal(): Promise<void> {

@@ -70,6 +70,8 @@ export interface CoreResponse {
   readonly rawBody?: unknown;
   /** Extra errors body for statuses that Vault answers with errors *and* data (KV v2 404). */
   readonly errors?: readonly string[];
+  /** Where to send the request instead (a standby's 307 to the active server). */
+  readonly location?: string;
 }
 
 /** What the HTTP layer calls: the core's single entry point. Never throws for a request the

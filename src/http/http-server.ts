@@ -167,6 +167,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
 
 function send(reply: FastifyReply, rendered: RenderedResponse): FastifyReply {
   reply.code(rendered.status).header('cache-control', 'no-store');
+  if (rendered.location !== undefined) reply.header('location', rendered.location);
   if (rendered.body === null) return reply.send();
   return reply.header('content-type', 'application/json').send(rendered.body);
 }

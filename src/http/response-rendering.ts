@@ -12,12 +12,15 @@ export interface RenderedResponse {
   readonly status: number;
   /** JSON bytes, or null for a response without a body. */
   readonly body: Buffer | null;
+  /** The `Location` header of a redirect. */
+  readonly location?: string;
 }
 
 /** `mountType` is not in {@link CoreResponse} yet; rendered when the core provides it. */
 type CoreResponseWithMount = CoreResponse & { readonly mountType?: string };
 
 export function renderCoreResponse(requestId: string, res: CoreResponseWithMount): RenderedResponse {
+  if (res.location !== undefined) return { status: res.status ?? 307, body: null, location: res.location };
   if (res.rawBody !== undefined) {
     return { status: res.status ?? 200, body: Buffer.from(JSON.stringify(res.rawBody)) };
   }

@@ -25,6 +25,22 @@ export interface Storage {
   transaction(ops: readonly StorageOp[]): Promise<void>;
 }
 
+/**
+ * Several servers on one store, one of them active (Vault's HA): the active one holds the store's
+ * lock and serves; the others are standbys that only read, send clients to the active one, and
+ * take over when its lock is released.
+ */
+export interface HighAvailability {
+  /** Whether this server holds the lock. */
+  isActive(): boolean;
+  /** Calls `listener` once this server holds the lock (at once when it already does). */
+  whenActive(listener: () => void): void;
+  /** Records `address` as the active server's API address (the active server calls it). */
+  advertise(address: string): Promise<void>;
+  /** The API address the active server advertised, if any. */
+  activeAddress(): Promise<string | undefined>;
+}
+
 /** A physical backend: storage that owns a resource and must be closed. */
 export interface StorageBackend extends Storage {
   /** `sqlite`, `postgres`, `memory`. */
@@ -32,5 +48,7 @@ export interface StorageBackend extends Storage {
   /** Resolves, with the reason, if the backend stops being safe to use while open (PostgreSQL:
    * the connection holding the table's lock was lost); the server seals itself then. */
   readonly lost?: Promise<string>;
+  /** Present when the backend is shared by several servers in HA mode. */
+  readonly ha?: HighAvailability;
   close(): Promise<void>;
 }

@@ -4,8 +4,6 @@
  * token that survive a restart, a second server on the same table refused in one line, and no
  * secret value or token in plaintext anywhere in the table.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +11,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../helpers/test-server.js';
 import { freePort } from '../helpers/free-port.js';
-import { hushBin } from '../helpers/spawn-server.js';
+import { hushBin, spawnConfiguredServer } from '../helpers/spawn-server.js';
 import { runProcess } from '../helpers/run-process.js';
 import { startTestPostgres } from '../helpers/postgres-server.js';
 import type { TestPostgres } from '../helpers/postgres-server.js';
@@ -25,29 +23,8 @@ let address: string;
 
 const env = () => ({ ...process.env, HUSH_PG_CONNECTION_URL: postgres.url });
 
-/** Starts `hush server --config`; resolves once it says it is listening. */
-function startServer(): Promise<{ child: ChildProcess; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [hushBin, 'server', '--config', configFile], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  return new Promise((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('Hush server listening on')) {
-        resolve({
-          child,
-          stop: () =>
-            new Promise((res) => {
-              child.once('exit', () => res());
-              child.kill('SIGTERM');
-            }),
-        });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${err.trim()}`)));
-  });
-}
+/** Starts `hush server --config` on this file's configuration. */
+const startServer = () => spawnConfiguredServer(configFile, env());
 
 beforeAll(async () => {
   postgres = await startTestPostgres();

@@ -54,3 +54,38 @@ export function spawnServer(args: readonly string[], cwd: string): Promise<Spawn
     });
   });
 }
+
+/** A `hush server --config FILE` process, once it says it is listening. */
+export interface ConfiguredServer {
+  readonly child: ChildProcess;
+  /** What it printed when it started. */
+  readonly banner: string;
+  /** SIGTERM, or `signal`; resolves when it has exited. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts `hush server --config configFile` with `env` and resolves once it listens. */
+export function spawnConfiguredServer(configFile: string, env: NodeJS.ProcessEnv): Promise<ConfiguredServer> {
+  const child = spawn(process.execPath, [hushBin, 'server', '--config', configFile], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  return new Promise((resolvePromise, reject) => {
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('Hush server listening on')) {
+        resolvePromise({
+          child,
+          banner: out,
+          stop: (signal = 'SIGTERM') =>
+            new Promise((res) => {
+              if (child.exitCode !== null || child.signalCode !== null) return res();
+              child.once('exit', () => res());
+              child.kill(signal);
+            }),
+        });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${err.trim()}`)));
+  });
+}

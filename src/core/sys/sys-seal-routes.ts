@@ -52,20 +52,28 @@ export function decodeShare(key: unknown): Uint8Array {
   return b;
 }
 
+/** Vault's standby answer: 429, `standbycode`, or the active code with `standbyok`. */
+function standbyStatus(data: Readonly<Record<string, unknown>>): number {
+  return boolParam(data.standbyok) ? intParam(data, 'activecode', 200) : intParam(data, 'standbycode', 429);
+}
+
 async function health(s: CoreServices, data: Readonly<Record<string, unknown>>): Promise<CoreResponse> {
   const initialized = await s.barrier.isInitialized();
   const sealed = s.barrier.isSealed();
+  const standby = s.highAvailability !== undefined && !s.highAvailability.isActive();
   const status = !initialized
     ? intParam(data, 'uninitcode', 501)
     : sealed
       ? intParam(data, 'sealedcode', 503)
-      : intParam(data, 'activecode', 200);
+      : standby
+        ? standbyStatus(data)
+        : intParam(data, 'activecode', 200);
   return {
     status,
     rawBody: {
       initialized,
       sealed,
-      standby: false,
+      standby,
       performance_standby: false,
       replication_performance_mode: 'disabled',
       replication_dr_mode: 'disabled',
@@ -141,18 +149,19 @@ export const sealRoutes = defineSysRoutes([
   },
   {
     pattern: /^leader$/,
-    summary: 'High-availability status (Hush nodes are independent in this build).',
+    summary: 'High-availability status: whether HA is on, whether this server is the active one, and its address.',
     unauthenticated: true,
     whileSealed: true,
     operations: {
       read: async ({ services }) => {
         if (services.barrier.isSealed()) throw new HushError('sealed', 'Vault is sealed');
+        const ha = services.highAvailability;
         return {
           rawBody: {
-            ha_enabled: false,
-            is_self: false,
+            ha_enabled: ha !== undefined,
+            is_self: ha === undefined ? false : ha.isActive(),
             active_time: '0001-01-01T00:00:00Z',
-            leader_address: '',
+            leader_address: ha === undefined ? '' : ((await ha.activeAddress()) ?? ''),
             leader_cluster_address: '',
             performance_standby: false,
             performance_standby_last_remote_wal: 0,

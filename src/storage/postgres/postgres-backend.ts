@@ -4,12 +4,13 @@
  * rather than a file on the server's disk. Every write is one PostgreSQL transaction, committed
  * durably (the server's `synchronous_commit`); a transaction's operations commit together.
  *
- * One server per table, for now: the server keeps decrypted entries and token state in memory,
- * which is right only while nobody else writes the table. The backend takes a session advisory
- * lock named after the table as it opens, on a connection it keeps for its lifetime, and refuses
- * to open when another server holds it. If that connection is lost the lock is gone too, and the
- * backend refuses every operation from then on: another server may have taken over. (Several
- * servers on one database, with the caches kept coherent, are future work.)
+ * One writer per table: a server keeps decrypted entries and token state in memory, which is right
+ * only while nobody else writes the table. The backend takes a session advisory lock named after
+ * the table as it opens (`table-lock.ts`). Without HA a held lock refuses the second server; with
+ * HA (`ha_enabled`, Vault's model) the second opens as a standby: it reads (to unseal), refuses to
+ * write, and takes over when the lock is released, reading everything afresh (the core's part).
+ * If the lock's connection is lost the backend refuses every operation from then on and reports
+ * it (`lost`): another server may have taken over.
  *
  * Listing skips past sub-directories (`dir/` → `dir0`), as the SQLite backend does, so it costs
  * about one round trip per name returned, not per key below the prefix. The "C" collation orders
@@ -17,7 +18,8 @@
  */
 import pg from 'pg';
 import { HushError } from '../../lib/errors.js';
-import type { StorageBackend, StorageOp } from '../storage.js';
+import type { HighAvailability, StorageBackend, StorageOp } from '../storage.js';
+import { TableLock } from './table-lock.js';
 import {
   assertListPrefix,
   assertStorageKey,
@@ -35,18 +37,24 @@ export interface PostgresBackendOptions {
   readonly table?: string;
   /** Connections in the pool, besides the one holding the lock. Default 8. */
   readonly maxConnections?: number;
+  /** Several servers on this table, one active (Vault's `ha_enabled`): a server that finds the
+   * lock held opens as a standby and takes over when it is released, instead of being refused. */
+  readonly ha?: boolean;
+  /** How often a standby tries the lock (ms). */
+  readonly lockPollMs?: number;
 }
 
 const DEFAULT_TABLE = 'hush_kv';
 const TABLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const LOCK_LOST = 'the connection holding the PostgreSQL table lock was lost: restart this server';
+const STANDBY = 'this server is a standby: the active server writes';
 /** Keys fetched per round trip while listing. */
 const LIST_PAGE = 500;
 
 /**
  * Connects, creates the table when missing and takes the table's lock. Rejects with
- * `HushError('unavailable')` when the database cannot be reached or another server uses the table,
- * and `bad_request` for a table name that is not a plain identifier.
+ * `HushError('unavailable')` when the database cannot be reached or, without `ha`, when another
+ * server uses the table, and `bad_request` for a table name that is not a plain identifier.
  */
 export async function createPostgresBackend(options: PostgresBackendOptions): Promise<StorageBackend> {
   const table = options.table ?? DEFAULT_TABLE;
@@ -56,34 +64,45 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
   // here, it would end the process.
   pool.on('error', () => undefined);
   let lockClient: pg.PoolClient | undefined;
+  let lock: TableLock | undefined;
   try {
     lockClient = await pool.connect();
     await lockClient.query(`CREATE TABLE IF NOT EXISTS ${table} (key TEXT COLLATE "C" PRIMARY KEY, value BYTEA NOT NULL)`);
-    const locked = await lockClient.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [`hush:${table}`]);
-    if (locked.rows[0]?.locked !== true) {
-      throw new HushError('unavailable', `the PostgreSQL table ${table} is in use by another hush server: stop it, or give this server its own table`);
+    if (options.ha) {
+      await lockClient.query(`CREATE TABLE IF NOT EXISTS ${table}_active (id INT PRIMARY KEY CHECK (id = 1), address TEXT NOT NULL)`);
+    }
+    lock = new TableLock(lockClient, table, options.lockPollMs);
+    if (!(await lock.tryTake())) {
+      if (!options.ha) {
+        throw new HushError('unavailable', `the PostgreSQL table ${table} is in use by another hush server: stop it, give this server its own table, or set ha_enabled`);
+      }
+      lock.waitInBackground();
     }
   } catch (err) {
-    lockClient?.release(true);
+    if (lock !== undefined) lock.close();
+    else lockClient?.release(true);
     await pool.end().catch(() => undefined);
     throw unavailable(err, 'cannot open the PostgreSQL storage');
   }
-  return new PostgresBackend(pool, lockClient, table);
+  return new PostgresBackend(pool, lock, table, options.ha === true);
 }
 
 class PostgresBackend implements StorageBackend {
   readonly kind = 'postgres';
   readonly #pool: pg.Pool;
-  readonly #lockClient: pg.PoolClient;
+  readonly #lock: TableLock;
+  readonly #table: string;
   readonly #sql: Readonly<Record<'get' | 'put' | 'delete' | 'seekFrom' | 'seekAfter', string>>;
   readonly lost: Promise<string>;
+  readonly ha: HighAvailability | undefined;
   #closed = false;
   /** Set when the connection holding the lock fails: from then on nothing may be written. */
   #lockLost = false;
 
-  constructor(pool: pg.Pool, lockClient: pg.PoolClient, table: string) {
+  constructor(pool: pg.Pool, lock: TableLock, table: string, ha: boolean) {
     this.#pool = pool;
-    this.#lockClient = lockClient;
+    this.#lock = lock;
+    this.#table = table;
     this.#sql = {
       get: `SELECT value FROM ${table} WHERE key = $1`,
       put: `INSERT INTO ${table} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
@@ -91,13 +110,18 @@ class PostgresBackend implements StorageBackend {
       seekFrom: `SELECT key FROM ${table} WHERE key >= $1 ORDER BY key LIMIT ${LIST_PAGE}`,
       seekAfter: `SELECT key FROM ${table} WHERE key > $1 ORDER BY key LIMIT ${LIST_PAGE}`,
     };
-    let reportLoss: (reason: string) => void = () => undefined;
-    this.lost = new Promise((resolve) => (reportLoss = resolve));
-    lockClient.on('error', () => {
-      if (this.#closed || this.#lockLost) return;
+    this.lost = lock.lost.then((reason) => {
       this.#lockLost = true;
-      reportLoss(LOCK_LOST);
+      return reason;
     });
+    this.ha = ha
+      ? {
+          isActive: () => lock.held,
+          whenActive: (listener) => lock.whenHeld(listener),
+          advertise: (address) => this.#advertise(address),
+          activeAddress: () => this.#activeAddress(),
+        }
+      : undefined;
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
@@ -109,20 +133,20 @@ class PostgresBackend implements StorageBackend {
   }
 
   async put(key: string, value: Uint8Array): Promise<void> {
-    this.#assertUsable();
+    this.#assertWritable();
     assertStorageKey(key);
     assertStorageValue(value);
     await this.#query(this.#sql.put, [key, Buffer.from(value)]);
   }
 
   async delete(key: string): Promise<void> {
-    this.#assertUsable();
+    this.#assertWritable();
     assertStorageKey(key);
     await this.#query(this.#sql.delete, [key]);
   }
 
   async transaction(ops: readonly StorageOp[]): Promise<void> {
-    this.#assertUsable();
+    this.#assertWritable();
     assertStorageOps(ops);
     // copies taken now: the caller may change its arrays while the transaction waits for a client
     const params = ops.map((op) => (op.kind === 'put' ? [op.key, Buffer.from(op.value)] : [op.key]));
@@ -177,13 +201,32 @@ class PostgresBackend implements StorageBackend {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#lockClient.release(true); // closing the session drops the advisory lock
+    this.#lock.close(); // ending the session drops the advisory lock
     await this.#pool.end().catch(() => undefined);
   }
 
   #assertUsable(): void {
     if (this.#closed) throw new HushError('unavailable', 'storage backend is closed');
     if (this.#lockLost) throw new HushError('unavailable', LOCK_LOST);
+  }
+
+  #assertWritable(): void {
+    this.#assertUsable();
+    if (!this.#lock.held) throw new HushError('unavailable', STANDBY);
+  }
+
+  async #advertise(address: string): Promise<void> {
+    this.#assertWritable();
+    await this.#query(
+      `INSERT INTO ${this.#table}_active (id, address) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET address = EXCLUDED.address`,
+      [address],
+    );
+  }
+
+  async #activeAddress(): Promise<string | undefined> {
+    this.#assertUsable();
+    const rows = await this.#query<{ address: string }>(`SELECT address FROM ${this.#table}_active WHERE id = 1`, []);
+    return rows[0]?.address;
   }
 
   async #query<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {

@@ -1,0 +1,102 @@
+/**
+ * Two `hush server --config` processes on one PostgreSQL table with `ha_enabled` (Vault's HA):
+ * the first is active; the second, unsealed as a standby, answers health with 429, names the
+ * active server in `sys/leader` and sends clients there with a 307; when the active one dies, the
+ * standby takes the table's lock and serves what the other wrote, tokens included.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api } from '../helpers/test-server.js';
+import { freePort } from '../helpers/free-port.js';
+import { hushBin, spawnConfiguredServer } from '../helpers/spawn-server.js';
+import { runProcess } from '../helpers/run-process.js';
+import type { ConfiguredServer } from '../helpers/spawn-server.js';
+import { startTestPostgres } from '../helpers/postgres-server.js';
+import type { TestPostgres } from '../helpers/postgres-server.js';
+
+let postgres: TestPostgres;
+let dir: string;
+const servers: ConfiguredServer[] = [];
+
+/** A configuration for one of the two servers, on its own port, sharing the table. */
+async function configFor(name: string): Promise<{ file: string; address: string }> {
+  const port = await freePort();
+  const address = `http://127.0.0.1:${port}`;
+  const file = join(dir, `${name}.hcl`);
+  writeFileSync(
+    file,
+    `storage "postgresql" {\n  table = "hush_ha"\n  ha_enabled = "true"\n}\nlistener "tcp" {\n  address = "127.0.0.1:${port}"\n  tls_disable = true\n}\napi_addr = "${address}"\n`,
+  );
+  return { file, address };
+}
+
+async function start(file: string): Promise<ConfiguredServer> {
+  const server = await spawnConfiguredServer(file, { ...process.env, HUSH_PG_CONNECTION_URL: postgres.url });
+  servers.push(server);
+  return server;
+}
+
+beforeAll(async () => {
+  postgres = await startTestPostgres();
+  dir = mkdtempSync(join(tmpdir(), 'hush-pg-ha-'));
+});
+afterAll(async () => {
+  for (const server of servers) await server.stop('SIGKILL');
+  await postgres?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('two servers on one PostgreSQL table (ha_enabled)', () => {
+  it('one serves, the other stands by and redirects, then takes over when the first dies', async () => {
+    const a = await configFor('a');
+    const b = await configFor('b');
+    const first = await start(a.file);
+    const init = await api({ address: a.address }, 'PUT', 'sys/init', { body: { secret_shares: 1, secret_threshold: 1 } });
+    const key = init.body.keys[0] as string;
+    const root = init.body.root_token as string;
+    await api({ address: a.address }, 'PUT', 'sys/unseal', { body: { key } });
+    expect((await api({ address: a.address }, 'GET', 'sys/health')).status).toBe(200);
+    expect((await api({ address: a.address }, 'PUT', 'sys/mounts/secret', { token: root, body: { type: 'kv', options: { version: '2' } } })).status).toBe(204);
+    expect((await api({ address: a.address }, 'PUT', 'secret/data/app', { token: root, body: { data: { password: 'ha-pw' } } })).status).toBe(200);
+    const app = (await api({ address: a.address }, 'POST', 'auth/token/create', { token: root, body: { policies: ['default'], ttl: '1h' } })).body.auth.client_token as string;
+
+    const second = await start(b.file);
+    expect(second.banner).toContain('standby: another server is active');
+    expect((await api({ address: b.address }, 'GET', 'sys/health')).status).toBe(503); // sealed standby
+    await api({ address: b.address }, 'PUT', 'sys/unseal', { body: { key } });
+    const standbyHealth = await api({ address: b.address }, 'GET', 'sys/health');
+    expect(standbyHealth.status).toBe(429);
+    expect(standbyHealth.body).toMatchObject({ sealed: false, standby: true });
+    expect((await api({ address: b.address }, 'GET', 'sys/health?standbyok=true')).status).toBe(200);
+    expect((await api({ address: b.address }, 'GET', 'sys/leader')).body).toMatchObject({ ha_enabled: true, is_self: false, leader_address: a.address });
+    expect((await api({ address: a.address }, 'GET', 'sys/leader')).body).toMatchObject({ ha_enabled: true, is_self: true, leader_address: a.address });
+
+    const redirect = await fetch(`${b.address}/v1/secret/data/app?version=1`, { headers: { 'x-vault-token': root }, redirect: 'manual' });
+    expect(redirect.status).toBe(307);
+    expect(redirect.headers.get('location')).toBe(`${a.address}/v1/secret/data/app?version=1`);
+    const followed = await api({ address: b.address }, 'GET', 'secret/data/app', { token: root }); // fetch follows the 307
+    expect(followed.body.data.data).toEqual({ password: 'ha-pw' });
+    // so does hush's own client: the CLI pointed at the standby reads and writes through the active one
+    const cli = (args: string[]) =>
+      runProcess(process.execPath, [hushBin, ...args], { env: { ...process.env, HUSH_ADDR: b.address, HUSH_TOKEN: root, HUSH_TOKEN_FILE: join(dir, 'no-token') }, input: '' });
+    expect((await cli(['kv', 'put', 'secret/cli', 'k=via-standby'])).code).toBe(0);
+    expect((await cli(['kv', 'get', '-field=k', 'secret/cli'])).stdout).toBe('via-standby');
+
+    // the active server dies without a word: its session ends, the standby takes the lock
+    await first.stop('SIGKILL');
+    await expect.poll(async () => (await api({ address: b.address }, 'GET', 'sys/health')).status, { timeout: 15_000, interval: 200 }).toBe(200);
+    expect((await api({ address: b.address }, 'GET', 'secret/data/app', { token: root })).body.data.data).toEqual({ password: 'ha-pw' });
+    expect((await api({ address: b.address }, 'GET', 'auth/token/lookup-self', { token: app })).status).toBe(200);
+    expect((await api({ address: b.address }, 'PUT', 'secret/data/app', { token: root, body: { data: { password: 'after-failover' } } })).status).toBe(200);
+    expect((await api({ address: b.address }, 'GET', 'sys/leader')).body).toMatchObject({ is_self: true, leader_address: b.address });
+
+    // the first comes back as a standby of the second
+    const again = await start(a.file);
+    expect(again.banner).toContain('standby');
+    await api({ address: a.address }, 'PUT', 'sys/unseal', { body: { key } });
+    expect((await api({ address: a.address }, 'GET', 'sys/health')).status).toBe(429);
+    expect((await api({ address: a.address }, 'GET', 'secret/data/app', { token: root })).body.data.data).toEqual({ password: 'after-failover' });
+  });
+});
