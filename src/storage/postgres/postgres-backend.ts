@@ -59,7 +59,8 @@ const LIST_PAGE = 500;
 export async function createPostgresBackend(options: PostgresBackendOptions): Promise<StorageBackend> {
   const table = options.table ?? DEFAULT_TABLE;
   if (!TABLE_NAME.test(table)) throw new HushError('bad_request', 'the PostgreSQL table name must be lower-case letters, digits and _');
-  const pool = new pg.Pool({ connectionString: options.connectionUrl, max: options.maxConnections ?? 8 });
+  // keepAlive: a dead peer is noticed by TCP too, not only by the lock's session checks
+  const pool = new pg.Pool({ connectionString: options.connectionUrl, max: options.maxConnections ?? 8, keepAlive: true });
   // An idle client's error (the server restarted, say) surfaces on the next query; unhandled
   // here, it would end the process.
   pool.on('error', () => undefined);

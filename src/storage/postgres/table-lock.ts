@@ -6,8 +6,11 @@
  */
 import type pg from 'pg';
 
-/** How often a waiting (standby) server tries the lock. */
+/** How often a waiting (standby) server tries the lock, and the holder checks its session. */
 export const DEFAULT_LOCK_POLL_MS = 2000;
+/** A session check that takes longer than this counts as a lost session (a network partition
+ * would otherwise go unnoticed until TCP gives up, while another server may have taken over). */
+const SESSION_CHECK_TIMEOUT_MS = 5000;
 
 export class TableLock {
   readonly #client: pg.PoolClient;
@@ -15,7 +18,9 @@ export class TableLock {
   readonly #pollMs: number;
   #held = false;
   #closed = false;
+  #released = false;
   #timer: NodeJS.Timeout | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
   #whenHeld: (() => void)[] = [];
   #reportLoss: (reason: string) => void = () => undefined;
   /** Resolves once the lock, having been held, is lost with its connection. */
@@ -26,15 +31,43 @@ export class TableLock {
     this.#name = `hush:${table}`;
     this.#pollMs = pollMs;
     this.lost = new Promise((resolve) => (this.#reportLoss = resolve));
-    client.on('error', () => {
-      if (this.#closed) return;
-      const wasHeld = this.#held;
-      this.#held = false;
-      this.#stopWaiting();
-      // A standby that loses its connection just never becomes active; one that held the lock
-      // must stop: another server may own the table now.
-      if (wasHeld) this.#reportLoss('the connection holding the PostgreSQL table lock was lost: restart this server');
-    });
+    client.on('error', () => this.#lose());
+  }
+
+  /** The session is gone (or cannot be trusted): a standby just never becomes active; a holder
+   * must stop, since another server may own the table now. */
+  #lose(): void {
+    if (this.#closed) return;
+    const wasHeld = this.#held;
+    this.#held = false;
+    this.#stopWaiting();
+    if (this.#heartbeat !== undefined) clearInterval(this.#heartbeat);
+    this.#heartbeat = undefined;
+    if (!wasHeld) return;
+    // End the session too, so that a session that was only slow lets a standby take over.
+    this.#release();
+    this.#reportLoss('the connection holding the PostgreSQL table lock was lost: restart this server');
+  }
+
+  #release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.#client.release(true);
+  }
+
+  /** While held: checks the session every poll period, and gives the lock up as lost when a
+   * check fails or hangs. */
+  #checkSession(): void {
+    this.#heartbeat = setInterval(() => {
+      let timer: NodeJS.Timeout | undefined;
+      const hung = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('session check timed out')), SESSION_CHECK_TIMEOUT_MS);
+      });
+      Promise.race([this.#client.query('SELECT 1'), hung])
+        .catch(() => this.#lose())
+        .finally(() => clearTimeout(timer));
+    }, this.#pollMs);
+    this.#heartbeat.unref();
   }
 
   get held(): boolean {
@@ -48,6 +81,7 @@ export class TableLock {
     if (result.rows[0]?.locked !== true || this.#closed) return false;
     this.#held = true;
     this.#stopWaiting();
+    this.#checkSession();
     for (const listener of this.#whenHeld.splice(0)) listener();
     return true;
   }
@@ -71,7 +105,8 @@ export class TableLock {
   close(): void {
     this.#closed = true;
     this.#stopWaiting();
-    this.#client.release(true);
+    if (this.#heartbeat !== undefined) clearInterval(this.#heartbeat);
+    this.#release();
   }
 
   #stopWaiting(): void {
