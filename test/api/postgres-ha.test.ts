@@ -12,9 +12,20 @@ import { api } from '../helpers/test-server.js';
 import { freePort } from '../helpers/free-port.js';
 import { hushBin, spawnConfiguredServer } from '../helpers/spawn-server.js';
 import { runProcess } from '../helpers/run-process.js';
+import { HVAC_VERSIONS, ensureVenv, runPython } from '../interop/python-env.js';
 import type { ConfiguredServer } from '../helpers/spawn-server.js';
 import { startTestPostgres } from '../helpers/postgres-server.js';
 import type { TestPostgres } from '../helpers/postgres-server.js';
+
+/** hvac pointed at the standby: a KV v2 read and a write, both answered by the active server. */
+const HVAC_THROUGH_STANDBY = `
+import json, os, hvac
+c = hvac.Client(url=os.environ["VAULT_ADDR"], token=os.environ["VAULT_TOKEN"])
+read = c.secrets.kv.v2.read_secret_version(path="app", raise_on_deleted_version=True)["data"]["data"]
+written = c.secrets.kv.v2.create_or_update_secret(path="hvac", secret={"k": "v"})["data"]["version"]
+written = c.secrets.kv.v2.create_or_update_secret(path="hvac", secret={"k": "w"})["data"]["version"]
+print(json.dumps({"read": read, "written": written}))
+`;
 
 let postgres: TestPostgres;
 let dir: string;
@@ -83,6 +94,10 @@ describe('two servers on one PostgreSQL table (ha_enabled)', () => {
       runProcess(process.execPath, [hushBin, ...args], { env: { ...process.env, HUSH_ADDR: b.address, HUSH_TOKEN: root, HUSH_TOKEN_FILE: join(dir, 'no-token') }, input: '' });
     expect((await cli(['kv', 'put', 'secret/cli', 'k=via-standby'])).code).toBe(0);
     expect((await cli(['kv', 'get', '-field=k', 'secret/cli'])).stdout).toBe('via-standby');
+    // and hvac (requests follows a 307 with the same method and body)
+    const python = ensureVenv('hvac-current', HVAC_VERSIONS[0]![1]);
+    const hvacOut = await runPython(python, ['-c', HVAC_THROUGH_STANDBY], { VAULT_ADDR: b.address, VAULT_TOKEN: root });
+    expect(JSON.parse(hvacOut)).toEqual({ read: { password: 'ha-pw' }, written: 2 });
 
     // the active server dies without a word: its session ends, the standby takes the lock
     await first.stop('SIGKILL');

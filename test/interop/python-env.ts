@@ -4,26 +4,54 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const cacheDir = resolve(import.meta.dirname, '..', '..', '.cache', 'venvs');
 
-/** Returns the python executable of a virtualenv holding exactly `packages` (pip specs). */
+/** Returns the python executable of a virtualenv holding exactly `packages` (pip specs). Test
+ * files run in parallel and may ask for the same one: a lock directory lets one of them build it
+ * while the others wait. */
 export function ensureVenv(name: string, packages: readonly string[]): string {
   const dir = join(cacheDir, name);
   const python = join(dir, 'bin', 'python');
   const marker = join(dir, 'hush-installed.txt');
   const wanted = packages.join('\n');
-  if (existsSync(marker) && readFileSync(marker, 'utf8') === wanted && existsSync(python)) return python;
+  const ready = () => existsSync(marker) && readFileSync(marker, 'utf8') === wanted && existsSync(python);
+  if (ready()) return python;
   mkdirSync(cacheDir, { recursive: true });
-  execFileSync('python3', ['-m', 'venv', '--clear', dir], { stdio: 'inherit' });
-  execFileSync(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...packages], {
-    stdio: 'inherit',
-    timeout: 600_000,
+  return withDirectoryLock(`${dir}.lock`, () => {
+    if (ready()) return python; // built by another test file meanwhile
+    execFileSync('python3', ['-m', 'venv', '--clear', dir], { stdio: 'inherit' });
+    execFileSync(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...packages], {
+      stdio: 'inherit',
+      timeout: 600_000,
+    });
+    writeFileSync(marker, wanted);
+    return python;
   });
-  writeFileSync(marker, wanted);
-  return python;
+}
+
+/** Runs `fn` holding `lockDir` (made with mkdir, which only one process can do); a lock older
+ * than ten minutes is taken to be left by a killed run. */
+function withDirectoryLock<T>(lockDir: string, fn: () => T): T {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      mkdirSync(lockDir);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const held = statSync(lockDir, { throwIfNoEntry: false });
+      if (held !== undefined && Date.now() - held.mtimeMs > 600_000) rmSync(lockDir, { recursive: true, force: true });
+      Atomics.wait(pause, 0, 0, 250);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lockDir, { recursive: true, force: true });
+  }
 }
 
 /** The hvac releases every interop test runs: the current one and Debian's python3-hvac. */
