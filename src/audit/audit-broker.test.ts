@@ -179,6 +179,34 @@ describe('audit broker', () => {
     await b.close();
   });
 
+  it("serialises a caller's auth block once per frozen source, per device, and never mixes sources", async () => {
+    const file = join(dir, 'audit.log');
+    const raw = join(dir, 'raw.log');
+    const b = broker(memoryStorage());
+    await b.enable('file', 'file', { file_path: file });
+    await b.enable('raw', 'file', { file_path: raw, log_raw: 'true' });
+    const entryA = Object.freeze({ token: 'a' });
+    const entryB = Object.freeze({ token: 'b' });
+    const call = (id: string, source: object, displayName: string, token: string): AuditResponseInput => ({
+      request: { ...input.request, id, clientToken: token },
+      auth: { ...input.auth, clientToken: token, displayName, source },
+      response: { data: { ok: true } },
+    });
+    // the second call claims another display name for the same source: the kept block wins,
+    // which is why a source may only be given for blocks derived from it
+    for (const c of [call('r1', entryA, 'first', 'hvs.token-a'), call('r2', entryA, 'changed', 'hvs.token-a'), call('r3', entryB, 'other', 'hvs.token-b')]) {
+      await b.logRequest(c);
+      await b.logResponse(c);
+    }
+    const names = (await readLines(file)).map((l) => l['auth']?.['display_name']);
+    expect(names).toEqual(['first', 'first', 'first', 'first', 'other', 'other']);
+    const rawLines = await readLines(raw);
+    expect(rawLines.map((l) => l['auth']?.['client_token'])).toEqual(['hvs.token-a', 'hvs.token-a', 'hvs.token-a', 'hvs.token-a', 'hvs.token-b', 'hvs.token-b']);
+    const hashedA = await b.hash('file', 'hvs.token-a');
+    expect((await readLines(file))[0]?.['auth']?.['client_token']).toBe(hashedA);
+    await b.close();
+  });
+
   it('each device has its own salt', async () => {
     const b = broker(memoryStorage());
     await b.enable('one', 'file', { file_path: 'discard' });

@@ -18,7 +18,7 @@ import type { Writable } from 'node:stream';
 import { HushError, badRequest } from '../lib/errors.js';
 import type { Storage } from '../storage/storage.js';
 import { auditAuthBlock, renderLine, requestBlock, responseBlock } from './audit-entry.js';
-import type { AuditRequestInfo, AuditRequestInput, AuditResponseInput, LineParts } from './audit-entry.js';
+import type { AuditAuth, AuditRequestInfo, AuditRequestInput, AuditResponseInput, LineParts } from './audit-entry.js';
 import { parseDeviceSettings } from './audit-device.js';
 import type { AuditDevice, DeviceSettings } from './audit-device.js';
 import { createAuditHasher, createEntryHasher, newSalt, saltKey } from './audit-hmac.js';
@@ -86,6 +86,8 @@ interface LiveDevice {
   readonly tokenHashes: Map<string, string>;
   /** Hashed copies of frozen response data (KV versions shared by the engine), by identity. */
   readonly frozenHashes: WeakMap<object, unknown>;
+  /** The serialised `auth` block of each caller, by its immutable source (see `AuditAuth.source`). */
+  readonly authBlocks: WeakMap<object, string>;
 }
 
 /** Callers whose token HMAC a device remembers (a few hundred bytes each). */
@@ -100,6 +102,18 @@ function callerTokenHash(d: LiveDevice, token: string, tokenKey: string): string
     d.tokenHashes.set(tokenKey, h);
   }
   return h;
+}
+
+/** The device's serialised `auth` block for `auth`: a caller's token entry, frozen and shared by
+ * every request it makes, gives the same block each time, so it is hashed and serialised once. */
+function authBlockOf(d: LiveDevice, hasher: EntryHasher, auth: AuditAuth): string {
+  const source = auth.source;
+  let block = source === undefined ? undefined : d.authBlocks.get(source);
+  if (block === undefined) {
+    block = hasher.auth(auditAuthBlock(auth));
+    if (source !== undefined) d.authBlocks.set(source, block);
+  }
+  return block;
 }
 
 /** What a device's request line left for the response line of the same request: the hashed and
@@ -178,7 +192,7 @@ export function createAuditBroker(deps: AuditBrokerDeps): AuditBroker {
     const hasher = createEntryHasher(keyed, d.settings, d.frozenHashes);
     const blocks: SharedBlocks = {
       hasher,
-      auth: input.auth === undefined ? undefined : hasher.auth(auditAuthBlock(input.auth)),
+      auth: input.auth === undefined ? undefined : authBlockOf(d, hasher, input.auth),
       request: hasher.request(requestBlock(input.request)),
     };
     if (perDevice === undefined) shared.set(input.request, new Map([[d.entry.path, blocks]]));
@@ -239,11 +253,11 @@ export function createAuditBroker(deps: AuditBrokerDeps): AuditBroker {
           } catch (err) {
             // A stored device we cannot run still counts as enabled: its writes fail (closed).
             warn(`audit device ${entry.path} has invalid stored options`, err);
-            devices.set(entry.path, { entry, settings: BROKEN_SETTINGS, device: brokenDevice(entry, err), hash, tokenHashes: new Map(), frozenHashes: new WeakMap() });
+            devices.set(entry.path, { entry, settings: BROKEN_SETTINGS, device: brokenDevice(entry, err), hash, tokenHashes: new Map(), frozenHashes: new WeakMap(), authBlocks: new WeakMap() });
             continue;
           }
           // Opened lazily: a file that cannot be opened makes writes fail (closed), not load.
-          devices.set(entry.path, { entry, settings, device: makeDevice(entry, settings), hash, tokenHashes: new Map(), frozenHashes: new WeakMap() });
+          devices.set(entry.path, { entry, settings, device: makeDevice(entry, settings), hash, tokenHashes: new Map(), frozenHashes: new WeakMap(), authBlocks: new WeakMap() });
         }
       }),
 
@@ -270,7 +284,7 @@ export function createAuditBroker(deps: AuditBrokerDeps): AuditBroker {
           await device.close().catch(() => undefined);
           throw err;
         }
-        devices.set(path, { entry, settings, device, hash: createAuditHasher(salt), tokenHashes: new Map(), frozenHashes: new WeakMap() });
+        devices.set(path, { entry, settings, device, hash: createAuditHasher(salt), tokenHashes: new Map(), frozenHashes: new WeakMap(), authBlocks: new WeakMap() });
       }),
 
     disable: (rawPath) =>

@@ -50,6 +50,12 @@ export interface AuditAuth {
   /** ISO 8601 time the token was issued. */
   readonly tokenIssueTime?: string;
   readonly remainingUses?: number;
+  /**
+   * A frozen object this block is a pure function of (with the token, which it identifies): the
+   * caller's token entry as the token store shares it. A device serialises the block once per
+   * source and reuses it; leave it out when anything here is not derived from it.
+   */
+  readonly source?: object;
   /** Outcome of the policy check, when it ran. */
   readonly policyResults?: {
     readonly allowed: boolean;

@@ -566,6 +566,8 @@ function auditAuthOf(entry: TokenEntry, clientToken: string | undefined): AuditA
     entityId: entry.entityId ?? '',
     tokenType: entry.type,
     tokenTtl: entry.ttl,
+    // shared, frozen entries (the token store's) give the same block on every request
+    ...(Object.isFrozen(entry) ? { source: entry } : {}),
   };
 }
 
