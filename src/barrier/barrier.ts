@@ -337,11 +337,13 @@ class KeyringBarrier implements Barrier {
       if (shares.length === 0 || shares.some((share) => share.length !== SHARE_BYTES)) {
         throw new HushError('bad_request', 'unseal key has the wrong length');
       }
-      const oldKey = combineShares(shares);
       const newKey = randomBytes(AES_KEY_BYTES);
+      let oldKey: Uint8Array | undefined;
       let rootKey: Uint8Array | undefined;
       try {
         try {
+          // shares that cannot be combined (two with one x coordinate) fail like wrong ones
+          oldKey = combineShares(shares);
           rootKey = openEnvelope(oldKey, 0, BARRIER_KEYS.rootKey, stored);
         } catch (err) {
           if (err instanceof HushError && err.code === 'unavailable') throw err;
@@ -349,7 +351,7 @@ class KeyringBarrier implements Barrier {
         }
         return await this.#sealRootKey(newKey, rootKey, config);
       } finally {
-        oldKey.fill(0);
+        oldKey?.fill(0);
         newKey.fill(0);
         rootKey?.fill(0);
       }
