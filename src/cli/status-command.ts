@@ -9,8 +9,9 @@ import { formatTable, printRaw, printStructured, pickField, withOutputFlags } fr
 import type { OutputFlags } from './output.js';
 import { isRecord } from './secret-display.js';
 
-/** The rows vault prints for `status` and after each `operator unseal`. */
-export function sealStatusRows(s: Readonly<Record<string, unknown>>): Record<string, unknown> {
+/** The rows vault prints for `status` and after each `operator unseal`; `leader` is the
+ * `sys/leader` body when it could be read (unsealed servers), for the HA rows. */
+export function sealStatusRows(s: Readonly<Record<string, unknown>>, leader?: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const rows: Record<string, unknown> = {
     'Seal Type': s.type ?? 'shamir',
     Initialized: s.initialized,
@@ -29,14 +30,18 @@ export function sealStatusRows(s: Readonly<Record<string, unknown>>): Record<str
     rows['Cluster Name'] = s.cluster_name;
     rows['Cluster ID'] = s.cluster_id;
   }
-  rows['HA Enabled'] = false;
+  rows['HA Enabled'] = leader?.ha_enabled === true;
+  if (leader?.ha_enabled === true) {
+    rows['HA Mode'] = leader.is_self === true ? 'active' : 'standby';
+    rows['Active Node Address'] = leader.leader_address || '<none>';
+  }
   return rows;
 }
 
 /** Prints a seal-status body and sets exit code 2 when sealed. */
-export function printSealStatus(flags: OutputFlags, body: unknown): void {
+export function printSealStatus(flags: OutputFlags, body: unknown, leader?: Readonly<Record<string, unknown>>): void {
   const s = isRecord(body) ? body : {};
-  const rows = sealStatusRows(s);
+  const rows = sealStatusRows(s, leader);
   if (flags.field) printRaw(pickField(flags.field, s, rows));
   else if (flags.format === 'json' || flags.format === 'yaml') printStructured(flags.format, body);
   else process.stdout.write(`${formatTable(rows)}\n`);
@@ -51,7 +56,9 @@ async function status(flags: OutputFlags): Promise<void> {
     // vault status: 1 for "cannot tell", 2 is reserved for "sealed".
     throw new CliError(`checking seal status: ${describeFailure(err).line.replace(/^Error: /, '')}`, 1);
   }
-  printSealStatus(flags, body);
+  // HA rows as vault shows them: sys/leader answers only once unsealed
+  const leader = isRecord(body) && body.sealed === false ? await clientFromEnv().read('sys/leader').then((r) => r.body, () => undefined) : undefined;
+  printSealStatus(flags, body, isRecord(leader) ? leader : undefined);
 }
 
 export function createStatusCommand(): Command {

@@ -94,6 +94,10 @@ describe('two servers on one PostgreSQL table (ha_enabled)', () => {
       runProcess(process.execPath, [hushBin, ...args], { env: { ...process.env, HUSH_ADDR: b.address, HUSH_TOKEN: root, HUSH_TOKEN_FILE: join(dir, 'no-token') }, input: '' });
     expect((await cli(['kv', 'put', 'secret/cli', 'k=via-standby'])).code).toBe(0);
     expect((await cli(['kv', 'get', '-field=k', 'secret/cli'])).stdout).toBe('via-standby');
+    const status = (await cli(['status'])).stdout;
+    expect(status).toMatch(/HA Enabled\s+true/);
+    expect(status).toMatch(/HA Mode\s+standby/);
+    expect(status).toContain(a.address);
     // and hvac (requests follows a 307 with the same method and body)
     const python = ensureVenv('hvac-current', HVAC_VERSIONS[0]![1]);
     const hvacOut = await runPython(python, ['-c', HVAC_THROUGH_STANDBY], { VAULT_ADDR: b.address, VAULT_TOKEN: root });
