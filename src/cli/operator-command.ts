@@ -1,5 +1,5 @@
 /**
- * @module `hush operator init|unseal|seal|rotate|key-status|generate-root|rekey`: the server's
+ * @module `hush operator init|unseal|seal|step-down|rotate|key-status|generate-root|rekey`: the server's
  * lifecycle (`generate-root` and `rekey` in their own files). `unseal` without a key prompts
  * without echo on a terminal, and reads one line from stdin otherwise.
  */
@@ -101,6 +101,11 @@ async function printKeyStatus(flags: OutputFlags, prefix?: string): Promise<void
   else process.stdout.write(`${prefix ? `${prefix}\n\n` : ''}${formatTable(keyStatusRows(data))}\n`);
 }
 
+async function stepDown(flags: OutputFlags): Promise<void> {
+  await clientFromEnv().write('sys/step-down', {});
+  printSuccess(flags, 'Success! Stepped down: this server hands its role to a standby and becomes one', {});
+}
+
 async function rotate(flags: OutputFlags): Promise<void> {
   await clientFromEnv().write('sys/rotate', {});
   await printKeyStatus(flags, 'Success! Rotated key');
@@ -132,6 +137,11 @@ export function createOperatorCommand(): Command {
     withOutputFlags(new Command('rotate'))
       .description('Add a new encryption key term for new writes')
       .action((flags: OutputFlags) => rotate(flags)),
+  );
+  operator.addCommand(
+    withFormatFlag(new Command('step-down'))
+      .description('HA: make the active server hand its role to a standby (for maintenance)')
+      .action((flags: OutputFlags) => stepDown(flags)),
   );
   operator.addCommand(createGenerateRootCommand());
   operator.addCommand(createRekeyCommand());

@@ -53,6 +53,8 @@ export interface CoreServices {
   rootGeneration(): RootGeneration;
   /** The `sys/rekey` attempt (in memory, ends with a seal). */
   rekey(): Rekey;
+  /** HA: stops serving, hands the storage's lock to a standby and becomes one. */
+  stepDown(): Promise<void>;
   policies(): PolicyStore;
   audit(): AuditBroker;
   /** The running engine of a secrets mount, for `sys/` routes that read through an engine's own

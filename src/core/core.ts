@@ -59,6 +59,9 @@ export class Core implements RequestHandler, CoreServices {
   readonly #devMounts: boolean;
   readonly #sweepIntervalMs: number | undefined;
   #state: UnsealedState | undefined;
+  /** Requests being answered (a step-down waits for them). */
+  #inFlight = 0;
+  #steppingDown = false;
 
   constructor(opts: CoreOptions) {
     this.barrier = opts.barrier;
@@ -77,10 +80,20 @@ export class Core implements RequestHandler, CoreServices {
   // ---- the pipeline -------------------------------------------------------------------------
 
   async handle(req: CoreRequest): Promise<CoreResponse> {
+    this.#inFlight++;
+    try {
+      return await this.#handle(req);
+    } finally {
+      this.#inFlight--;
+    }
+  }
+
+  async #handle(req: CoreRequest): Promise<CoreResponse> {
     const sysMatch = req.path.startsWith('sys/') ? matchSysRoute(req.path.slice(4)) : undefined;
     if (sysMatch?.route.whileSealed && sysMatch.route.unauthenticated) {
       return this.#runSys(req, sysMatch, undefined);
     }
+    if (this.#steppingDown) throw new HushError('unavailable', 'this server is handing its role to a standby: try again');
     if (this.#isStandby()) return this.#toActive(req);
     const state = this.#requireUnsealed();
     if (sysMatch?.route.unauthenticated) {
@@ -387,6 +400,27 @@ export class Core implements RequestHandler, CoreServices {
     if (!address) throw new HushError('unavailable', 'this server is a standby and no active server is known yet');
     const query = new URLSearchParams(req.query).toString();
     return { status: 307, location: `${address}/v1/${req.path}${query === '' ? '' : `?${query}`}` };
+  }
+
+  /**
+   * Gives the active role up (`sys/step-down`): stops serving (the state goes, the keys stay),
+   * hands the storage's lock over, and waits as a standby to take it again later.
+   */
+  async stepDown(): Promise<void> {
+    const ha = this.highAvailability;
+    if (ha === undefined || !ha.isActive()) throw new HushError('bad_request', 'this server is not the active server of an HA cluster');
+    // new requests are refused from now on; those under way (the step-down's own) finish first
+    this.#steppingDown = true;
+    try {
+      while (this.#inFlight > 0) await new Promise((r) => setTimeout(r, 5));
+      await this.#tearDown();
+      await ha.stepDown();
+    } finally {
+      this.#steppingDown = false;
+    }
+    ha.whenActive(() => {
+      this.#takeOver().catch(() => undefined);
+    });
   }
 
   /**

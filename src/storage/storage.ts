@@ -39,6 +39,9 @@ export interface HighAvailability {
   advertise(address: string): Promise<void>;
   /** The API address the active server advertised, if any. */
   activeAddress(): Promise<string | undefined>;
+  /** Gives the lock up (the active server, having stopped serving: `sys/step-down`); this server
+   * becomes a standby and may take the lock again later. */
+  stepDown(): Promise<void>;
 }
 
 /** A physical backend: storage that owns a resource and must be closed. */

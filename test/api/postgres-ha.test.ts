@@ -117,5 +117,16 @@ describe('two servers on one PostgreSQL table (ha_enabled)', () => {
     await api({ address: a.address }, 'PUT', 'sys/unseal', { body: { key } });
     expect((await api({ address: a.address }, 'GET', 'sys/health')).status).toBe(429);
     expect((await api({ address: a.address }, 'GET', 'secret/data/app', { token: root })).body.data.data).toEqual({ password: 'after-failover' });
+
+    // maintenance: the active server (b) steps down; a takes over, b becomes a standby
+    const b2 = (args: string[]) =>
+      runProcess(process.execPath, [hushBin, ...args], { env: { ...process.env, HUSH_ADDR: b.address, HUSH_TOKEN: root, HUSH_TOKEN_FILE: join(dir, 'no-token') }, input: '' });
+    const atStandby = await fetch(`${a.address}/v1/sys/step-down`, { method: 'PUT', headers: { 'x-vault-token': root }, redirect: 'manual' });
+    expect(atStandby.status).toBe(307); // a standby sends it on to the active server
+    expect((await b2(['operator', 'step-down'])).stdout).toContain('Success! Stepped down');
+    await expect.poll(async () => (await api({ address: a.address }, 'GET', 'sys/health')).status, { timeout: 15_000, interval: 200 }).toBe(200);
+    await expect.poll(async () => (await api({ address: b.address }, 'GET', 'sys/health')).status, { timeout: 15_000, interval: 200 }).toBe(429);
+    expect((await api({ address: a.address }, 'PUT', 'secret/data/app', { token: root, body: { data: { password: 'after-step-down' } } })).status).toBe(200);
+    expect((await api({ address: b.address }, 'GET', 'secret/data/app', { token: root })).body.data.data).toEqual({ password: 'after-step-down' });
   });
 });

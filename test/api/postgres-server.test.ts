@@ -62,6 +62,11 @@ describe('hush server on PostgreSQL', () => {
       const created = await api({ address }, 'POST', 'auth/token/create', { token: rootToken, body: { policies: ['default'], ttl: '1h' } });
       appToken = created.body.auth.client_token;
 
+      // without ha_enabled there is nobody to step down to
+      const stepDown = await api({ address }, 'PUT', 'sys/step-down', { token: rootToken });
+      expect(stepDown.status).toBe(400);
+      expect(stepDown.body.errors).toEqual(['this server is not the active server of an HA cluster']);
+
       // a second server on the same table is refused, in one line
       const second = await runProcess(process.execPath, [hushBin, 'server', '--config', configFile], { env: env(), input: '' });
       expect(second.code).not.toBe(0);

@@ -171,6 +171,21 @@ export const sealRoutes = defineSysRoutes([
     },
   },
   {
+    pattern: /^step-down$/,
+    summary: 'HA: the active server hands its role to a standby and becomes one.',
+    sudo: true,
+    operations: {
+      update: async ({ services }) => {
+        if (services.highAvailability?.isActive() !== true) {
+          throw new HushError('bad_request', 'this server is not the active server of an HA cluster');
+        }
+        // once this request has been answered and audited (stepping down closes the audit log)
+        void services.stepDown().catch(() => undefined);
+        return {};
+      },
+    },
+  },
+  {
     pattern: /^seal$/,
     summary: 'Seal the server: forget the keys until unsealed again.',
     sudo: true,

@@ -19,7 +19,7 @@
 import pg from 'pg';
 import { HushError } from '../../lib/errors.js';
 import type { HighAvailability, StorageBackend, StorageOp } from '../storage.js';
-import { TableLock } from './table-lock.js';
+import { DEFAULT_LOCK_POLL_MS, TableLock } from './table-lock.js';
 import {
   assertListPrefix,
   assertStorageKey,
@@ -85,7 +85,7 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
     await pool.end().catch(() => undefined);
     throw unavailable(err, 'cannot open the PostgreSQL storage');
   }
-  return new PostgresBackend(pool, lock, table, options.ha === true);
+  return new PostgresBackend(pool, lock, table, options.ha === true, options.lockPollMs);
 }
 
 class PostgresBackend implements StorageBackend {
@@ -100,7 +100,7 @@ class PostgresBackend implements StorageBackend {
   /** Set when the connection holding the lock fails: from then on nothing may be written. */
   #lockLost = false;
 
-  constructor(pool: pg.Pool, lock: TableLock, table: string, ha: boolean) {
+  constructor(pool: pg.Pool, lock: TableLock, table: string, ha: boolean, lockPollMs: number | undefined) {
     this.#pool = pool;
     this.#lock = lock;
     this.#table = table;
@@ -121,6 +121,8 @@ class PostgresBackend implements StorageBackend {
           whenActive: (listener) => lock.whenHeld(listener),
           advertise: (address) => this.#advertise(address),
           activeAddress: () => this.#activeAddress(),
+          // a few polls' grace, so that a standby takes over rather than this server again
+          stepDown: () => lock.giveUp(3 * (lockPollMs ?? DEFAULT_LOCK_POLL_MS)),
         }
       : undefined;
   }

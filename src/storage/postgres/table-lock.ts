@@ -101,6 +101,20 @@ export class TableLock {
     else this.#whenHeld.push(listener);
   }
 
+  /**
+   * Gives the lock up and waits to take it again, after `cooldownMs` so that another server
+   * takes it first (`sys/step-down`). The caller must have stopped writing.
+   */
+  async giveUp(cooldownMs: number): Promise<void> {
+    if (!this.#held) return;
+    if (this.#heartbeat !== undefined) clearInterval(this.#heartbeat);
+    this.#heartbeat = undefined;
+    await this.#client.query('SELECT pg_advisory_unlock(hashtext($1))', [this.#name]);
+    this.#held = false;
+    const cooldown = setTimeout(() => this.waitInBackground(), cooldownMs);
+    cooldown.unref();
+  }
+
   /** Ends the session, which releases the lock. */
   close(): void {
     this.#closed = true;
