@@ -64,11 +64,8 @@ export function buildCore(
 export async function serve(config: ServerConfig, core: Core, backend: StorageBackend): Promise<RunningServer> {
   const http = await createHttpServer({ handler: core, maxRequestBytes: config.maxRequestBytes, tls: config.tls });
   const { address } = await http.listen(config.listen.host, config.listen.port);
-  core.identity.apiAddress = address;
-  // HA: once active, tell the standbys where to send their clients.
-  backend.ha?.whenActive(() => {
-    backend.ha?.advertise(config.apiAddress ?? address).catch(() => undefined);
-  });
+  // HA: when (and whenever) this server is active, the standbys send their clients there
+  await core.announceAddress(config.apiAddress ?? address).catch(() => undefined);
   // Storage that can no longer be trusted (another server may own it now): stop serving.
   void backend.lost?.then(async (reason) => {
     console.error(`hush: ${reason}; sealing`);

@@ -25,7 +25,8 @@ export interface ServerIdentity {
    * before the first unseal of this process. */
   clusterId: string;
   readonly storageType: string;
-  /** `http://127.0.0.1:8200`, once listening. */
+  /** Where clients reach this server (`api_addr`, else `http://127.0.0.1:8200` as it listens),
+   * once listening. */
   apiAddress: string;
 }
 

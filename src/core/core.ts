@@ -71,10 +71,7 @@ export class Core implements RequestHandler, CoreServices {
     this.#devMounts = opts.devMounts ?? false;
     this.#sweepIntervalMs = opts.sweepIntervalMs;
     this.highAvailability = opts.highAvailability;
-    // A standby unsealed ahead of time starts serving the moment it takes the lock.
-    this.highAvailability?.whenActive(() => {
-      this.#takeOver().catch(() => undefined);
-    });
+    this.#awaitActive();
   }
 
   // ---- the pipeline -------------------------------------------------------------------------
@@ -418,9 +415,27 @@ export class Core implements RequestHandler, CoreServices {
     } finally {
       this.#steppingDown = false;
     }
-    ha.whenActive(() => {
+    this.#awaitActive();
+  }
+
+  /** Takes over whenever this server next holds the storage's lock (a standby unsealed ahead of
+   * time starts serving at that moment). */
+  #awaitActive(): void {
+    this.highAvailability?.whenActive(() => {
       this.#takeOver().catch(() => undefined);
     });
+  }
+
+  /** Records this server's API address (`api_addr`, else where it listens) and, when active,
+   * tells the standbys to send their clients there. */
+  async announceAddress(address: string): Promise<void> {
+    this.identity.apiAddress = address;
+    await this.#advertise();
+  }
+
+  async #advertise(): Promise<void> {
+    const ha = this.highAvailability;
+    if (ha?.isActive() && this.identity.apiAddress !== '') await ha.advertise(this.identity.apiAddress);
   }
 
   /**
@@ -429,6 +444,7 @@ export class Core implements RequestHandler, CoreServices {
    * state afresh (mounts, tokens, caches) before serving.
    */
   async #takeOver(): Promise<void> {
+    await this.#advertise(); // every time: after a step-down the address held is another server's
     await this.barrier.reload();
     if (!this.barrier.isSealed() && !this.#state) await this.#setUp();
   }

@@ -128,5 +128,11 @@ describe('two servers on one PostgreSQL table (ha_enabled)', () => {
     await expect.poll(async () => (await api({ address: b.address }, 'GET', 'sys/health')).status, { timeout: 15_000, interval: 200 }).toBe(429);
     expect((await api({ address: a.address }, 'PUT', 'secret/data/app', { token: root, body: { data: { password: 'after-step-down' } } })).status).toBe(200);
     expect((await api({ address: b.address }, 'GET', 'secret/data/app', { token: root })).body.data.data).toEqual({ password: 'after-step-down' });
+
+    // and back: b takes over a second time, and names itself again to a, which redirects there
+    expect((await api({ address: a.address }, 'PUT', 'sys/step-down', { token: root })).status).toBe(204);
+    await expect.poll(async () => (await api({ address: b.address }, 'GET', 'sys/health')).status, { timeout: 15_000, interval: 200 }).toBe(200);
+    await expect.poll(async () => (await api({ address: a.address }, 'GET', 'sys/leader')).body.leader_address, { timeout: 5000, interval: 100 }).toBe(b.address);
+    expect((await api({ address: a.address }, 'GET', 'secret/data/app', { token: root })).body.data.data).toEqual({ password: 'after-step-down' });
   });
 });

@@ -46,7 +46,6 @@ export interface PostgresBackendOptions {
 
 const DEFAULT_TABLE = 'hush_kv';
 const TABLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-const LOCK_LOST = 'the connection holding the PostgreSQL table lock was lost: restart this server';
 const STANDBY = 'this server is a standby: the active server writes';
 /** Keys fetched per round trip while listing. */
 const LIST_PAGE = 500;
@@ -97,8 +96,6 @@ class PostgresBackend implements StorageBackend {
   readonly lost: Promise<string>;
   readonly ha: HighAvailability | undefined;
   #closed = false;
-  /** Set when the connection holding the lock fails: from then on nothing may be written. */
-  #lockLost = false;
 
   constructor(pool: pg.Pool, lock: TableLock, table: string, ha: boolean, lockPollMs: number | undefined) {
     this.#pool = pool;
@@ -111,10 +108,7 @@ class PostgresBackend implements StorageBackend {
       seekFrom: `SELECT key FROM ${table} WHERE key >= $1 ORDER BY key LIMIT ${LIST_PAGE}`,
       seekAfter: `SELECT key FROM ${table} WHERE key > $1 ORDER BY key LIMIT ${LIST_PAGE}`,
     };
-    this.lost = lock.lost.then((reason) => {
-      this.#lockLost = true;
-      return reason;
-    });
+    this.lost = lock.lost;
     this.ha = ha
       ? {
           isActive: () => lock.held,
@@ -210,7 +204,8 @@ class PostgresBackend implements StorageBackend {
 
   #assertUsable(): void {
     if (this.#closed) throw new HushError('unavailable', 'storage backend is closed');
-    if (this.#lockLost) throw new HushError('unavailable', LOCK_LOST);
+    const lost = this.#lock.lostReason;
+    if (lost !== undefined) throw new HushError('unavailable', lost);
   }
 
   #assertWritable(): void {

@@ -22,6 +22,7 @@ export class TableLock {
   #timer: NodeJS.Timeout | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #whenHeld: (() => void)[] = [];
+  #lostReason: string | undefined;
   #reportLoss: (reason: string) => void = () => undefined;
   /** Resolves once the lock, having been held, is lost with its connection. */
   readonly lost: Promise<string>;
@@ -41,12 +42,17 @@ export class TableLock {
     const wasHeld = this.#held;
     this.#held = false;
     this.#stopWaiting();
-    if (this.#heartbeat !== undefined) clearInterval(this.#heartbeat);
-    this.#heartbeat = undefined;
+    this.#stopChecking();
     if (!wasHeld) return;
     // End the session too, so that a session that was only slow lets a standby take over.
     this.#release();
-    this.#reportLoss('the connection holding the PostgreSQL table lock was lost: restart this server');
+    this.#lostReason = 'the connection holding the PostgreSQL table lock was lost: restart this server';
+    this.#reportLoss(this.#lostReason);
+  }
+
+  /** Why the lock, once held, is lost (nothing may be read or written any more), if it is. */
+  get lostReason(): string | undefined {
+    return this.#lostReason;
   }
 
   #release(): void {
@@ -107,8 +113,7 @@ export class TableLock {
    */
   async giveUp(cooldownMs: number): Promise<void> {
     if (!this.#held) return;
-    if (this.#heartbeat !== undefined) clearInterval(this.#heartbeat);
-    this.#heartbeat = undefined;
+    this.#stopChecking();
     await this.#client.query('SELECT pg_advisory_unlock(hashtext($1))', [this.#name]);
     this.#held = false;
     const cooldown = setTimeout(() => this.waitInBackground(), cooldownMs);
@@ -119,12 +124,17 @@ export class TableLock {
   close(): void {
     this.#closed = true;
     this.#stopWaiting();
-    if (this.#heartbeat !== undefined) clearInterval(this.#heartbeat);
+    this.#stopChecking();
     this.#release();
   }
 
   #stopWaiting(): void {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
+  }
+
+  #stopChecking(): void {
+    if (this.#heartbeat !== undefined) clearInterval(this.#heartbeat);
+    this.#heartbeat = undefined;
   }
 }
