@@ -332,28 +332,17 @@ class KeyringBarrier implements Barrier {
   rekey(shares: readonly Uint8Array[], options: InitializeOptions): Promise<{ shares: Uint8Array[] }> {
     return this.#exclusive(async () => {
       const config = checkInitOptions(options);
-      const stored = await this.#backend.get(BARRIER_KEYS.rootKey);
-      if (stored === undefined) throw new HushError('not_initialized', 'Vault is not initialized');
-      if (shares.length === 0 || shares.some((share) => share.length !== SHARE_BYTES)) {
-        throw new HushError('bad_request', 'unseal key has the wrong length');
+      if (!(await this.isInitialized())) throw new HushError('not_initialized', 'Vault is not initialized');
+      const rootKey = await this.#rootKeyFrom(shares);
+      if (rootKey === undefined) {
+        throw new HushError('bad_request', 'the unseal keys given do not open this vault; rekey progress was reset');
       }
       const newKey = randomBytes(AES_KEY_BYTES);
-      let oldKey: Uint8Array | undefined;
-      let rootKey: Uint8Array | undefined;
       try {
-        try {
-          // shares that cannot be combined (two with one x coordinate) fail like wrong ones
-          oldKey = combineShares(shares);
-          rootKey = openEnvelope(oldKey, 0, BARRIER_KEYS.rootKey, stored);
-        } catch (err) {
-          if (err instanceof HushError && err.code === 'unavailable') throw err;
-          throw new HushError('bad_request', 'the unseal keys given do not open this vault; rekey progress was reset', { cause: err });
-        }
         return await this.#sealRootKey(newKey, rootKey, config);
       } finally {
-        oldKey?.fill(0);
         newKey.fill(0);
-        rootKey?.fill(0);
+        rootKey.fill(0);
       }
     });
   }
@@ -371,17 +360,24 @@ class KeyringBarrier implements Barrier {
   }
 
   async opensWith(shares: readonly Uint8Array[]): Promise<boolean> {
-    if (shares.length === 0 || shares.some((share) => share.length !== SHARE_BYTES)) return false;
+    const rootKey = await this.#rootKeyFrom(shares);
+    rootKey?.fill(0);
+    return rootKey !== undefined;
+  }
+
+  /** The root key `shares` open, or undefined when they do not (wrong, too few, or not even
+   * combinable: an x coordinate of 0, two shares with one x). Storage failures are thrown. */
+  async #rootKeyFrom(shares: readonly Uint8Array[]): Promise<Uint8Array | undefined> {
+    if (shares.length === 0 || shares.some((share) => share.length !== SHARE_BYTES)) return undefined;
+    const stored = await this.#backend.get(BARRIER_KEYS.rootKey);
+    if (stored === undefined) return undefined;
     let unsealKey: Uint8Array | undefined;
     try {
       unsealKey = combineShares(shares);
-      const stored = await this.#backend.get(BARRIER_KEYS.rootKey);
-      if (stored === undefined) return false;
-      openEnvelope(unsealKey, 0, BARRIER_KEYS.rootKey, stored).fill(0);
-      return true;
+      return openEnvelope(unsealKey, 0, BARRIER_KEYS.rootKey, stored);
     } catch (err) {
       if (err instanceof HushError && err.code === 'unavailable') throw err;
-      return false;
+      return undefined;
     } finally {
       unsealKey?.fill(0);
     }
