@@ -10,7 +10,7 @@
 import { checkInitOptions } from '../barrier/barrier.js';
 import type { Barrier } from '../barrier/barrier.js';
 import { HushError } from '../lib/errors.js';
-import { ShareQuorum } from './share-quorum.js';
+import { ShareQuorum, sharesRequired } from './share-quorum.js';
 
 /** The status body of `sys/rekey/init` and `sys/rekey/update` (Vault's fields). */
 export interface RekeyStatus {
@@ -61,7 +61,7 @@ export class Rekey {
       t: attempt?.threshold ?? 0,
       n: attempt?.shares ?? 0,
       progress: attempt?.quorum.progress ?? 0,
-      required: (await this.#barrier.sealConfig())?.secret_threshold ?? 0,
+      required: await sharesRequired(this.#barrier),
       pgp_fingerprints: null,
       backup: false,
       verification_required: false,
@@ -86,8 +86,7 @@ export class Rekey {
   async update(share: Uint8Array, nonce: string): Promise<RekeyStatus | RekeyResult> {
     const attempt = this.#attempt;
     if (attempt === undefined) throw new HushError('bad_request', 'no rekey in progress');
-    const required = (await this.#barrier.sealConfig())?.secret_threshold ?? 0;
-    if (attempt.quorum.add(share, nonce) < required) return this.status();
+    if (attempt.quorum.add(share, nonce) < (await sharesRequired(this.#barrier))) return this.status();
     const rekeyed = await attempt.quorum.spend((shares) =>
       this.#barrier.rekey(shares, { secretShares: attempt.shares, secretThreshold: attempt.threshold }),
     );

@@ -14,7 +14,7 @@ import type { Barrier } from '../barrier/barrier.js';
 import { HushError } from '../lib/errors.js';
 import { GENERATED_TOKEN_LENGTH, randomBase62 } from '../auth/token-format.js';
 import { encodeRootToken } from '../lib/root-token-otp.js';
-import { ShareQuorum } from './share-quorum.js';
+import { ShareQuorum, sharesRequired } from './share-quorum.js';
 import type { TokenStore } from '../auth/token-types.js';
 
 /** The status body of `sys/generate-root/attempt` and `update` (Vault's fields). */
@@ -75,7 +75,7 @@ export class RootGeneration {
   async update(share: Uint8Array, nonce: string): Promise<RootGenerationStatus> {
     const attempt = this.#attempt;
     if (attempt === undefined) throw new HushError('bad_request', 'no root generation in progress');
-    if (attempt.quorum.add(share, nonce) < (await this.#required())) return this.#status({});
+    if (attempt.quorum.add(share, nonce) < (await sharesRequired(this.#barrier))) return this.#status({});
     if (!(await attempt.quorum.spend((shares) => this.#barrier.opensWith(shares)))) {
       throw new HushError('bad_request', 'the unseal keys given do not open this vault; root generation progress was reset');
     }
@@ -87,17 +87,13 @@ export class RootGeneration {
     return { ...(await this.#status({})), nonce: attempt.quorum.nonce, encoded_token: encoded, encoded_root_token: encoded, complete: true };
   }
 
-  async #required(): Promise<number> {
-    return (await this.#barrier.sealConfig())?.secret_threshold ?? 0;
-  }
-
   async #status(extra: { readonly otp?: string }): Promise<RootGenerationStatus> {
     const attempt = this.#attempt;
     return {
       started: attempt !== undefined,
       nonce: attempt?.quorum.nonce ?? '',
       progress: attempt?.quorum.progress ?? 0,
-      required: await this.#required(),
+      required: await sharesRequired(this.#barrier),
       encoded_token: '',
       encoded_root_token: '',
       pgp_fingerprint: '',

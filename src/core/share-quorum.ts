@@ -4,7 +4,13 @@
  * shares are zeroed as soon as the operation has used them or the attempt ends.
  */
 import { randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Barrier } from '../barrier/barrier.js';
 import { HushError } from '../lib/errors.js';
+
+/** How many current shares make a quorum: the barrier's unseal threshold (0 before init). */
+export async function sharesRequired(barrier: Barrier): Promise<number> {
+  return (await barrier.sealConfig())?.secret_threshold ?? 0;
+}
 
 export class ShareQuorum {
   readonly nonce = randomUUID();
