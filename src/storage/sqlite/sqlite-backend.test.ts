@@ -62,6 +62,39 @@ describe('sqlite backend', () => {
     await again.close();
   });
 
+  it('moves a file of the earlier layout (WITHOUT ROWID) to rowid order, keeping every entry', async () => {
+    const path = freshPath();
+    await createSqliteBackend({ path }).close(); // makes the directory and the file
+    const old = new Database(path);
+    old.exec('DROP TABLE hush_kv; CREATE TABLE hush_kv (key TEXT PRIMARY KEY NOT NULL, value BLOB) WITHOUT ROWID');
+    const insert = old.prepare('INSERT INTO hush_kv (key, value) VALUES (?, ?)');
+    for (let i = 0; i < 500; i++) insert.run(`sys/token/id/${String(i).padStart(4, '0')}`, Buffer.from(`entry ${i}`));
+    insert.run('secret/app/empty', Buffer.alloc(0));
+    old.close();
+
+    const backend = createSqliteBackend({ path });
+    expect(await backend.get('sys/token/id/0042')).toEqual(bytes('entry 42'));
+    expect(await backend.get('secret/app/empty')).toEqual(new Uint8Array(0));
+    expect(await backend.list('sys/token/id/')).toHaveLength(500);
+    expect(await backend.list('')).toEqual(['secret/', 'sys/']);
+    await backend.put('sys/token/id/0042', bytes('replaced'));
+    await backend.put('sys/token/id/9999', bytes('new'));
+    await backend.close();
+
+    const check = new Database(path, { readonly: true });
+    const sql = check.prepare("SELECT sql FROM sqlite_master WHERE name = 'hush_kv'").pluck().get() as string;
+    const tables = check.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+    const rows = check.prepare('SELECT count(*) FROM hush_kv').pluck().get();
+    check.close();
+    expect(sql).not.toMatch(/WITHOUT ROWID/i);
+    expect(tables).toEqual(['hush_kv']);
+    expect(rows).toBe(502);
+    const reopened = createSqliteBackend({ path });
+    expect(await reopened.get('sys/token/id/0042')).toEqual(bytes('replaced'));
+    expect(await reopened.get('sys/token/id/9999')).toEqual(bytes('new'));
+    await reopened.close();
+  });
+
   it('keeps the WAL bounded under sustained concurrent writes, and leaves none once closed', async () => {
     const path = freshPath();
     const backend = createSqliteBackend({ path });
