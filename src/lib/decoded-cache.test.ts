@@ -48,6 +48,26 @@ describe('decoded cache', () => {
     expect(cache.get('k', '')).toBeUndefined();
   });
 
+  it('keeps what a write stored, frozen, so that the next reader does not decode it again', async () => {
+    const cache = new DecodedCache();
+    const written = { current_version: 2, versions: { '2': { destroyed: false } } };
+    let loads = 0;
+    await cache.writing(['meta/a'], async () => {
+      await cache.read('meta/a', '', async () => {
+        loads++; // a read overlapping the write: it must not keep the old entry
+        return stored({ current_version: 1 })();
+      }, decode);
+    });
+    cache.keepWritten('meta/a', '', written, 40);
+    const again = await cache.read('meta/a', '', async () => {
+      loads++;
+      return stored({ current_version: 1 })();
+    }, decode);
+    expect(again).toBe(written);
+    expect(loads).toBe(1);
+    expect(Object.isFrozen(written) && Object.isFrozen(written.versions['2'])).toBe(true);
+  });
+
   it('stays within its bound, keeping an entry that is read while others come and go', async () => {
     const cache = new DecodedCache(3 * 300); // three entries of 100 stored bytes (+200 each)
     for (const n of [1, 2, 3]) await cache.read(`v/${n}`, 't', stored({ n }, 100), decode);

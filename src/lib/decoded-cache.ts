@@ -94,6 +94,16 @@ export class DecodedCache {
     }
   }
 
+  /**
+   * Keeps `value` (which becomes deeply frozen) as the entry at `key`, right after the owner's
+   * {@link writing} stored it there as `bytes` bytes. Only sound while the owner keeps every
+   * other write of `key` out until this returns (a per-key lock): a read that overlapped the
+   * write does not keep anything (it saw the forgets), so nothing older can replace this.
+   */
+  keepWritten(key: string, stamp: string, value: object, bytes: number): void {
+    this.#keep(key, stamp, deepFreeze(value), bytes + ENTRY_OVERHEAD_BYTES);
+  }
+
   #keep(key: string, stamp: string, value: object, bytes: number): void {
     if (bytes > this.#maxBytes) return;
     this.#remove(key);

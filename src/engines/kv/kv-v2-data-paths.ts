@@ -68,11 +68,10 @@ export function createDataPaths(store: KvV2Store): PathDeclaration[] {
     at: Instant,
   ): Promise<EngineResponse> {
     const { version, vm, pruned } = addVersion(meta, config, at);
-    await store.commit([
-      putVersionOp(key, version, data),
-      ...pruned.map((v) => deleteVersionOp(key, v)),
-      putMetaOp(key, meta),
-    ]);
+    await store.commit(
+      [putVersionOp(key, version, data), ...pruned.map((v) => deleteVersionOp(key, v)), putMetaOp(key, meta)],
+      { path: key, value: meta },
+    );
     return { data: versionResponse(meta, version, vm) };
   }
 

@@ -13,7 +13,7 @@ import type { Storage, StorageOp } from '../../storage/storage.js';
 import { decodeJson, encodeJson } from './json-codec.js';
 import { KeyLock } from './key-lock.js';
 import { defaultKvV2Config } from './kv-v2-metadata.js';
-import type { KeyMetadata, KvV2Config } from './kv-v2-metadata.js';
+import type { KeyMetadata, KvV2Config, VersionMetadata } from './kv-v2-metadata.js';
 import type { JsonObject } from './merge-patch.js';
 import { DecodedCache } from '../../lib/decoded-cache.js';
 
@@ -36,14 +36,14 @@ export class KvV2Store {
   }
 
   async config(): Promise<KvV2Config> {
-    const bytes = await this.#view.get(CONFIG_KEY);
-    return bytes === undefined ? defaultKvV2Config : { ...defaultKvV2Config, ...decodeJson<Partial<KvV2Config>>(bytes) };
+    const stored = await this.#shared<Partial<KvV2Config>>(CONFIG_KEY, '');
+    return stored === undefined ? defaultKvV2Config : { ...defaultKvV2Config, ...stored };
   }
 
   /** The key's metadata, a fresh copy the caller may change (and commit). */
   async meta(path: string): Promise<KeyMetadata | undefined> {
-    const bytes = await this.#view.get(metaKey(path));
-    return bytes === undefined ? undefined : decodeJson<KeyMetadata>(bytes);
+    const shared = await this.sharedMeta(path);
+    return shared === undefined ? undefined : copyMeta(shared);
   }
 
   /** The key's metadata for reading only: decoded once and then shared, frozen. */
@@ -67,14 +67,21 @@ export class KvV2Store {
     return this.#view.list(metaFolderKey(folder));
   }
 
-  /** Writes `ops` in one transaction. Entries they touch are forgotten before it runs and again
-   * after, so that no read overlapping it keeps what it replaces or removes. */
-  async commit(ops: readonly StorageOp[]): Promise<void> {
+  /**
+   * Writes `ops` in one transaction. Entries they touch are forgotten before it runs and again
+   * after, so that no read overlapping it keeps what it replaces or removes. `meta`, the metadata
+   * a put among `ops` stores for `path`, is then kept as read from now on (it becomes frozen):
+   * the next write or read of the key starts from it instead of decoding what was just encoded.
+   * The caller holds the key's lock, so no other write of that metadata can land in between.
+   */
+  async commit(ops: readonly StorageOp[], meta?: { readonly path: string; readonly value: KeyMetadata }): Promise<void> {
     if (ops.length === 0) return;
-    await this.#decoded.writing(
-      ops.map((op) => op.key),
-      () => this.#view.transaction(ops),
-    );
+    const keys = ops.map((op) => op.key);
+    await this.#decoded.writing(keys, () => this.#view.transaction(ops));
+    if (meta === undefined) return;
+    const key = metaKey(meta.path);
+    const op = ops.find((o) => o.key === key);
+    if (op?.kind === 'put') this.#decoded.keepWritten(key, '', meta.value, op.value.length);
   }
 
   /** Forgets every shared entry (the engine is closing). */
@@ -83,7 +90,7 @@ export class KvV2Store {
   }
 
   async putConfig(config: KvV2Config): Promise<void> {
-    await this.#view.put(CONFIG_KEY, encodeJson(config));
+    await this.commit([{ kind: 'put', key: CONFIG_KEY, value: encodeJson(config) }]);
   }
 
   /** Runs `fn` holding the lock of key `path`. */
@@ -95,6 +102,13 @@ export class KvV2Store {
   withConfig<T>(fn: () => Promise<T>): Promise<T> {
     return this.#lock.run(CONFIG_LOCK, fn);
   }
+}
+
+/** A copy of `meta` that shares nothing with it (the shared one is frozen). */
+function copyMeta(meta: Readonly<KeyMetadata>): KeyMetadata {
+  const versions: Record<string, VersionMetadata> = {};
+  for (const [n, vm] of Object.entries(meta.versions)) versions[n] = { ...vm };
+  return { ...meta, custom_metadata: meta.custom_metadata === null ? null : { ...meta.custom_metadata }, versions };
 }
 
 export const putMetaOp = (path: string, meta: KeyMetadata): StorageOp => ({
