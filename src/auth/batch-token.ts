@@ -46,6 +46,8 @@ export interface BatchTokenClaims {
   readonly parentHashedId?: string;
   readonly entityId: string;
   readonly boundCidrs: readonly string[];
+  /** Accessor of the auth mount that issued the token; absent when not a login's. */
+  readonly mountAccessor?: string;
 }
 
 /** The serialised form. Short names keep the token short; absent means empty. */
@@ -59,6 +61,7 @@ interface Wire {
   r?: string;
   e?: string;
   b?: string[];
+  x?: string;
 }
 
 /** The one-use key of a token: HMAC-SHA256 of a label and the salt under the (uniformly random)
@@ -81,6 +84,7 @@ export function encodeBatchToken(key: Uint8Array, claims: BatchTokenClaims): str
   if (claims.parentHashedId !== undefined) wire.r = packHashedId(claims.parentHashedId);
   if (claims.entityId !== '') wire.e = claims.entityId;
   if (claims.boundCidrs.length > 0) wire.b = [...claims.boundCidrs];
+  if (claims.mountAccessor !== undefined) wire.x = claims.mountAccessor;
   const salt = randomBytesPooled(SALT_BYTES);
   const box = sealAesGcm(deriveKey(key, salt), encoder.encode(JSON.stringify(wire)), AAD);
   return BATCH_TOKEN_PREFIX + Buffer.concat([salt, box]).toString('base64url');
@@ -134,9 +138,9 @@ const optionalString = (v: unknown): v is string | undefined => v === undefined 
 function claimsOf(value: unknown): BatchTokenClaims | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const w = value as Record<string, unknown>;
-  const { p, c, t, m, d, a, r, e, b } = w;
+  const { p, c, t, m, d, a, r, e, b, x } = w;
   if (!isStringList(p) || !Number.isSafeInteger(c) || !Number.isSafeInteger(t) || (t as number) <= 0) return undefined;
-  if (!optionalString(d) || !optionalString(a) || !optionalString(r) || !optionalString(e)) return undefined;
+  if (!optionalString(d) || !optionalString(a) || !optionalString(r) || !optionalString(e) || !optionalString(x)) return undefined;
   if (b !== undefined && !isStringList(b)) return undefined;
   const metadata = Object.create(null) as Record<string, string>;
   if (m !== undefined) {
@@ -156,5 +160,6 @@ function claimsOf(value: unknown): BatchTokenClaims | undefined {
     ...(r !== undefined ? { parentHashedId: unpackHashedId(r) } : {}),
     entityId: e ?? '',
     boundCidrs: b ?? [],
+    ...(x !== undefined ? { mountAccessor: x } : {}),
   };
 }

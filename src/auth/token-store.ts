@@ -169,6 +169,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
       type: 'batch',
       entityId: claims.entityId,
       boundCidrs: claims.boundCidrs,
+      ...(claims.mountAccessor !== undefined ? { mountAccessor: claims.mountAccessor } : {}),
     };
   }
 
@@ -206,6 +207,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
       ...(parent !== undefined ? { parentHashedId: parent.hashedId } : {}),
       entityId: params.entityId ?? parent?.entityId ?? '',
       boundCidrs: parseBoundCidrs(params.boundCidrs ?? []),
+      ...(params.mountAccessor !== undefined ? { mountAccessor: params.mountAccessor } : {}),
     };
     const token = encodeBatchToken(batchKey, claims);
     return { token, entry: batchEntry(token, claims) };
@@ -361,6 +363,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
       type: 'service',
       entityId: params.entityId ?? parent?.entityId ?? '',
       boundCidrs: parseBoundCidrs(params.boundCidrs ?? []),
+      ...(params.mountAccessor !== undefined ? { mountAccessor: params.mountAccessor } : {}),
     };
 
     const ops: StorageOp[] = [

@@ -52,6 +52,9 @@ export interface TokenEntry {
   readonly boundCidrs: readonly string[];
   /** Set while the token's subtree is being revoked; such an entry is never valid. */
   readonly revoking?: boolean;
+  /** Accessor of the auth mount whose login issued the token: the token dies with that mount,
+   * even when another mount is later enabled at the same path. Absent for other tokens. */
+  readonly mountAccessor?: string;
 }
 
 export interface CreateTokenParams {
@@ -78,6 +81,8 @@ export interface CreateTokenParams {
   /** Defaults to the parent's entity, else `""`. */
   readonly entityId?: string;
   readonly boundCidrs?: readonly string[];
+  /** The issuing auth mount's accessor (logins); see {@link TokenEntry.mountAccessor}. */
+  readonly mountAccessor?: string;
   /** Custom token value (dev root token, Vault's root-only `id`). Must not contain `.`. */
   readonly id?: string;
   /** Defaults to `service`. A batch token is written nowhere; it cannot be a root token, have

@@ -341,6 +341,7 @@ export class Core implements RequestHandler, CoreServices {
       type: loginTokenType(login.tokenType ?? 'default', mount.config.token_type),
       orphan: true,
       path: `auth/${mount.path}login`,
+      mountAccessor: mount.accessor,
     });
     const all = [...(warnings ?? []), ...created.warnings];
     return { auth: toResponseAuth(created.token, created.entry), warnings: all.length > 0 ? all : null };
@@ -569,11 +570,15 @@ function minPositive(...values: (number | undefined)[]): number | undefined {
 /**
  * Whether the auth mount that issued a token (its path `auth/<mount>/…`) is still enabled.
  * Disabling a mount revokes its service tokens, but batch tokens cannot be revoked, and the
- * revocation of many tokens takes a while: this refuses both at once. (A mount enabled again at
- * the same path would accept its predecessor's batch tokens until they expire.)
+ * revocation of many tokens takes a while: this refuses both at once. A login's token names its
+ * mount's accessor, so a mount enabled again at the same path does not accept its predecessor's.
  */
 function issuerEnabled(entry: TokenEntry, state: UnsealedState): boolean {
-  return !entry.path.startsWith('auth/') || state.authMounts.match(entry.path.slice('auth/'.length)) !== undefined;
+  if (!entry.path.startsWith('auth/')) return true;
+  const issuer = state.authMounts.match(entry.path.slice('auth/'.length));
+  if (issuer === undefined) return false;
+  // Tokens from before logins recorded their mount are judged by the path alone.
+  return entry.mountAccessor === undefined || issuer.entry.accessor === entry.mountAccessor;
 }
 
 /** Errors that already went through {@link Core}'s audited section (their response is logged). */
