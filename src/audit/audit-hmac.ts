@@ -92,42 +92,76 @@ const RAW_BLOCKS: EntryHasher = { auth: JSON.stringify, request: JSON.stringify,
 /** The {@link EntryHasher} of one request (values kept as they are when `logRaw`); `frozen` is
  * the device's memo of hashed frozen objects (see {@link hashDeep}). */
 export function createEntryHasher(keyedHash: AuditHasher, options: HmacOptions, frozen?: WeakMap<object, unknown>): EntryHasher {
-  if (options.logRaw) return RAW_BLOCKS;
-  const memo = new Map<string, string>();
-  const hash: AuditHasher = (v) => {
-    let h = memo.get(v);
-    if (h === undefined) memo.set(v, (h = keyedHash(v)));
+  return options.logRaw ? RAW_BLOCKS : new RequestHasher(keyedHash, options.hmacAccessor, frozen);
+}
+
+/** One object per request and device (it runs on every audited request: no closures to make). */
+class RequestHasher implements EntryHasher {
+  readonly #keyedHash: AuditHasher;
+  readonly #hmacAccessor: boolean;
+  readonly #frozen: WeakMap<object, unknown> | undefined;
+  /** Values hashed for this request (a token or accessor appears in several blocks). */
+  #memo: Map<string, string> | undefined;
+  readonly #hash: AuditHasher = (v) => {
+    this.#memo ??= new Map();
+    let h = this.#memo.get(v);
+    if (h === undefined) this.#memo.set(v, (h = this.#keyedHash(v)));
     return h;
   };
-  const str = (v: unknown): unknown => (typeof v === 'string' && v !== '' ? hash(v) : v);
-  const acc = (v: unknown): unknown => (options.hmacAccessor ? str(v) : v);
-  const tokenFields = (block: unknown): Record<string, unknown> | undefined => {
+
+  constructor(keyedHash: AuditHasher, hmacAccessor: boolean, frozen: WeakMap<object, unknown> | undefined) {
+    this.#keyedHash = keyedHash;
+    this.#hmacAccessor = hmacAccessor;
+    this.#frozen = frozen;
+  }
+
+  auth(block: Record<string, unknown>): string {
+    return JSON.stringify(this.#tokenFields(block));
+  }
+
+  request(block: Record<string, unknown>): string {
+    const out = { ...block };
+    if ('client_token' in out) out['client_token'] = this.#str(out['client_token']);
+    if ('client_token_accessor' in out) out['client_token_accessor'] = this.#acc(out['client_token_accessor']);
+    if ('data' in out) out['data'] = this.#deep(out['data']);
+    if ('headers' in out) out['headers'] = this.#deep(out['headers']);
+    return JSON.stringify(out);
+  }
+
+  response(block: Record<string, unknown>): string {
+    const out = { ...block };
+    if ('data' in out) out['data'] = this.#deep(out['data']);
+    if ('auth' in out) out['auth'] = this.#tokenFields(out['auth']);
+    if ('wrap_info' in out) out['wrap_info'] = this.#wrapInfo(out['wrap_info']);
+    return JSON.stringify(out);
+  }
+
+  #str(v: unknown): unknown {
+    return typeof v === 'string' && v !== '' ? this.#hash(v) : v;
+  }
+
+  #acc(v: unknown): unknown {
+    return this.#hmacAccessor ? this.#str(v) : v;
+  }
+
+  #deep(v: unknown): unknown {
+    return hashDeep(v, this.#hash, this.#frozen);
+  }
+
+  #tokenFields(block: unknown): Record<string, unknown> | undefined {
     if (block === undefined || block === null || typeof block !== 'object') return undefined;
     const b = { ...(block as Record<string, unknown>) };
-    if ('client_token' in b) b['client_token'] = str(b['client_token']);
-    if ('accessor' in b) b['accessor'] = acc(b['accessor']);
+    if ('client_token' in b) b['client_token'] = this.#str(b['client_token']);
+    if ('accessor' in b) b['accessor'] = this.#acc(b['accessor']);
     return b;
-  };
-  const deep = (v: unknown): unknown => hashDeep(v, hash, frozen);
-  const wrapInfo = (v: unknown): unknown => {
+  }
+
+  #wrapInfo(v: unknown): unknown {
     if (!v || typeof v !== 'object') return v;
     const w = { ...(v as Record<string, unknown>) };
-    w['token'] = str(w['token']);
-    if ('accessor' in w) w['accessor'] = acc(w['accessor']);
-    if ('wrapped_accessor' in w) w['wrapped_accessor'] = acc(w['wrapped_accessor']);
+    w['token'] = this.#str(w['token']);
+    if ('accessor' in w) w['accessor'] = this.#acc(w['accessor']);
+    if ('wrapped_accessor' in w) w['wrapped_accessor'] = this.#acc(w['wrapped_accessor']);
     return w;
-  };
-  /** `block` with the members named in `hashed` replaced by what their function makes of them. */
-  const hashMembers = (block: Record<string, unknown>, hashed: Record<string, (v: unknown) => unknown>) => {
-    const out = { ...block };
-    for (const key in hashed) if (key in out) out[key] = hashed[key]?.(out[key]);
-    return out;
-  };
-  const requestMembers = { client_token: str, client_token_accessor: acc, data: deep, headers: deep };
-  const responseMembers = { data: deep, auth: tokenFields, wrap_info: wrapInfo };
-  return {
-    auth: (block) => JSON.stringify(tokenFields(block)),
-    request: (block) => JSON.stringify(hashMembers(block, requestMembers)),
-    response: (block) => JSON.stringify(hashMembers(block, responseMembers)),
-  };
+  }
 }

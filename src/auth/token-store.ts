@@ -219,6 +219,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     if (!entry) return { valid: false };
     const at = now();
     if (entry.revoking || isExpired(entry, at)) return { valid: false, revoke: entry };
+    if (entry.parentHashedId === undefined) return { valid: true, entry }; // most tokens: no chain
     let child = entry;
     const seen = new Set<string>([entry.hashedId]);
     for (let depth = 0; child.parentHashedId !== undefined; depth++) {
