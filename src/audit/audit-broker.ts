@@ -205,9 +205,9 @@ export function createAuditBroker(deps: AuditBrokerDeps): AuditBroker {
     const parts: LineParts = { time, type, auth: blocks.auth, request: blocks.request, error: input.error };
     if (type === 'response') {
       const response = blocks.hasher.response(responseBlock(input as AuditResponseInput));
-      return d.device.write(d.settings.prefix + renderLine({ ...parts, response }));
+      return d.device.write(renderLine({ ...parts, response }, d.settings.prefix));
     }
-    return d.device.write(d.settings.prefix + renderLine(parts));
+    return d.device.write(renderLine(parts, d.settings.prefix));
   }
 
   async function write(input: AuditRequestInput | AuditResponseInput, type: 'request' | 'response'): Promise<void> {

@@ -6,6 +6,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import { sha256Hex } from '../lib/sha256.js';
+import type { AuditLine } from './audit-entry.js';
 
 /** `hush_chain` of the first line of a file: SHA-256 of the empty string. */
 export const GENESIS = sha256Hex('');
@@ -28,7 +29,7 @@ export interface ChainFields {
  * Adds the chain fields to `line` (a JSON object, possibly after a prefix, without newline) and
  * returns the sealed line and the state after it.
  */
-export function sealLine(line: string, state: ChainState): { line: string; next: ChainState } {
+export function sealLine(line: AuditLine, state: ChainState): { line: string; next: ChainState } {
   const { bytes, next } = sealLines([line], state);
   return { line: bytes.toString('utf8', 0, bytes.length - 1), next };
 }
@@ -38,32 +39,70 @@ function chainTail(seq: number, head: string, emptyObject: boolean): string {
   return `${emptyObject ? '' : ','}"hush_seq":${seq},"hush_chain":"${head}"}`;
 }
 
+/** Bytes a sealed line's tail can take at most (its digest part is always 64 characters). */
+const MAX_TAIL_BYTES = chainTail(Number.MAX_SAFE_INTEGER, GENESIS, false).length;
+/** UTF-8 takes at most three bytes per UTF-16 unit (a surrogate pair: four for two). */
+const MAX_UTF8_PER_UNIT = 3;
+/** The largest scratch buffer a device keeps between batches; a larger batch gets its own. */
+const MAX_KEPT_SCRATCH = 1024 * 1024;
+
+/**
+ * Room for sealing batches, reused by one writer: the sealed bytes are valid until the next
+ * {@link sealLines} with the same scratch, so the writer must be done with them by then (the file
+ * device writes them synchronously).
+ */
+export class SealScratch {
+  #buffer = Buffer.allocUnsafe(0);
+
+  /** A buffer of at least `size` bytes. */
+  room(size: number): Buffer {
+    if (size <= this.#buffer.length) return this.#buffer;
+    const fresh = Buffer.allocUnsafe(Math.max(size, 2 * this.#buffer.length, 16 * 1024));
+    if (fresh.length <= MAX_KEPT_SCRATCH) this.#buffer = fresh;
+    return fresh;
+  }
+}
+
+/** The last `n` characters of `line` (which may span pieces). */
+function lineEnd(line: AuditLine, n: number): string {
+  if (typeof line === 'string') return line.slice(-n);
+  let end = '';
+  for (let i = line.length - 1; i >= 0 && end.length < n; i--) end = (line[i] as string) + end;
+  return end.slice(-n);
+}
+
 /**
  * Seals `lines` in order, as {@link sealLine} does each, into the bytes to append: every line
- * followed by a newline. Each line is encoded to UTF-8 once, straight into the result, and its
- * digest is taken over those bytes (the same as over the string), so a batch costs no copies of
- * its lines beyond that one.
+ * followed by a newline. Each line's pieces are encoded to UTF-8 straight into the result (in
+ * `scratch` when given, see {@link SealScratch}), and its digest is taken over those bytes (the
+ * same as over the string).
  */
-export function sealLines(lines: readonly string[], state: ChainState): { bytes: Buffer; next: ChainState } {
-  let total = 0;
-  for (const [i, line] of lines.entries()) {
-    const size = Buffer.byteLength(line, 'utf8'); // flattens a concatenated string once, for all below
-    if (!line.endsWith('}')) throw new TypeError('an audit line must end with a JSON object');
-    // the line without its `}`, the tail (whose digest part is always 64 characters), a newline
-    total += size - 1 + chainTail(state.seq + i + 1, GENESIS, line.endsWith('{}')).length + 1;
+export function sealLines(lines: readonly AuditLine[], state: ChainState, scratch?: SealScratch): { bytes: Buffer; next: ChainState } {
+  let bound = 0;
+  const empty: boolean[] = [];
+  for (const line of lines) {
+    const end = lineEnd(line, 2);
+    if (!end.endsWith('}')) throw new TypeError('an audit line must end with a JSON object');
+    empty.push(end === '{}');
+    let units = 0;
+    if (typeof line === 'string') units = line.length;
+    else for (const piece of line) units += piece.length;
+    bound += units * MAX_UTF8_PER_UNIT + MAX_TAIL_BYTES + 1;
   }
-  const bytes = Buffer.allocUnsafe(total);
+  const bytes = scratch === undefined ? Buffer.allocUnsafe(bound) : scratch.room(bound);
   let offset = 0;
   let { seq, head } = state;
-  for (const line of lines) {
+  for (const [i, line] of lines.entries()) {
     const start = offset;
-    offset += bytes.write(line, offset, 'utf8') - 1; // the tail replaces the closing `}`
+    if (typeof line === 'string') offset += bytes.write(line, offset, 'utf8');
+    else for (const piece of line) offset += bytes.write(piece, offset, 'utf8');
+    offset -= 1; // the tail replaces the closing `}`
     seq++;
-    offset += bytes.write(chainTail(seq, head, line.endsWith('{}')), offset, 'latin1');
+    offset += bytes.write(chainTail(seq, head, empty[i] === true), offset, 'latin1');
     head = sha256Hex(bytes.subarray(start, offset));
     bytes[offset++] = 0x0a;
   }
-  return { bytes, next: { seq, head } };
+  return { bytes: bytes.subarray(0, offset), next: { seq, head } };
 }
 
 /**

@@ -6,6 +6,7 @@
  * the broker fails closed on that promise. Writes resolve in the order they were made.
  */
 import { badRequest } from '../lib/errors.js';
+import type { AuditLine } from './audit-entry.js';
 
 export interface AuditDevice {
   /** Device path as listed by `sys/audit`, with trailing slash (`file/`). */
@@ -14,7 +15,7 @@ export interface AuditDevice {
   readonly type: string;
   /** The options as given at enable time (strings, as Vault stores them). */
   readonly options: Readonly<Record<string, string>>;
-  write(line: string): Promise<void>;
+  write(line: AuditLine): Promise<void>;
   /** Optional: opens the sink now so that `enable` fails early; otherwise it opens on first use. */
   open?(): Promise<void>;
   /** Closes and re-opens the sink (log rotation on SIGHUP). A no-op for streams. */

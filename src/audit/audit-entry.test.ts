@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditAuthBlock, renderLine, requestBlock, responseBlock } from './audit-entry.js';
+import { auditAuthBlock, lineText, renderLine, requestBlock, responseBlock } from './audit-entry.js';
 import type { AuditResponseInput } from './audit-entry.js';
 import { buildRequestEntry, buildResponseEntry } from './testing/audit-entries.js';
 
@@ -14,14 +14,15 @@ const at = new Date('2026-11-23T12:00:00.000Z');
 describe('renderLine', () => {
   it('writes the same JSON as serialising the whole entry, for request and response lines', () => {
     const shared = { time: at.toISOString(), auth: JSON.stringify(auditAuthBlock(input.auth!)), request: JSON.stringify(requestBlock(input.request)), error: input.error };
-    expect(renderLine({ ...shared, type: 'request' })).toBe(JSON.stringify(buildRequestEntry(input, at)));
-    expect(renderLine({ ...shared, type: 'response', response: JSON.stringify(responseBlock(input)) })).toBe(
+    expect(lineText(renderLine({ ...shared, type: 'request' }))).toBe(JSON.stringify(buildRequestEntry(input, at)));
+    expect(lineText(renderLine({ ...shared, type: 'response', response: JSON.stringify(responseBlock(input)) }))).toBe(
       JSON.stringify(buildResponseEntry(input, at)),
     );
+    expect(lineText(renderLine({ ...shared, type: 'request' }, 'hush: '))).toBe(`hush: ${JSON.stringify(buildRequestEntry(input, at))}`);
   });
 
   it('leaves out an absent auth block and an empty error', () => {
-    const line = renderLine({ time: at.toISOString(), type: 'request', request: '{}', error: '' });
+    const line = lineText(renderLine({ time: at.toISOString(), type: 'request', request: '{}', error: '' }));
     expect(JSON.parse(line)).toEqual({ time: at.toISOString(), type: 'request', request: {} });
   });
 });

@@ -121,17 +121,31 @@ export interface LineParts {
   readonly error?: string;
 }
 
-/** The JSON line of an entry from its serialised blocks, in the field order of Vault's entries
- * (what `JSON.stringify` of the whole entry gives), without re-serialising blocks shared by the
- * request and response lines. */
-export function renderLine(parts: LineParts): string {
-  let line = `{"time":${JSON.stringify(parts.time)},"type":"${parts.type}"`;
-  if (parts.auth !== undefined) line += `,"auth":${parts.auth}`;
-  line += `,"request":${parts.request}`;
-  if (parts.response !== undefined) line += `,"response":${parts.response}`;
+/** A line as the pieces it is made of, in order (see {@link AuditLine}). */
+export type LinePieces = readonly string[];
+
+/** A line handed to a device: its text, or pieces whose concatenation is its text. Pieces let
+ * the file device encode the blocks (kilobytes, often shared by both lines of a request) straight
+ * into its output, instead of first joining them into one more string. */
+export type AuditLine = string | LinePieces;
+
+/** The text of `line`. */
+export function lineText(line: AuditLine): string {
+  return typeof line === 'string' ? line : line.join('');
+}
+
+/** The JSON line of an entry from its serialised blocks, after `prefix`, in the field order of
+ * Vault's entries (what `JSON.stringify` of the whole entry gives), as pieces: blocks shared by
+ * the request and response lines are neither serialised nor copied again. */
+export function renderLine(parts: LineParts, prefix = ''): LinePieces {
+  const pieces = [`${prefix}{"time":${JSON.stringify(parts.time)},"type":"${parts.type}"`];
+  if (parts.auth !== undefined) pieces.push(',"auth":', parts.auth);
+  pieces.push(',"request":', parts.request);
+  if (parts.response !== undefined) pieces.push(',"response":', parts.response);
   const error = nonEmpty(parts.error);
-  if (error !== undefined) line += `,"error":${JSON.stringify(error)}`;
-  return `${line}}`;
+  if (error !== undefined) pieces.push(`,"error":${JSON.stringify(error)}`);
+  pieces.push('}');
+  return pieces;
 }
 
 /** The `response` block of a response entry (`{}` when the request failed). */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../lib/sha256.js';
-import { GENESIS, parseChainLine, sealLine, sealLines, EMPTY_CHAIN } from './audit-chain.js';
+import { GENESIS, SealScratch, parseChainLine, sealLine, sealLines, EMPTY_CHAIN } from './audit-chain.js';
 import { verifyAuditLog } from './audit-verify.js';
 
 let dir: string;
@@ -60,6 +60,26 @@ describe('hash chain', () => {
     expect(batch.next).toEqual(state);
     expect(batch.next.head).toBe(sha256Hex(oneByOne[3]!.slice(0, -1)));
     expect(JSON.parse(oneByOne[0]!)).toEqual({ hush_seq: 1, hush_chain: GENESIS });
+  });
+
+  it('seals lines given as pieces like their joined text, reusing one scratch buffer batch after batch', () => {
+    const lines = ['{}', 'audit: {"a":"é€😀"}', `{"big":"${'ü'.repeat(3000)}"}`, '{"lone":"\ud800"}', '{"x":{}}'];
+    const split = (line: string): string[] => [line.slice(0, 1), line.slice(1, -1), '', line.slice(-1)];
+    const scratch = new SealScratch();
+    let joined = EMPTY_CHAIN;
+    let pieces = EMPTY_CHAIN;
+    for (let round = 0; round < 3; round++) {
+      const expected = sealLines(lines, joined);
+      const got = sealLines(lines.map(split), pieces, scratch);
+      expect(got.bytes.toString('utf8')).toBe(expected.bytes.toString('utf8'));
+      expect(got.next).toEqual(expected.next);
+      joined = expected.next;
+      pieces = got.next;
+    }
+    expect(pieces.seq).toBe(15);
+    // a later, smaller batch overwrites the scratch: only its own bytes are handed out
+    const small = sealLines([['{"n":', '1}']], pieces, scratch);
+    expect(small.bytes.toString('utf8')).toBe(`{"n":1,"hush_seq":16,"hush_chain":"${pieces.head}"}\n`);
   });
 });
 

@@ -8,12 +8,13 @@ import fs from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { HushError } from '../lib/errors.js';
-import { readChainTail, sealLines } from './audit-chain.js';
+import { SealScratch, readChainTail, sealLines } from './audit-chain.js';
 import type { ChainState } from './audit-chain.js';
 import type { AuditDevice, DeviceSettings } from './audit-device.js';
+import type { AuditLine } from './audit-entry.js';
 
 interface Pending {
-  readonly line: string;
+  readonly line: AuditLine;
   readonly resolve: () => void;
   readonly reject: (err: unknown) => void;
 }
@@ -34,6 +35,7 @@ export function createFileDevice(params: FileDeviceParams): AuditDevice {
   let scheduled = false;
   let flushing: Promise<void> | undefined;
   let closed = false;
+  const scratch = new SealScratch();
 
   async function ensureOpen(): Promise<{ handle: FileHandle; chain: ChainState }> {
     if (handle !== undefined && chain !== undefined) return { handle, chain };
@@ -62,8 +64,9 @@ export function createFileDevice(params: FileDeviceParams): AuditDevice {
       queue = [];
       try {
         const opened = await ensureOpen();
-        const sealed = sealLines(batch.map((p) => p.line), opened.chain);
-        await writeAll(opened.handle, sealed.bytes);
+        // sealed into the scratch buffer and written before anything else can run
+        const sealed = sealLines(batch.map((p) => p.line), opened.chain, scratch);
+        writeAll(opened.handle, sealed.bytes);
         chain = sealed.next;
         for (const p of batch) p.resolve();
       } catch (err) {
@@ -125,7 +128,7 @@ export function createFileDevice(params: FileDeviceParams): AuditDevice {
 
 /** Appends synchronously: a batch of lines into the page cache costs microseconds, far less
  * than a round trip through libuv's thread pool, and the caller learns at once if it failed. */
-async function writeAll(handle: FileHandle, buf: Buffer): Promise<void> {
+function writeAll(handle: FileHandle, buf: Buffer): void {
   let offset = 0;
   while (offset < buf.length) {
     const bytesWritten = fs.writeSync(handle.fd, buf, offset, buf.length - offset);

@@ -6,6 +6,7 @@
 import type { Writable } from 'node:stream';
 import { HushError } from '../lib/errors.js';
 import type { AuditDevice } from './audit-device.js';
+import { lineText } from './audit-entry.js';
 
 export interface StreamDeviceParams {
   readonly path: string;
@@ -24,7 +25,7 @@ export function createStdoutDevice(params: StreamDeviceParams): AuditDevice {
     write(line) {
       if (closed) return Promise.reject(new HushError('unavailable', 'audit device is closed'));
       return new Promise<void>((resolve, reject) => {
-        stream.write(`${line}\n`, (err) => {
+        stream.write(`${lineText(line)}\n`, (err) => {
           if (err) reject(new HushError('unavailable', 'audit stdout write failed', { cause: err }));
           else resolve();
         });
