@@ -179,6 +179,53 @@ describe('audit broker', () => {
     await b.close();
   });
 
+  it('remembers a request block without data apart from its id, per caller, path and address, never for raw logs', async () => {
+    const file = join(dir, 'audit.log');
+    const raw = join(dir, 'raw.log');
+    const b = broker(memoryStorage());
+    await b.enable('file', 'file', { file_path: file });
+    await b.enable('raw', 'file', { file_path: raw, log_raw: 'true' });
+    const read = (id: string, change: Partial<AuditResponseInput['request']> = {}): AuditResponseInput => ({
+      request: { ...input.request, operation: 'read', data: {}, id, clientTokenKey: 'key-1', ...change },
+      auth: input.auth,
+      response: { data: { ok: true } },
+    });
+    const calls = [
+      read('r1'),
+      read('r2'),
+      read('r3', { remoteAddress: '10.0.0.9' }),
+      read('r4', { path: 'secret/data/other' }),
+      read('r5', { clientToken: 'hvs.another-caller', clientTokenKey: 'key-2', clientTokenAccessor: 'acc-2' }),
+      read('r6', { data: { version: '2' } }),
+      read('r7', { data: undefined }),
+      read('r8'),
+    ];
+    for (const call of calls) {
+      await b.logRequest(call);
+      await b.logResponse(call);
+    }
+    // every block carries its own request's fields, remembered or not
+    const requests = (await readLines(file)).map((l) => l['request']);
+    expect(requests.map((r) => r?.['id'])).toEqual(['r1', 'r1', 'r2', 'r2', 'r3', 'r3', 'r4', 'r4', 'r5', 'r5', 'r6', 'r6', 'r7', 'r7', 'r8', 'r8']);
+    const hashOf = (value: string) => b.hash('file', value);
+    for (const [i, call] of calls.entries()) {
+      const got = requests[2 * i];
+      expect(got?.['remote_address']).toBe(call.request.remoteAddress);
+      expect(got?.['path']).toBe(call.request.path);
+      expect(got?.['client_token']).toBe(await hashOf(call.request.clientToken ?? ''));
+      expect(got?.['client_token_accessor']).toBe(await hashOf(call.request.clientTokenAccessor ?? ''));
+      expect('data' in (got ?? {})).toBe(call.request.data !== undefined);
+    }
+    expect(requests[10]?.['data']).toEqual({ version: await hashOf('2') });
+    const { id: _1, ...first } = requests[0] ?? {};
+    const { id: _8, ...last } = requests[14] ?? {};
+    expect(last).toEqual(first);
+    const rawTokens = (await readLines(raw)).map((l) => l['request']?.['client_token']);
+    expect(rawTokens[8]).toBe('hvs.another-caller');
+    expect(rawTokens[14]).toBe(input.request.clientToken);
+    await b.close();
+  });
+
   it("serialises a caller's auth block once per frozen source, per device, and never mixes sources", async () => {
     const file = join(dir, 'audit.log');
     const raw = join(dir, 'raw.log');

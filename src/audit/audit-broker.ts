@@ -21,7 +21,7 @@ import { auditAuthBlock, renderLine, requestBlock, responseBlock } from './audit
 import type { AuditAuth, AuditRequestInfo, AuditRequestInput, AuditResponseInput, LineParts } from './audit-entry.js';
 import { parseDeviceSettings } from './audit-device.js';
 import type { AuditDevice, DeviceSettings } from './audit-device.js';
-import { createAuditHasher, createEntryHasher, newSalt, saltKey } from './audit-hmac.js';
+import { FrozenMemo, createAuditHasher, createEntryHasher, newSalt, saltKey } from './audit-hmac.js';
 import type { AuditHasher, EntryHasher } from './audit-hmac.js';
 import { readTable, saveDisabled, saveEnabled } from './audit-table.js';
 import type { AuditTableEntry } from './audit-table.js';
@@ -85,9 +85,50 @@ interface LiveDevice {
    * accessors. */
   readonly tokenHashes: Map<string, string>;
   /** Hashed copies of frozen response data (KV versions shared by the engine), by identity. */
-  readonly frozenHashes: WeakMap<object, unknown>;
+  readonly frozen: FrozenMemo;
   /** The serialised `auth` block of each caller, by its immutable source (see `AuditAuth.source`). */
   readonly authBlocks: WeakMap<object, string>;
+  /** Serialised request blocks after their `id`, by {@link requestMemoKey}. */
+  readonly requestTails: Map<string, string>;
+}
+
+/** A new device's empty memos. */
+function deviceMemos(): Pick<LiveDevice, 'tokenHashes' | 'frozen' | 'authBlocks' | 'requestTails'> {
+  return { tokenHashes: new Map(), frozen: new FrozenMemo(), authBlocks: new WeakMap(), requestTails: new Map() };
+}
+
+/** Request blocks a device remembers (a few hundred bytes each). */
+const REQUEST_TAILS_KEPT = 1024;
+
+/**
+ * What a request block is made of apart from its `id`, when that is all plain values: the same
+ * caller reading the same path from the same address (a pipeline polling its secrets) makes the
+ * same block every time but for the id. Undefined when the request carries data or headers
+ * (hashed values, not worth keeping) or a token the store did not resolve. The caller's token
+ * enters the key as the store's hash of it, never as itself.
+ */
+function requestMemoKey(req: AuditRequestInfo): string | undefined {
+  if (req.data !== undefined && req.data !== null) for (const _ in req.data) return undefined;
+  if (req.headers !== undefined) for (const _ in req.headers) return undefined;
+  if (req.wrapTtlSeconds !== undefined || (req.clientToken && !req.clientTokenKey)) return undefined;
+  const data = req.data === undefined || req.data === null ? '-' : '{}';
+  const parts = [req.clientTokenKey, req.clientTokenAccessor, req.operation, req.mountType, req.mountPoint, req.mountAccessor, req.remoteAddress, data, req.path];
+  return parts.map((p) => p ?? '').join('\u0000');
+}
+
+/** The device's serialised request block of `req`, its part after the `id` remembered. */
+function requestJsonOf(d: LiveDevice, hasher: EntryHasher, req: AuditRequestInfo): string {
+  const key = d.settings.logRaw ? undefined : requestMemoKey(req); // a raw block holds the token
+  if (key === undefined) return hasher.request(requestBlock(req));
+  const id = `{"id":${JSON.stringify(req.id)}`;
+  const tail = d.requestTails.get(key);
+  if (tail !== undefined) return id + tail;
+  const json = hasher.request(requestBlock(req));
+  if (json.startsWith(id)) {
+    if (d.requestTails.size >= REQUEST_TAILS_KEPT) d.requestTails.delete(d.requestTails.keys().next().value as string);
+    d.requestTails.set(key, json.slice(id.length));
+  }
+  return json;
 }
 
 /** Callers whose token HMAC a device remembers (a few hundred bytes each). */
@@ -189,11 +230,11 @@ export function createAuditBroker(deps: AuditBrokerDeps): AuditBroker {
                 ? callerTokenHash(d, v, `accessor:${v}`)
                 : d.hash(v)
         : d.hash;
-    const hasher = createEntryHasher(keyed, d.settings, d.frozenHashes);
+    const hasher = createEntryHasher(keyed, d.settings, d.frozen);
     const blocks: SharedBlocks = {
       hasher,
       auth: input.auth === undefined ? undefined : authBlockOf(d, hasher, input.auth),
-      request: hasher.request(requestBlock(input.request)),
+      request: requestJsonOf(d, hasher, input.request),
     };
     if (perDevice === undefined) shared.set(input.request, new Map([[d.entry.path, blocks]]));
     else perDevice.set(d.entry.path, blocks);
@@ -253,11 +294,11 @@ export function createAuditBroker(deps: AuditBrokerDeps): AuditBroker {
           } catch (err) {
             // A stored device we cannot run still counts as enabled: its writes fail (closed).
             warn(`audit device ${entry.path} has invalid stored options`, err);
-            devices.set(entry.path, { entry, settings: BROKEN_SETTINGS, device: brokenDevice(entry, err), hash, tokenHashes: new Map(), frozenHashes: new WeakMap(), authBlocks: new WeakMap() });
+            devices.set(entry.path, { entry, settings: BROKEN_SETTINGS, device: brokenDevice(entry, err), hash, ...deviceMemos() });
             continue;
           }
           // Opened lazily: a file that cannot be opened makes writes fail (closed), not load.
-          devices.set(entry.path, { entry, settings, device: makeDevice(entry, settings), hash, tokenHashes: new Map(), frozenHashes: new WeakMap(), authBlocks: new WeakMap() });
+          devices.set(entry.path, { entry, settings, device: makeDevice(entry, settings), hash, ...deviceMemos() });
         }
       }),
 
@@ -284,7 +325,7 @@ export function createAuditBroker(deps: AuditBrokerDeps): AuditBroker {
           await device.close().catch(() => undefined);
           throw err;
         }
-        devices.set(path, { entry, settings, device, hash: createAuditHasher(salt), tokenHashes: new Map(), frozenHashes: new WeakMap(), authBlocks: new WeakMap() });
+        devices.set(path, { entry, settings, device, hash: createAuditHasher(salt), ...deviceMemos() });
       }),
 
     disable: (rawPath) =>

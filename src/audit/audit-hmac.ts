@@ -89,9 +89,19 @@ export interface EntryHasher {
 /** Serialises blocks as they are (`log_raw=true`). */
 const RAW_BLOCKS: EntryHasher = { auth: JSON.stringify, request: JSON.stringify, response: JSON.stringify };
 
+/**
+ * One device's memo of the frozen data engines share between requests (a KV version and its
+ * metadata), by identity: the hashed copy ({@link hashDeep}), and that copy's JSON, so that
+ * reading the same version again neither hashes nor serialises its data again.
+ */
+export class FrozenMemo {
+  readonly hashed = new WeakMap<object, unknown>();
+  readonly json = new WeakMap<object, string>();
+}
+
 /** The {@link EntryHasher} of one request (values kept as they are when `logRaw`); `frozen` is
- * the device's memo of hashed frozen objects (see {@link hashDeep}). */
-export function createEntryHasher(keyedHash: AuditHasher, options: HmacOptions, frozen?: WeakMap<object, unknown>): EntryHasher {
+ * the device's memo. */
+export function createEntryHasher(keyedHash: AuditHasher, options: HmacOptions, frozen?: FrozenMemo): EntryHasher {
   return options.logRaw ? RAW_BLOCKS : new RequestHasher(keyedHash, options.hmacAccessor, frozen);
 }
 
@@ -99,7 +109,7 @@ export function createEntryHasher(keyedHash: AuditHasher, options: HmacOptions, 
 class RequestHasher implements EntryHasher {
   readonly #keyedHash: AuditHasher;
   readonly #hmacAccessor: boolean;
-  readonly #frozen: WeakMap<object, unknown> | undefined;
+  readonly #frozen: FrozenMemo | undefined;
   /** Values hashed for this request (a token or accessor appears in several blocks). */
   #memo: Map<string, string> | undefined;
   readonly #hash: AuditHasher = (v) => {
@@ -109,7 +119,7 @@ class RequestHasher implements EntryHasher {
     return h;
   };
 
-  constructor(keyedHash: AuditHasher, hmacAccessor: boolean, frozen: WeakMap<object, unknown> | undefined) {
+  constructor(keyedHash: AuditHasher, hmacAccessor: boolean, frozen: FrozenMemo | undefined) {
     this.#keyedHash = keyedHash;
     this.#hmacAccessor = hmacAccessor;
     this.#frozen = frozen;
@@ -130,10 +140,28 @@ class RequestHasher implements EntryHasher {
 
   response(block: Record<string, unknown>): string {
     const out = { ...block };
-    if ('data' in out) out['data'] = this.#deep(out['data']);
     if ('auth' in out) out['auth'] = this.#tokenFields(out['auth']);
     if ('wrap_info' in out) out['wrap_info'] = this.#wrapInfo(out['wrap_info']);
-    return JSON.stringify(out);
+    if (!('data' in out)) return JSON.stringify(out);
+    const hashed = this.#deep(out['data']);
+    // Shared data is the last member when nothing follows it (responseBlock's order): its
+    // remembered JSON goes in as it is.
+    const json = 'wrap_info' in out || 'warnings' in out ? undefined : this.#frozenJson(hashed);
+    if (json === undefined) {
+      out['data'] = hashed;
+      return JSON.stringify(out);
+    }
+    const { data: _data, ...rest } = out;
+    const head = JSON.stringify(rest);
+    return head === '{}' ? `{"data":${json}}` : `${head.slice(0, -1)},"data":${json}}`;
+  }
+
+  /** The JSON of a hashed copy the memo keeps (of frozen data), made once; else undefined. */
+  #frozenJson(hashed: unknown): string | undefined {
+    if (this.#frozen === undefined || hashed === null || typeof hashed !== 'object' || !Object.isFrozen(hashed)) return undefined;
+    let json = this.#frozen.json.get(hashed);
+    if (json === undefined) this.#frozen.json.set(hashed, (json = JSON.stringify(hashed)));
+    return json;
   }
 
   #str(v: unknown): unknown {
@@ -145,7 +173,7 @@ class RequestHasher implements EntryHasher {
   }
 
   #deep(v: unknown): unknown {
-    return hashDeep(v, this.#hash, this.#frozen);
+    return hashDeep(v, this.#hash, this.#frozen?.hashed);
   }
 
   #tokenFields(block: unknown): Record<string, unknown> | undefined {

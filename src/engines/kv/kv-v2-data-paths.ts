@@ -27,6 +27,7 @@ import {
   isUnreadable,
   newKeyMetadata,
   sharedVersionResponse,
+  versionReadBody,
   versionResponse,
 } from './kv-v2-metadata.js';
 import type { KeyMetadata, KvV2Config, VersionMetadata } from './kv-v2-metadata.js';
@@ -116,7 +117,7 @@ export function createDataPaths(store: KvV2Store): PathDeclaration[] {
           const found = await readVersion(req, existingKeyPath(params['path']));
           const metadata = sharedVersionResponse(found.meta, found.version, found.vm);
           if (found.data === undefined) return { status: 404, data: { data: null, metadata } };
-          return { data: { data: found.data, metadata } };
+          return { data: versionReadBody(found.data, metadata) };
         },
         update: async (req, params) => {
           const key = checkKeyPath(params['path'] ?? '');

@@ -170,6 +170,23 @@ export function sharedVersionResponse(meta: Readonly<KeyMetadata>, version: numb
   return response;
 }
 
+/** Read bodies made of a shared version's data and its shared metadata response, by the data. */
+const sharedBodies = new WeakMap<object, { readonly metadata: object; readonly body: Readonly<Record<string, unknown>> }>();
+
+/**
+ * The `data` of a version read, `{data, metadata}`: for the store's shared (frozen) data and a
+ * {@link sharedVersionResponse}, one frozen object for every read until either changes, so the
+ * audit log hashes and serialises the whole body once (see `audit/audit-hmac.ts`).
+ */
+export function versionReadBody(data: Readonly<Record<string, unknown>>, metadata: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  if (!Object.isFrozen(data) || !Object.isFrozen(metadata)) return { data, metadata };
+  const known = sharedBodies.get(data);
+  if (known !== undefined && known.metadata === metadata) return known.body;
+  const body = Object.freeze({ data, metadata });
+  sharedBodies.set(data, { metadata, body });
+  return body;
+}
+
 /** `data` of a `metadata/:path` read. */
 export function metadataResponse(meta: KeyMetadata): Record<string, unknown> {
   const versions: Record<string, unknown> = {};
