@@ -1,13 +1,16 @@
 /**
  * @module Storage of the AppRole method inside its mount's view (layout in README.md). Role IDs
  * and secret IDs appear in keys only as HMAC-SHA256 under a random per-mount key, kept in the
- * (encrypted) view itself; secret IDs are never stored in any other form. Multi-key changes go
- * through one `storage.transaction`.
+ * (encrypted) view itself; secret IDs are never stored in any other form. Every change goes
+ * through {@link AppRoleStore.commit} (one transaction), so that the entries the store keeps
+ * decoded for logins (roles, secret IDs: read on every login, changed rarely) are forgotten as
+ * they change.
  */
 import { randomBytes } from 'node:crypto';
 import { HushError } from '../../../lib/errors.js';
 import type { Storage, StorageOp } from '../../../storage/storage.js';
 import { hashToken } from '../../token-format.js';
+import { DecodedCache } from '../../../lib/decoded-cache.js';
 import type { AccessorEntry, AppRole, SecretIdEntry } from './approle-types.js';
 
 const HMAC_KEY = 'hmac-key';
@@ -35,8 +38,11 @@ export const putOp = (key: string, value: unknown): StorageOp => ({ kind: 'put',
 export const deleteOp = (key: string): StorageOp => ({ kind: 'delete', key });
 
 export class AppRoleStore {
+  /** The mount's view, for reads and lists; changes go through {@link commit}. */
   readonly storage: Storage;
   readonly #key: Uint8Array;
+  /** Entries as read by every caller, frozen (see `lib/decoded-cache.ts`). */
+  readonly #decoded = new DecodedCache();
 
   private constructor(storage: Storage, key: Uint8Array) {
     this.storage = storage;
@@ -61,9 +67,17 @@ export class AppRoleStore {
     return hashToken(`role-id:${roleId}`, this.#key);
   }
 
-  async #read<T>(key: string): Promise<T | undefined> {
-    const bytes = await this.storage.get(key);
-    return bytes === undefined ? undefined : decode<T>(bytes);
+  /** The entry at `key`, decoded once and shared (frozen): callers change copies. */
+  #read<T extends object>(key: string): Promise<Readonly<T> | undefined> {
+    return this.#decoded.read(key, '', () => this.storage.get(key), (bytes) => decode<T>(bytes));
+  }
+
+  /** Applies `ops` in one transaction, forgetting the decoded entries they touch. */
+  commit(ops: readonly StorageOp[]): Promise<void> {
+    return this.#decoded.writing(
+      ops.map((op) => op.key),
+      () => this.storage.transaction(ops),
+    );
   }
 
   getRole(name: string): Promise<AppRole | undefined> {

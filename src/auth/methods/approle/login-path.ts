@@ -49,15 +49,15 @@ async function useSecretId(ctx: AppRoleContext, role: AppRole, secretId: string,
     const entry = await store.getSecretId(role.uuid, hash);
     if (!entry) throw badRequest(INVALID);
     if (isExpired(entry, now())) {
-      await store.storage.transaction(store.deleteSecretIdOps(role.uuid, hash, entry.accessor));
+      await store.commit(store.deleteSecretIdOps(role.uuid, hash, entry.accessor));
       throw badRequest(INVALID);
     }
     checkCidrs(entry, role, address);
     if (entry.numUses === 1) {
-      await store.storage.transaction(store.deleteSecretIdOps(role.uuid, hash, entry.accessor));
+      await store.commit(store.deleteSecretIdOps(role.uuid, hash, entry.accessor));
     } else if (entry.numUses > 1) {
       const spent: SecretIdEntry = { ...entry, numUses: entry.numUses - 1, lastUpdatedTime: now() };
-      await store.storage.transaction([putOp(secretIdKey(role.uuid, hash), spent)]);
+      await store.commit([putOp(secretIdKey(role.uuid, hash), spent)]);
     }
     return entry;
   });

@@ -56,7 +56,7 @@ export function rolePaths(ctx: AppRoleContext): PathDeclaration<AuthRequest>[] {
       const value = data[field] ?? data[legacy];
       if (value === undefined || value === null) throw badRequest(`missing ${field}`);
       const updated = applyRoleFields(name, role, { [field]: value });
-      await store.storage.transaction([putOp(roleKey(name), updated)]);
+      await store.commit([putOp(roleKey(name), updated)]);
       return {};
     });
 
@@ -88,7 +88,7 @@ export function rolePaths(ctx: AppRoleContext): PathDeclaration<AuthRequest>[] {
             if (roleId === role.roleId) return {};
             return lock.run(roleIdLockKey(store.hashRoleId(roleId)), async () => {
               if ((await store.roleNameById(roleId)) !== undefined) throw badRequest('role_id already in use');
-              await store.storage.transaction([
+              await store.commit([
                 deleteOp(roleIdKey(store.hashRoleId(role.roleId))),
                 putOp(roleIdKey(store.hashRoleId(roleId)), { name: role.name }),
                 putOp(roleKey(role.name), { ...role, roleId }),
@@ -128,13 +128,13 @@ export function rolePaths(ctx: AppRoleContext): PathDeclaration<AuthRequest>[] {
             const current = await store.getRole(name!);
             const role = applyRoleFields(name!, current, req.data);
             if (current) {
-              await store.storage.transaction([putOp(roleKey(role.name), role)]);
+              await store.commit([putOp(roleKey(role.name), role)]);
               return {};
             }
             const roleIdHash = store.hashRoleId(role.roleId);
             return lock.run(roleIdLockKey(roleIdHash), async () => {
               if ((await store.roleNameById(role.roleId)) !== undefined) throw badRequest('role_id already in use');
-              await store.storage.transaction([putOp(roleKey(role.name), role), putOp(roleIdKey(roleIdHash), { name: role.name })]);
+              await store.commit([putOp(roleKey(role.name), role), putOp(roleIdKey(roleIdHash), { name: role.name })]);
               return {};
             });
           }),
@@ -142,7 +142,7 @@ export function rolePaths(ctx: AppRoleContext): PathDeclaration<AuthRequest>[] {
           lock.run(roleLockKey(name!), async () => {
             const role = await store.getRole(name!);
             if (!role) return {};
-            await store.storage.transaction([
+            await store.commit([
               ...(await store.deleteAllSecretIdsOps(role.uuid)),
               deleteOp(roleIdKey(store.hashRoleId(role.roleId))),
               deleteOp(roleKey(role.name)),

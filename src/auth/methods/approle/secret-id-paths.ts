@@ -41,7 +41,7 @@ export function secretIdPaths(ctx: AppRoleContext): PathDeclaration<AuthRequest>
         cidrList: opts.cidrList,
         tokenBoundCidrs: opts.tokenBoundCidrs,
       };
-      await store.storage.transaction([
+      await store.commit([
         putOp(secretIdKey(role.uuid, hash), entry),
         putOp(accessorKey(role.uuid, entry.accessor), { secretIdHash: hash }),
       ]);
@@ -84,7 +84,7 @@ export function secretIdPaths(ctx: AppRoleContext): PathDeclaration<AuthRequest>
   };
 
   const destroy = async (role: AppRole, hash: string, accessor: string) =>
-    lock.run(secretLockKey(role.uuid, hash), () => store.storage.transaction(store.deleteSecretIdOps(role.uuid, hash, accessor)));
+    lock.run(secretLockKey(role.uuid, hash), () => store.commit(store.deleteSecretIdOps(role.uuid, hash, accessor)));
 
   const destroyBySecretId = async (req: AuthRequest, { name }: Readonly<Record<string, string>>) => {
     const role = await requireRole(ctx, name!);

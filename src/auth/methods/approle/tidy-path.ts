@@ -30,7 +30,7 @@ export async function tidySecretIds(ctx: AppRoleContext, signal?: AbortSignal): 
       await lock.run(secretLockKey(roleUuid, hash), async () => {
         const entry = await store.getSecretId(roleUuid, hash);
         if (!entry || (liveRoles.has(roleUuid) && !isExpired(entry, now()))) return;
-        await store.storage.transaction(store.deleteSecretIdOps(roleUuid, hash, entry.accessor));
+        await store.commit(store.deleteSecretIdOps(roleUuid, hash, entry.accessor));
         removed += 1;
       });
     }
@@ -41,7 +41,7 @@ export async function tidySecretIds(ctx: AppRoleContext, signal?: AbortSignal): 
       if (signal?.aborted) return removed;
       const index = await store.getAccessor(roleUuid, accessor);
       if (index && (await store.storage.get(secretIdKey(roleUuid, index.secretIdHash)))) continue;
-      await store.storage.transaction([deleteOp(accessorKey(roleUuid, accessor))]);
+      await store.commit([deleteOp(accessorKey(roleUuid, accessor))]);
     }
   }
   return removed;
