@@ -35,16 +35,25 @@ export const GENERATED_TOKEN_LENGTH = SERVICE_TOKEN_PREFIX.length + STAMP_LENGTH
 const STAMPED_TOKEN = new RegExp(`^hvs\\.[0-9A-Za-z]{${STAMP_LENGTH + TOKEN_RANDOM_LENGTH}}$`);
 const STAMPED_ACCESSOR = new RegExp(`^[0-9A-Za-z]{${STAMP_LENGTH + ACCESSOR_RANDOM_LENGTH}}$`);
 
+const BASE62_CODES = Buffer.from(BASE62, 'latin1');
+
 /** `length` uniformly random base62 characters from the system CSPRNG. */
 export function randomBase62(length: number): string {
-  let out = '';
-  while (out.length < length) {
-    for (const byte of randomBytesPooled(Math.max(16, (length - out.length) * 2))) {
+  // Characters are collected as bytes and made a string once (not one string per character);
+  // both buffers are wiped before returning, so no copy of the result is left behind in them.
+  const chars = Buffer.alloc(length);
+  let n = 0;
+  while (n < length) {
+    const random = randomBytesPooled(Math.max(16, (length - n) * 2));
+    for (const byte of random) {
       if (byte >= BASE62_LIMIT) continue;
-      out += BASE62[byte % 62];
-      if (out.length === length) break;
+      chars[n++] = BASE62_CODES[byte % 62] as number;
+      if (n === length) break;
     }
+    random.fill(0);
   }
+  const out = chars.toString('latin1');
+  chars.fill(0);
   return out;
 }
 
