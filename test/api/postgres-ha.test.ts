@@ -2,7 +2,8 @@
  * Two `hush server --config` processes on one PostgreSQL table with `ha_enabled` (Vault's HA):
  * the first is active; the second, unsealed as a standby, answers health with 429, names the
  * active server in `sys/leader` and sends clients there with a 307; when the active one dies, the
- * standby takes the table's lock and serves what the other wrote, tokens included.
+ * standby takes the table's lock and serves what the other wrote, tokens included. hvac,
+ * node-vault, HashiCorp's Go library and hush's CLI all work pointed at a standby.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,8 @@ import { freePort } from '../helpers/free-port.js';
 import { hushBin, spawnConfiguredServer } from '../helpers/spawn-server.js';
 import { runProcess } from '../helpers/run-process.js';
 import { HVAC_VERSIONS, ensureVenv, runPython } from '../interop/python-env.js';
+import { runGoClient } from '../interop/go-client.js';
+import nodeVault from 'node-vault';
 import type { ConfiguredServer } from '../helpers/spawn-server.js';
 import { startTestPostgres } from '../helpers/postgres-server.js';
 import type { TestPostgres } from '../helpers/postgres-server.js';
@@ -134,5 +137,17 @@ describe('two servers on one PostgreSQL table (ha_enabled)', () => {
     await expect.poll(async () => (await api({ address: b.address }, 'GET', 'sys/health')).status, { timeout: 15_000, interval: 200 }).toBe(200);
     await expect.poll(async () => (await api({ address: a.address }, 'GET', 'sys/leader')).body.leader_address, { timeout: 5000, interval: 100 }).toBe(b.address);
     expect((await api({ address: a.address }, 'GET', 'secret/data/app', { token: root })).body.data.data).toEqual({ password: 'after-step-down' });
+
+    // npm's node-vault pointed at the standby (a): its reads, writes and LIST requests follow the 307
+    const nv = nodeVault({ apiVersion: 'v1', endpoint: a.address, token: root });
+    await nv.write('secret/data/node', { data: { k: 'via-standby' } });
+    expect((await nv.read('secret/data/node')).data.data).toEqual({ k: 'via-standby' });
+    expect((await nv.list('secret/metadata/')).data.keys).toEqual(expect.arrayContaining(['app', 'cli', 'hvac', 'node']));
+
+    // and HashiCorp's Go library (under the vault CLI, ESO, Terraform) runs its whole workflow there
+    const go = JSON.parse(await runGoClient({ VAULT_ADDR: a.address, VAULT_TOKEN: root, HUSH_AUDIT_FILE: join(dir, 'go-audit.log'), HUSH_UNSEAL_KEY: key }));
+    expect(go.errors).toEqual({});
+    expect(go.kv_get).toEqual({ username: 'django', password: 'go-pw-1' });
+    expect((await api({ address: b.address }, 'GET', 'sys/leader')).body).toMatchObject({ is_self: true });
   });
 });

@@ -8,18 +8,21 @@ import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { withDirectoryLock } from '../helpers/directory-lock.js';
 
 const source = resolve(import.meta.dirname, 'go-vault-client');
 const binary = resolve(import.meta.dirname, '..', '..', '.cache', 'go-vault-client', 'vault-client');
 
-/** The path of the built client, building it first when needed. */
+/** The path of the built client, building it first when needed (one test file at a time). */
 export function ensureGoClient(): string {
-  const built = existsSync(binary) ? statSync(binary).mtimeMs : 0;
-  if (readdirSync(source).some((name) => statSync(join(source, name)).mtimeMs > built)) {
-    mkdirSync(resolve(binary, '..'), { recursive: true });
-    execFileSync('go', ['build', '-trimpath', '-o', binary, '.'], { cwd: source, stdio: 'inherit', timeout: 600_000 });
-  }
-  return binary;
+  mkdirSync(resolve(binary, '..'), { recursive: true });
+  return withDirectoryLock(`${binary}.lock`, () => {
+    const built = existsSync(binary) ? statSync(binary).mtimeMs : 0;
+    if (readdirSync(source).some((name) => statSync(join(source, name)).mtimeMs > built)) {
+      execFileSync('go', ['build', '-trimpath', '-o', binary, '.'], { cwd: source, stdio: 'inherit', timeout: 600_000 });
+    }
+    return binary;
+  });
 }
 
 /** Runs the client asynchronously (the server under test answers from this process); stdout. */

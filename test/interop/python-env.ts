@@ -4,8 +4,9 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { withDirectoryLock } from '../helpers/directory-lock.js';
 
 const cacheDir = resolve(import.meta.dirname, '..', '..', '.cache', 'venvs');
 
@@ -30,28 +31,6 @@ export function ensureVenv(name: string, packages: readonly string[]): string {
     writeFileSync(marker, wanted);
     return python;
   });
-}
-
-/** Runs `fn` holding `lockDir` (made with mkdir, which only one process can do); a lock older
- * than ten minutes is taken to be left by a killed run. */
-function withDirectoryLock<T>(lockDir: string, fn: () => T): T {
-  const pause = new Int32Array(new SharedArrayBuffer(4));
-  for (;;) {
-    try {
-      mkdirSync(lockDir);
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const held = statSync(lockDir, { throwIfNoEntry: false });
-      if (held !== undefined && Date.now() - held.mtimeMs > 600_000) rmSync(lockDir, { recursive: true, force: true });
-      Atomics.wait(pause, 0, 0, 250);
-    }
-  }
-  try {
-    return fn();
-  } finally {
-    rmSync(lockDir, { recursive: true, force: true });
-  }
 }
 
 /** The hvac releases every interop test runs: the current one and Debian's python3-hvac. */
