@@ -58,6 +58,8 @@ const ACCESSOR_PREFIX = 'accessor/';
 /** Tokens whose storage ID a lookup remembers (about 200 bytes each). */
 const PRESENTED_TOKENS_KEPT = 4096;
 const PARENT_PREFIX = 'parent/';
+/** Reads of listings and sweeps, which touch every token once: kept out of the barrier's cache. */
+const SCAN = { scan: true } as const;
 const MAX_CHAIN_DEPTH = 10_000;
 
 const encoder = new TextEncoder();
@@ -505,7 +507,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     const accessors: string[] = [];
     for (const name of await storage.list(ACCESSOR_PREFIX)) {
       if (name.endsWith('/')) continue;
-      const bytes = await storage.get(ACCESSOR_PREFIX + name);
+      const bytes = await storage.get(ACCESSOR_PREFIX + name, SCAN);
       if (bytes !== undefined) accessors.push(decode<AccessorIndex>(bytes).accessor);
     }
     return accessors.sort();
@@ -519,7 +521,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     const key = idKey(hashedId);
     const kept = shared.get<TokenEntry>(key, '');
     if (kept !== undefined) return kept;
-    const bytes = await storage.get(key);
+    const bytes = await storage.get(key, SCAN);
     return bytes === undefined ? undefined : decode<TokenEntry>(bytes);
   }
 

@@ -19,7 +19,7 @@
  */
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { HushError } from '../lib/errors.js';
-import type { Storage, StorageBackend, StorageOp } from '../storage/storage.js';
+import type { ReadOptions, Storage, StorageBackend, StorageOp } from '../storage/storage.js';
 import { assertListPrefix, assertStorageKey, assertStorageOps, assertStorageValue } from '../storage/storage-keys.js';
 import { AES_KEY_BYTES, aesKey, openAesGcm, sealAesGcm } from './aes-gcm.js';
 import type { AesKey } from './aes-gcm.js';
@@ -175,18 +175,19 @@ class KeyringBarrier implements Barrier {
 
   // ---- Storage -------------------------------------------------------------------------------
 
-  async get(key: string): Promise<Uint8Array | undefined> {
+  async get(key: string, options?: ReadOptions): Promise<Uint8Array | undefined> {
     this.#usable(key);
     const cached = this.#cache.get(key);
     if (cached !== undefined) return cached ?? undefined;
-    const generation = this.#cache.generation();
+    // a scan's read takes what is cached but adds nothing
+    const generation = options?.scan === true ? undefined : this.#cache.generation();
     const stored = await this.#backend.get(key);
     if (stored === undefined) {
-      this.#cache.fill(key, null, generation);
+      if (generation !== undefined) this.#cache.fill(key, null, generation);
       return undefined;
     }
     const value = this.#openKnownTerm(key, stored) ?? (await this.#decrypt(key, stored));
-    this.#cache.fill(key, value, generation);
+    if (generation !== undefined) this.#cache.fill(key, value, generation);
     return value;
   }
 

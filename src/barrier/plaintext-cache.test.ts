@@ -122,6 +122,26 @@ describe('barrier with its cache', () => {
     return { reads: () => n };
   }
 
+  it('a scan read uses what is cached but adds nothing, value or absence', async () => {
+    const { backend, barrier } = await unsealed();
+    await barrier.put('hot', bytes('h'));
+    await barrier.put('cold', bytes('c'));
+    expect(text(await barrier.get('hot'))).toBe('h'); // cached now
+    const counted = countingReads(backend);
+    expect(text(await barrier.get('hot', { scan: true }))).toBe('h');
+    expect(counted.reads()).toBe(0);
+    expect(text(await barrier.get('cold', { scan: true }))).toBe('c');
+    expect(await barrier.get('missing', { scan: true })).toBeUndefined();
+    expect(counted.reads()).toBe(2);
+    // neither was kept: plain reads go to the backend, and then are kept
+    expect(text(await barrier.get('cold'))).toBe('c');
+    expect(await barrier.get('missing')).toBeUndefined();
+    expect(counted.reads()).toBe(4);
+    await barrier.get('cold');
+    await barrier.get('missing');
+    expect(counted.reads()).toBe(4);
+  });
+
   it('a write updates what is cached for its keys, with a copy taken when the write was made', async () => {
     const { backend, barrier } = await unsealed();
     await barrier.put('k', bytes('old'));

@@ -28,7 +28,7 @@ export function createStorageView(storage: Storage, prefix: string): Storage {
   };
 
   return {
-    get: (key) => Promise.resolve().then(() => storage.get(full(key))),
+    get: (key, options) => Promise.resolve().then(() => storage.get(full(key), options)),
     put: (key, value) => Promise.resolve().then(() => storage.put(full(key), value)),
     delete: (key) => Promise.resolve().then(() => storage.delete(full(key))),
     list: (listPrefix) =>

@@ -17,8 +17,15 @@ export type StorageOp =
   | { readonly kind: 'put'; readonly key: string; readonly value: Uint8Array }
   | { readonly kind: 'delete'; readonly key: string };
 
+/** How a value is read. */
+export interface ReadOptions {
+  /** Part of a scan over many keys (tidy, listings): read without keeping the value in caches,
+   * which would push the hot entries out for values read once. Backends ignore it. */
+  readonly scan?: boolean;
+}
+
 export interface Storage {
-  get(key: string): Promise<Uint8Array | undefined>;
+  get(key: string, options?: ReadOptions): Promise<Uint8Array | undefined>;
   put(key: string, value: Uint8Array): Promise<void>;
   delete(key: string): Promise<void>;
   list(prefix: string): Promise<string[]>;

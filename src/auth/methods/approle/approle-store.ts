@@ -72,6 +72,14 @@ export class AppRoleStore {
     return this.#decoded.read(key, '', () => this.storage.get(key), (bytes) => decode<T>(bytes));
   }
 
+  /** The entry at `key` for a sweep over many: what is kept, else read past every cache. */
+  async #scan<T extends object>(key: string): Promise<Readonly<T> | undefined> {
+    const kept = this.#decoded.get<T>(key, '');
+    if (kept !== undefined) return kept;
+    const bytes = await this.storage.get(key, { scan: true });
+    return bytes === undefined ? undefined : decode<T>(bytes);
+  }
+
   /** Applies `ops` in one transaction, forgetting the decoded entries they touch. */
   commit(ops: readonly StorageOp[]): Promise<void> {
     return this.#decoded.writing(
@@ -99,6 +107,15 @@ export class AppRoleStore {
 
   getAccessor(roleUuid: string, accessor: string): Promise<AccessorEntry | undefined> {
     return this.#read<AccessorEntry>(accessorKey(roleUuid, accessor));
+  }
+
+  /** {@link getSecretId} and {@link getAccessor} for the tidy sweep, which reads each once. */
+  scanSecretId(roleUuid: string, secretIdHash: string): Promise<SecretIdEntry | undefined> {
+    return this.#scan<SecretIdEntry>(secretIdKey(roleUuid, secretIdHash));
+  }
+
+  scanAccessor(roleUuid: string, accessor: string): Promise<AccessorEntry | undefined> {
+    return this.#scan<AccessorEntry>(accessorKey(roleUuid, accessor));
   }
 
   async listAccessors(roleUuid: string): Promise<string[]> {

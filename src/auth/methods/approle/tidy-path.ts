@@ -9,7 +9,7 @@ import type { PathDeclaration } from '../../../engines/path-table.js';
 import type { AuthRequest } from '../auth-method.js';
 import { secretLockKey } from './approle-context.js';
 import type { AppRoleContext } from './approle-context.js';
-import { accessorKey, deleteOp, secretIdKey } from './approle-store.js';
+import { accessorKey, deleteOp } from './approle-store.js';
 import { isExpired } from './secret-id-fields.js';
 
 /** Removes them; yields to the event loop as it goes and stops early once `signal` is aborted
@@ -28,7 +28,7 @@ export async function tidySecretIds(ctx: AppRoleContext, signal?: AbortSignal): 
       if (++steps % STEPS_PER_TURN === 0) await nextTurn();
       if (signal?.aborted) return removed;
       await lock.run(secretLockKey(roleUuid, hash), async () => {
-        const entry = await store.getSecretId(roleUuid, hash);
+        const entry = await store.scanSecretId(roleUuid, hash);
         if (!entry || (liveRoles.has(roleUuid) && !isExpired(entry, now()))) return;
         await store.commit(store.deleteSecretIdOps(roleUuid, hash, entry.accessor));
         removed += 1;
@@ -39,8 +39,8 @@ export async function tidySecretIds(ctx: AppRoleContext, signal?: AbortSignal): 
     for (const accessor of await store.listAccessors(roleUuid)) {
       if (++steps % STEPS_PER_TURN === 0) await nextTurn();
       if (signal?.aborted) return removed;
-      const index = await store.getAccessor(roleUuid, accessor);
-      if (index && (await store.storage.get(secretIdKey(roleUuid, index.secretIdHash)))) continue;
+      const index = await store.scanAccessor(roleUuid, accessor);
+      if (index && (await store.scanSecretId(roleUuid, index.secretIdHash))) continue;
       await store.commit([deleteOp(accessorKey(roleUuid, accessor))]);
     }
   }
