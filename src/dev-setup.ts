@@ -1,8 +1,10 @@
 /**
  * @module `hush server --dev`: a server that works on the first command. On first start it
  * initialises with one unseal share kept in a 0600 file beside the data (never do this in
- * production), and on every start it unseals itself with that share. The root token is kept
- * inside the barrier (encrypted), so it can be printed again after a restart.
+ * production), and on every start it unseals itself with the shares in that file. A rekey
+ * replaces them with a quorum of the new ones, so a rekeyed dev server still starts by itself.
+ * The root token is kept inside the barrier (encrypted), so it can be printed again after a
+ * restart.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +24,12 @@ export interface DevSetupOptions {
 /** Initialises (first start) or unseals (later starts) a dev server; returns its root token. */
 export async function setUpDevServer(core: Core, opts: DevSetupOptions): Promise<string> {
   const shareFile = opts.dataDir ? join(opts.dataDir, SHARE_FILE) : undefined;
+  if (shareFile) {
+    core.onRekeyed((shares, threshold) => {
+      writeSecretFile(shareFile, shares.slice(0, threshold).map((s) => `${Buffer.from(s).toString('hex')}\n`).join(''));
+      for (const s of shares) s.fill(0);
+    });
+  }
   if (!(await core.barrier.isInitialized())) {
     const { shares, rootToken } = await core.initialize({ secretShares: 1, secretThreshold: 1, rootTokenId: opts.rootTokenId });
     const share = shares[0]!;
@@ -33,7 +41,12 @@ export async function setUpDevServer(core: Core, opts: DevSetupOptions): Promise
   if (!shareFile || !existsSync(shareFile)) {
     throw new HushError('bad_request', `the data directory was not initialised in dev mode (no ${SHARE_FILE} file); start without --dev and unseal with 'hush operator unseal'`);
   }
-  await core.submitUnsealShare(Buffer.from(readFileSync(shareFile, 'utf8').trim(), 'hex'));
+  for (const line of readFileSync(shareFile, 'utf8').split('\n')) {
+    if (line.trim() !== '' && core.barrier.isSealed()) await core.submitUnsealShare(Buffer.from(line.trim(), 'hex'));
+  }
+  if (core.barrier.isSealed()) {
+    throw new HushError('bad_request', `the shares in ${SHARE_FILE} are too few to unseal this data directory; unseal with 'hush operator unseal'`);
+  }
   const stored = await core.barrier.get(DEV_ROOT_TOKEN_KEY);
   let rootToken = stored ? new TextDecoder().decode(stored) : undefined;
   if (opts.rootTokenId && opts.rootTokenId !== rootToken) {

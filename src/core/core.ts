@@ -33,7 +33,7 @@ import type { UnsealedState } from './unsealed-state.js';
 import { deleteTree } from './storage-tree.js';
 import type { ExpirySweeper } from '../leases/expiry-sweeper.js';
 import type { RootGeneration } from './root-generation.js';
-import type { Rekey } from './rekey.js';
+import type { Rekey, RekeyListener } from './rekey.js';
 import { needsSudo } from './sys/sys-context.js';
 import type { HighAvailability } from '../storage/storage.js';
 
@@ -62,6 +62,7 @@ export class Core implements RequestHandler, CoreServices {
   /** Requests being answered (a step-down waits for them). */
   #inFlight = 0;
   #steppingDown = false;
+  #rekeyListener: RekeyListener | undefined;
 
   constructor(opts: CoreOptions) {
     this.barrier = opts.barrier;
@@ -460,6 +461,7 @@ export class Core implements RequestHandler, CoreServices {
     const state = await openUnsealedState(this.barrier, {
       devMounts: this.#devMounts,
       sweepIntervalMs: this.#sweepIntervalMs,
+      onRekeyed: (shares, threshold) => this.#rekeyListener?.(shares, threshold),
     });
     this.identity.clusterId = await loadOrCreateClusterId(this.barrier);
     this.#state = state;
@@ -506,6 +508,11 @@ export class Core implements RequestHandler, CoreServices {
   rootGeneration(): RootGeneration {
     return this.#requireUnsealed().rootGeneration;
   }
+  /** Sets who is told of each completed rekey (the dev server keeps its shares up to date). */
+  onRekeyed(listener: RekeyListener): void {
+    this.#rekeyListener = listener;
+  }
+
   rekey(): Rekey {
     return this.#requireUnsealed().rekey;
   }

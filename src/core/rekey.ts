@@ -45,12 +45,19 @@ interface Attempt {
   readonly threshold: number;
 }
 
+/** Told of a completed rekey: the new shares (the listener's own copies) and their threshold. */
+export type RekeyListener = (shares: readonly Uint8Array[], threshold: number) => void;
+
 export class Rekey {
   readonly #barrier: Barrier;
   #attempt: Attempt | undefined;
 
-  constructor(barrier: Barrier) {
+  readonly #onRekeyed: RekeyListener | undefined;
+
+  /** @param onRekeyed told of the new shares (copies) and threshold once a rekey is stored */
+  constructor(barrier: Barrier, onRekeyed?: RekeyListener) {
     this.#barrier = barrier;
+    this.#onRekeyed = onRekeyed;
   }
 
   async status(): Promise<RekeyStatus> {
@@ -93,6 +100,7 @@ export class Rekey {
     // done: shares sent meanwhile go too (unless this attempt was already replaced by another)
     attempt.quorum.wipe();
     if (this.#attempt === attempt) this.#attempt = undefined;
+    this.#onRekeyed?.(rekeyed.shares.map((s) => Uint8Array.from(s)), attempt.threshold);
     const keys = rekeyed.shares.map((s) => Buffer.from(s).toString('hex'));
     const keysBase64 = rekeyed.shares.map((s) => Buffer.from(s).toString('base64'));
     for (const s of rekeyed.shares) s.fill(0);

@@ -23,6 +23,7 @@ import { MountTable } from './router/mount-table.js';
 import { PolicyStore } from './policy-store.js';
 import { RootGeneration } from './root-generation.js';
 import { Rekey } from './rekey.js';
+import type { RekeyListener } from './rekey.js';
 import { deleteTree } from './storage-tree.js';
 
 export interface UnsealedState {
@@ -48,7 +49,7 @@ export interface UnsealedState {
 /** Loads the unsealed state from the barrier, creating the defaults on the first unseal. */
 export async function openUnsealedState(
   barrier: Barrier,
-  opts: { readonly devMounts: boolean; readonly sweepIntervalMs?: number },
+  opts: { readonly devMounts: boolean; readonly sweepIntervalMs?: number; readonly onRekeyed?: RekeyListener },
 ): Promise<UnsealedState> {
   const mounts = new MountTable(barrier, 'core/mounts', 'mount_');
   const authMounts = new MountTable(barrier, 'core/auth', 'auth_');
@@ -106,7 +107,7 @@ export async function openUnsealedState(
     policies,
     audit,
     rootGeneration: new RootGeneration(barrier, tokens),
-    rekey: new Rekey(barrier),
+    rekey: new Rekey(barrier, opts.onRekeyed),
   };
 }
 

@@ -4,16 +4,19 @@
  * with the attempt's OTP (the server's or the caller's), with Vault's refusals (no attempt, wrong
  * nonce, a share given twice, shares that do not open the vault, a wrong OTP, PGP) and the
  * attempt gone after a seal. `sys/rekey`: new shares with another threshold, after which the old
- * ones no longer unseal and every secret is still there.
+ * ones no longer unseal and every secret is still there; a rekeyed dev server still starts alone.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCore, openBackend, serve } from '../../src/main.js';
 import type { RunningServer } from '../../src/main.js';
 import type { ServerConfig } from '../../src/config/server-config.js';
 import { decodeRootToken } from '../../src/lib/root-token-otp.js';
 import { randomBase62 } from '../../src/auth/token-format.js';
-import { api } from '../helpers/test-server.js';
+import { api, startTestServer } from '../helpers/test-server.js';
 
 let s: RunningServer;
 let keys: string[];
@@ -156,5 +159,34 @@ describe('sys/rekey', () => {
     expect((await call('DELETE', 'sys/rekey/init')).status).toBe(204);
     expect((await call('GET', 'sys/rekey/init')).body.started).toBe(false);
     expect((await call('PUT', 'sys/rekey/update', { key: keys[0], nonce })).body.errors).toEqual(['no rekey in progress']);
+  });
+});
+
+describe('sys/rekey on a dev server', () => {
+  it('keeps the dev share file up to date: a rekeyed dev server still unseals itself on the next start', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hush-dev-rekey-'));
+    try {
+      const dev = await startTestServer({ dataDir });
+      const shareFile = join(dataDir, 'dev-unseal-share');
+      const oldShare = readFileSync(shareFile, 'utf8').trim();
+      expect((await api(dev, 'PUT', 'secret/data/app', { token: dev.rootToken, body: { data: { k: 'kept' } } })).status).toBe(200);
+      const nonce = (await api(dev, 'PUT', 'sys/rekey/init', { body: { secret_shares: 3, secret_threshold: 2 } })).body.nonce as string;
+      const done = await api(dev, 'PUT', 'sys/rekey/update', { body: { key: oldShare, nonce } });
+      const newKeys = done.body.keys as string[];
+      expect(newKeys).toHaveLength(3);
+      await dev.close();
+
+      expect(readFileSync(shareFile, 'utf8')).toBe(`${newKeys[0]}\n${newKeys[1]}\n`);
+      expect(statSync(shareFile).mode & 0o777).toBe(0o600);
+      const again = await startTestServer({ dataDir });
+      try {
+        expect((await api(again, 'GET', 'sys/seal-status')).body).toMatchObject({ sealed: false, t: 2, n: 3 });
+        expect((await api(again, 'GET', 'secret/data/app', { token: again.rootToken })).body.data.data).toEqual({ k: 'kept' });
+      } finally {
+        await again.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
