@@ -35,6 +35,7 @@ import type { ExpirySweeper } from '../leases/expiry-sweeper.js';
 import type { RootGeneration } from './root-generation.js';
 import type { Rekey, RekeyListener } from './rekey.js';
 import { needsSudo } from './sys/sys-context.js';
+import { FORWARDING_KEY, ForwardingKey } from './forwarding.js';
 import type { HighAvailability } from '../storage/storage.js';
 
 export interface CoreOptions {
@@ -63,6 +64,8 @@ export class Core implements RequestHandler, CoreServices {
   #inFlight = 0;
   #steppingDown = false;
   #rekeyListener: RekeyListener | undefined;
+  /** Read from the barrier when first needed; forgotten when sealed. */
+  #forwarding: ForwardingKey | undefined;
 
   constructor(opts: CoreOptions) {
     this.barrier = opts.barrier;
@@ -86,13 +89,15 @@ export class Core implements RequestHandler, CoreServices {
     }
   }
 
-  async #handle(req: CoreRequest): Promise<CoreResponse> {
+  async #handle(received: CoreRequest): Promise<CoreResponse> {
+    const viaStandby = received.forwarded === undefined ? undefined : await this.#forwardedClient(received);
+    const req = viaStandby === undefined ? received : { ...received, remoteAddress: viaStandby };
     const sysMatch = req.path.startsWith('sys/') ? matchSysRoute(req.path.slice(4)) : undefined;
     if (sysMatch?.route.whileSealed && sysMatch.route.unauthenticated) {
       return this.#runSys(req, sysMatch, undefined);
     }
     if (this.#steppingDown) throw new HushError('unavailable', 'this server is handing its role to a standby: try again');
-    if (this.#isStandby()) return this.#toActive(req);
+    if (this.#isStandby()) return this.#toActive(req, viaStandby !== undefined);
     const state = this.#requireUnsealed();
     if (sysMatch?.route.unauthenticated) {
       return this.#audited(req, undefined, state, 'system', () => this.#runSys(req, sysMatch, undefined));
@@ -393,12 +398,34 @@ export class Core implements RequestHandler, CoreServices {
     return this.highAvailability !== undefined && !this.highAvailability.isActive();
   }
 
-  /** A standby's answer: a 307 to the same path on the active server (Vault's clients follow it). */
-  async #toActive(req: CoreRequest): Promise<CoreResponse> {
+  /**
+   * A standby's answer: the request goes on to the active server (`forward`, which the HTTP layer
+   * carries out), or, when it cannot (no forwarding key yet, or the request was already forwarded
+   * once: this server's view of the active one is stale), a 307 there, which Vault's clients follow.
+   */
+  async #toActive(req: CoreRequest, forwardedAlready: boolean): Promise<CoreResponse> {
     const address = await this.highAvailability?.activeAddress();
     if (!address) throw new HushError('unavailable', 'this server is a standby and no active server is known yet');
     const query = new URLSearchParams(req.query).toString();
-    return { status: 307, location: `${address}/v1/${req.path}${query === '' ? '' : `?${query}`}` };
+    const location = `${address}/v1/${req.path}${query === '' ? '' : `?${query}`}`;
+    const key = forwardedAlready ? undefined : await this.#forwardingKey();
+    if (key === undefined) return { status: 307, location };
+    return { status: 307, location, forward: { address, header: key.sign(req.remoteAddress, req.operation, req.path, Date.now()) } };
+  }
+
+  /** The client's address a standby vouched for in a forwarded request, if its header is good. */
+  async #forwardedClient(req: CoreRequest): Promise<string | undefined> {
+    if (req.forwarded === undefined || this.barrier.isSealed()) return undefined;
+    return (await this.#forwardingKey())?.verify(req.forwarded, req.operation, req.path, Date.now());
+  }
+
+  /** The cluster's forwarding key (`core/forwarding-key`, made by the active server), once read. */
+  async #forwardingKey(): Promise<ForwardingKey | undefined> {
+    if (this.#forwarding === undefined) {
+      const bytes = await this.barrier.get(FORWARDING_KEY);
+      if (bytes !== undefined && bytes.length > 0) this.#forwarding = new ForwardingKey(bytes);
+    }
+    return this.#forwarding;
   }
 
   /**
@@ -453,6 +480,7 @@ export class Core implements RequestHandler, CoreServices {
 
   async seal(): Promise<void> {
     await this.#tearDown();
+    this.#forwarding = undefined;
     await this.barrier.seal();
   }
 

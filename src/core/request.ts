@@ -4,6 +4,8 @@
  * envelope; nothing below `http/` knows about HTTP.
  */
 
+import type { ForwardTarget } from './forwarding.js';
+
 /** Vault's logical operations. PUT and POST are both `update` until the core's existence check
  * decides between `create` and `update`. */
 export type Operation = 'create' | 'read' | 'update' | 'patch' | 'delete' | 'list';
@@ -26,6 +28,8 @@ export interface CoreRequest {
   readonly headers: Readonly<Record<string, string>>;
   /** Requested response-wrapping TTL in seconds (`X-Vault-Wrap-TTL`). */
   readonly wrapTtlSeconds?: number;
+  /** `X-Hush-Forwarded` as received: a standby's word for the client's address (`forwarding.ts`). */
+  readonly forwarded?: string;
 }
 
 /** Authentication block of a response (login and token-create results). */
@@ -72,6 +76,8 @@ export interface CoreResponse {
   readonly errors?: readonly string[];
   /** Where to send the request instead (a standby's 307 to the active server). */
   readonly location?: string;
+  /** A standby's request to forward to the active server; `location` is the answer if that fails. */
+  readonly forward?: ForwardTarget;
 }
 
 /** What the HTTP layer calls: the core's single entry point. Never throws for a request the

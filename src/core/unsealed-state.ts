@@ -23,6 +23,7 @@ import { MountTable } from './router/mount-table.js';
 import { PolicyStore } from './policy-store.js';
 import { RootGeneration } from './root-generation.js';
 import { Rekey } from './rekey.js';
+import { FORWARDING_KEY } from './forwarding.js';
 import type { RekeyListener } from './rekey.js';
 import { deleteTree } from './storage-tree.js';
 
@@ -70,6 +71,8 @@ export async function openUnsealedState(
     },
   });
   const audit = createAuditBroker({ storage: createStorageView(barrier, 'sys/audit/') });
+  // standbys sign the requests they forward with it (`forwarding.ts`): made by the first active server
+  await loadOrCreateKey(barrier, FORWARDING_KEY);
 
   if (!(await mounts.load())) {
     await mounts.add({ path: 'cubbyhole', type: 'cubbyhole', description: 'per-token private secret storage', builtin: true, local: true });

@@ -15,6 +15,8 @@ import { installListVerb } from './list-verb-connection.js';
 import type { ListVerbSupport } from './list-verb-connection.js';
 import { toCoreRequest } from './request-mapping.js';
 import { errorBody, renderCoreResponse, renderError } from './response-rendering.js';
+import { forwardRequest } from './request-forwarding.js';
+import type { RelayedResponse } from './request-forwarding.js';
 import type { ErrorLog, RenderedResponse } from './response-rendering.js';
 
 export const DEFAULT_MAX_REQUEST_BYTES = 32 * 1024 * 1024;
@@ -92,6 +94,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     url: `${API_PREFIX}*`,
     handler: async (request, reply) => {
       const id = randomUUID();
+      const body = Buffer.isBuffer(request.body) ? request.body : undefined;
       let rendered: RenderedResponse;
       try {
         const core = toCoreRequest(
@@ -100,12 +103,17 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
             path: (request.params as { readonly '*': string })['*'],
             query: request.query as Record<string, string | string[] | undefined>,
             headers: request.headers,
-            body: Buffer.isBuffer(request.body) ? request.body : undefined,
+            body,
             remoteAddress: request.socket.remoteAddress,
           },
           id,
         );
-        rendered = renderCoreResponse(id, await opts.handler.handle(core));
+        const res = await opts.handler.handle(core);
+        if (res.forward !== undefined) {
+          const relayed = await forwardRequest(res.forward, { method: request.method, url: request.url, headers: request.headers, body });
+          if (relayed !== undefined) return sendRelayed(reply, relayed);
+        }
+        rendered = renderCoreResponse(id, res);
       } catch (err) {
         rendered = renderError(err, id, errorLog);
       }
@@ -163,6 +171,12 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
       });
     },
   };
+}
+
+/** The active server's answer to a request this standby forwarded, as it came. */
+function sendRelayed(reply: FastifyReply, relayed: RelayedResponse): FastifyReply {
+  reply.code(relayed.status).headers(relayed.headers);
+  return relayed.body === null ? reply.send() : reply.send(relayed.body);
 }
 
 function send(reply: FastifyReply, rendered: RenderedResponse): FastifyReply {

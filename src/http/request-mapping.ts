@@ -8,6 +8,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { CoreRequest, Operation } from '../core/request.js';
 import { HushError, badRequest, unsupportedOperation } from '../lib/errors.js';
 import { parseDurationSeconds } from '../lib/duration.js';
+import { FORWARDED_HEADER } from '../core/forwarding.js';
 
 /** The parts of an HTTP request the mapping reads. */
 export interface HttpRequestParts {
@@ -22,7 +23,7 @@ export interface HttpRequestParts {
 }
 
 /** Headers never copied into {@link CoreRequest.headers}: credentials travel separately. */
-const HIDDEN_HEADERS: ReadonlySet<string> = new Set(['authorization', 'x-vault-token', 'cookie', 'proxy-authorization']);
+const HIDDEN_HEADERS: ReadonlySet<string> = new Set(['authorization', 'x-vault-token', 'cookie', 'proxy-authorization', FORWARDED_HEADER]);
 
 /** Go's strconv.ParseBool, which Vault uses for `list`. */
 const BOOLEANS: Readonly<Record<string, boolean>> = {
@@ -57,6 +58,7 @@ export function toCoreRequest(parts: HttpRequestParts, id: string): CoreRequest 
   checkNamespace(parts.headers['x-vault-namespace']);
   const clientToken = tokenFrom(parts.headers);
   const wrapTtlSeconds = wrapTtlFrom(parts.headers['x-vault-wrap-ttl']);
+  const forwarded = parts.headers[FORWARDED_HEADER];
   return {
     id,
     operation,
@@ -67,6 +69,7 @@ export function toCoreRequest(parts: HttpRequestParts, id: string): CoreRequest 
     headers: visibleHeaders(parts.headers),
     ...(clientToken === undefined ? {} : { clientToken }),
     ...(wrapTtlSeconds === undefined ? {} : { wrapTtlSeconds }),
+    ...(typeof forwarded === 'string' ? { forwarded } : {}),
   };
 }
 

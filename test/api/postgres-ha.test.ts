@@ -1,11 +1,14 @@
 /**
  * Two `hush server --config` processes on one PostgreSQL table with `ha_enabled` (Vault's HA):
  * the first is active; the second, unsealed as a standby, answers health with 429, names the
- * active server in `sys/leader` and sends clients there with a 307; when the active one dies, the
- * standby takes the table's lock and serves what the other wrote, tokens included. hvac,
- * node-vault, HashiCorp's Go library and hush's CLI all work pointed at a standby.
+ * active server in `sys/leader` and forwards other requests there, vouching for the client's
+ * address (a token bound to it works through the standby; a client cannot claim another one);
+ * when the active one dies, the standby takes the table's lock and serves what the other wrote,
+ * tokens included. hvac, node-vault, HashiCorp's Go library and hush's CLI all work pointed at a
+ * standby.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +32,20 @@ written = c.secrets.kv.v2.create_or_update_secret(path="hvac", secret={"k": "v"}
 written = c.secrets.kv.v2.create_or_update_secret(path="hvac", secret={"k": "w"})["data"]["version"]
 print(json.dumps({"read": read, "written": written}))
 `;
+
+/** An HTTP request from a chosen local address (fetch cannot pick one): status and body text. */
+function rawRequest(address: string, method: string, path: string, headers: Record<string, string>, localAddress = '127.0.0.1'): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${address}/v1/${path}`, { method, headers, localAddress }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 let postgres: TestPostgres;
 let dir: string;
@@ -87,11 +104,23 @@ describe('two servers on one PostgreSQL table (ha_enabled)', () => {
     expect((await api({ address: b.address }, 'GET', 'sys/leader')).body).toMatchObject({ ha_enabled: true, is_self: false, leader_address: a.address });
     expect((await api({ address: a.address }, 'GET', 'sys/leader')).body).toMatchObject({ ha_enabled: true, is_self: true, leader_address: a.address });
 
-    const redirect = await fetch(`${b.address}/v1/secret/data/app?version=1`, { headers: { 'x-vault-token': root }, redirect: 'manual' });
-    expect(redirect.status).toBe(307);
-    expect(redirect.headers.get('location')).toBe(`${a.address}/v1/secret/data/app?version=1`);
-    const followed = await api({ address: b.address }, 'GET', 'secret/data/app', { token: root }); // fetch follows the 307
-    expect(followed.body.data.data).toEqual({ password: 'ha-pw' });
+    const forwarded = await fetch(`${b.address}/v1/secret/data/app?version=1`, { headers: { 'x-vault-token': root }, redirect: 'manual' });
+    expect(forwarded.status).toBe(200); // the standby forwarded it: no redirect for the client to follow
+    expect(((await forwarded.json()) as { data: { data: unknown } }).data.data).toEqual({ password: 'ha-pw' });
+    const listed = await rawRequest(b.address, 'LIST', 'secret/metadata/', { 'x-vault-token': root });
+    expect([listed.status, JSON.parse(listed.body).data.keys]).toEqual([200, ['app']]);
+
+    // the active server sees the client's address, not the standby's: a token bound to 127.0.0.2
+    // works from there through the standby, and neither from 127.0.0.1 nor with a forged header
+    expect((await api({ address: a.address }, 'POST', 'auth/token/roles/from-two', { token: root, body: { token_bound_cidrs: ['127.0.0.2/32'] } })).status).toBe(204);
+    const bound = (await api({ address: a.address }, 'POST', 'auth/token/create/from-two', { token: root, body: { policies: ['default'] } })).body.auth.client_token as string;
+    const lookupSelf = (address: string, from: string, extra: Record<string, string> = {}) =>
+      rawRequest(address, 'GET', 'auth/token/lookup-self', { 'x-vault-token': bound, ...extra }, from);
+    expect((await lookupSelf(b.address, '127.0.0.2')).status).toBe(200);
+    expect((await lookupSelf(b.address, '127.0.0.1')).status).toBe(403);
+    const forged = `${Math.floor(Date.now() / 1000)}.${Buffer.from('127.0.0.2').toString('base64url')}.${'0'.repeat(64)}`;
+    expect((await lookupSelf(a.address, '127.0.0.1', { 'x-hush-forwarded': forged })).status).toBe(403);
+    expect((await lookupSelf(b.address, '127.0.0.1', { 'x-hush-forwarded': forged })).status).toBe(403);
     // so does hush's own client: the CLI pointed at the standby reads and writes through the active one
     const cli = (args: string[]) =>
       runProcess(process.execPath, [hushBin, ...args], { env: { ...process.env, HUSH_ADDR: b.address, HUSH_TOKEN: root, HUSH_TOKEN_FILE: join(dir, 'no-token') }, input: '' });
@@ -124,8 +153,6 @@ describe('two servers on one PostgreSQL table (ha_enabled)', () => {
     // maintenance: the active server (b) steps down; a takes over, b becomes a standby
     const b2 = (args: string[]) =>
       runProcess(process.execPath, [hushBin, ...args], { env: { ...process.env, HUSH_ADDR: b.address, HUSH_TOKEN: root, HUSH_TOKEN_FILE: join(dir, 'no-token') }, input: '' });
-    const atStandby = await fetch(`${a.address}/v1/sys/step-down`, { method: 'PUT', headers: { 'x-vault-token': root }, redirect: 'manual' });
-    expect(atStandby.status).toBe(307); // a standby sends it on to the active server
     expect((await b2(['operator', 'step-down'])).stdout).toContain('Success! Stepped down');
     await expect.poll(async () => (await api({ address: a.address }, 'GET', 'sys/health')).status, { timeout: 15_000, interval: 200 }).toBe(200);
     await expect.poll(async () => (await api({ address: b.address }, 'GET', 'sys/health')).status, { timeout: 15_000, interval: 200 }).toBe(429);
