@@ -62,7 +62,7 @@ export function buildCore(
 
 /** Starts listening with an already-built core; closing stops HTTP, seals and closes storage. */
 export async function serve(config: ServerConfig, core: Core, backend: StorageBackend): Promise<RunningServer> {
-  const http = await createHttpServer({ handler: core, maxRequestBytes: config.maxRequestBytes, tls: config.tls });
+  const http = await createHttpServer({ handler: core, maxRequestBytes: config.maxRequestBytes, tls: config.tls, forwardedFor: config.forwardedFor });
   const { address } = await http.listen(config.listen.host, config.listen.port);
   // HA: when (and whenever) this server is active, the standbys send their clients there
   await core.announceAddress(config.apiAddress ?? address).catch(() => undefined);

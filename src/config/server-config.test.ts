@@ -75,6 +75,21 @@ max_request_size = 1048576
     expect(() => loadConfigFile(tls11)).toThrow(/invalid configuration/);
   });
 
+  it("reads the listener's x_forwarded_for options as Vault writes them", () => {
+    const lb = file(
+      'xff.hcl',
+      'storage "memory" {}\nlistener "tcp" {\n  tls_disable = true\n  x_forwarded_for_authorized_addrs = "10.0.0.0/24, 192.0.2.7"\n  x_forwarded_for_hop_skips = "1"\n  x_forwarded_for_reject_not_present = "true"\n}\n',
+    );
+    expect(loadConfigFile(lb).forwardedFor).toEqual({ authorized: ['10.0.0.0/24', '192.0.2.7/32'], hopSkips: 1, rejectNotAuthorized: false, rejectNotPresent: true });
+    const list = file('xff.json', JSON.stringify({ storage: { memory: {} }, listener: { tcp: { tls_disable: true, x_forwarded_for_authorized_addrs: ['fd00::/8'], x_forwarded_for_reject_not_authorized: true } } }));
+    expect(loadConfigFile(list).forwardedFor).toEqual({ authorized: ['fd00::/8'], hopSkips: 0, rejectNotAuthorized: true, rejectNotPresent: false });
+    expect(loadConfigFile(file('no-xff.hcl', 'storage "memory" {}\nlistener "tcp" { tls_disable = true }\n')).forwardedFor).toBeUndefined();
+    const bad = file('bad-xff.hcl', 'storage "memory" {}\nlistener "tcp" {\n  tls_disable = true\n  x_forwarded_for_authorized_addrs = "10.0.0.0/33"\n}\n');
+    expect(() => loadConfigFile(bad)).toThrow(/x_forwarded_for_authorized_addrs holds an invalid CIDR block/);
+    const empty = file('empty-xff.hcl', 'storage "memory" {}\nlistener "tcp" {\n  tls_disable = true\n  x_forwarded_for_authorized_addrs = ""\n}\n');
+    expect(() => loadConfigFile(empty)).toThrow(/x_forwarded_for_authorized_addrs lists no address/);
+  });
+
   it('parses listen addresses', () => {
     expect(parseListenAddress('127.0.0.1:8200')).toEqual({ host: '127.0.0.1', port: 8200 });
     expect(parseListenAddress('[::1]:8201')).toEqual({ host: '::1', port: 8201 });

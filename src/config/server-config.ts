@@ -9,8 +9,13 @@ import { HushError } from '../lib/errors.js';
 import { parseHcl } from '../policy/hcl-parser.js';
 import { hclToPlain } from './hcl-to-plain.js';
 import { parseListenAddress } from './listen-address.js';
+import { parseBoundCidrs } from '../auth/bound-cidrs.js';
+import type { ForwardedForSettings } from '../http/forwarded-for.js';
 
 export { parseListenAddress };
+
+/** A boolean written as one or, as Vault's examples often do, as a string. */
+const flagSchema = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1')]);
 
 const listenerSchema = z
   .object({
@@ -20,6 +25,10 @@ const listenerSchema = z
     tls_key_file: z.string().optional(),
     tls_min_version: z.enum(['tls12', 'tls13']).default('tls12'),
     max_request_size: z.number().int().positive().optional(),
+    x_forwarded_for_authorized_addrs: z.union([z.string(), z.array(z.string())]).optional(),
+    x_forwarded_for_hop_skips: z.union([z.number().int().nonnegative(), z.string().regex(/^[0-9]+$/).transform(Number)]).default(0),
+    x_forwarded_for_reject_not_authorized: flagSchema.default(false),
+    x_forwarded_for_reject_not_present: flagSchema.default(false),
   })
   .strict();
 
@@ -89,6 +98,8 @@ export interface ServerConfig {
   /** The address other servers send clients to when this one is active (`api_addr`); the
    * listener's address when absent. */
   readonly apiAddress?: string;
+  /** Trusted `X-Forwarded-For` (the listener's `x_forwarded_for_*` options), when enabled. */
+  readonly forwardedFor?: ForwardedForSettings;
 }
 
 /**
@@ -135,7 +146,32 @@ function fromFile(raw: unknown, path: string, env: NodeJS.ProcessEnv): ServerCon
     maxRequestBytes: l.max_request_size ?? c.max_request_size,
     clusterName: c.cluster_name,
     ...(c.api_addr === undefined ? {} : { apiAddress: c.api_addr.replace(/\/+$/, '') }),
+    ...forwardedForConfig(l, path),
   });
+}
+
+/** The listener's `x_forwarded_for_*` options; on only with `x_forwarded_for_authorized_addrs`. */
+function forwardedForConfig(l: ServerConfigFile['listener']['tcp'], path: string): { forwardedFor?: ForwardedForSettings } {
+  const raw = l.x_forwarded_for_authorized_addrs;
+  const blocks = (typeof raw === 'string' ? raw.split(',') : (raw ?? [])).map((b) => b.trim()).filter((b) => b !== '');
+  if (blocks.length === 0) {
+    if (raw !== undefined) throw new HushError('bad_request', `invalid configuration in ${path}: x_forwarded_for_authorized_addrs lists no address`);
+    return {};
+  }
+  let authorized: string[];
+  try {
+    authorized = parseBoundCidrs(blocks);
+  } catch {
+    throw new HushError('bad_request', `invalid configuration in ${path}: x_forwarded_for_authorized_addrs holds an invalid CIDR block`);
+  }
+  return {
+    forwardedFor: {
+      authorized,
+      hopSkips: l.x_forwarded_for_hop_skips,
+      rejectNotAuthorized: l.x_forwarded_for_reject_not_authorized,
+      rejectNotPresent: l.x_forwarded_for_reject_not_present,
+    },
+  };
 }
 
 function storageConfig(storage: ServerConfigFile['storage'], path: string, env: NodeJS.ProcessEnv): StorageConfig {

@@ -13,7 +13,9 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestHandler } from '../core/request.js';
 import { installListVerb } from './list-verb-connection.js';
 import type { ListVerbSupport } from './list-verb-connection.js';
-import { toCoreRequest } from './request-mapping.js';
+import { normalizeAddress, toCoreRequest } from './request-mapping.js';
+import { clientAddress } from './forwarded-for.js';
+import type { ForwardedForSettings } from './forwarded-for.js';
 import { errorBody, renderCoreResponse, renderError } from './response-rendering.js';
 import { forwardRequest } from './request-forwarding.js';
 import type { RelayedResponse } from './request-forwarding.js';
@@ -35,6 +37,8 @@ export interface HttpServerOptions {
   readonly tls?: { readonly certFile: string; readonly keyFile: string; readonly minVersion?: 'TLSv1.2' | 'TLSv1.3' };
   /** Where unexpected errors are reported (default: stderr). */
   readonly errorLog?: ErrorLog;
+  /** Take the client's address from `X-Forwarded-For` sent by these proxies (`forwarded-for.ts`). */
+  readonly forwardedFor?: ForwardedForSettings;
 }
 
 export interface HttpServer {
@@ -104,7 +108,10 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
             query: request.query as Record<string, string | string[] | undefined>,
             headers: request.headers,
             body,
-            remoteAddress: request.socket.remoteAddress,
+            remoteAddress:
+              opts.forwardedFor === undefined
+                ? request.socket.remoteAddress
+                : clientAddress(normalizeAddress(request.socket.remoteAddress), request.headers['x-forwarded-for'], opts.forwardedFor),
           },
           id,
         );

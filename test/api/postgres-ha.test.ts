@@ -8,7 +8,6 @@
  * standby.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { api } from '../helpers/test-server.js';
 import { freePort } from '../helpers/free-port.js';
 import { hushBin, spawnConfiguredServer } from '../helpers/spawn-server.js';
 import { runProcess } from '../helpers/run-process.js';
+import { rawRequest } from '../helpers/raw-request.js';
 import { HVAC_VERSIONS, ensureVenv, runPython } from '../interop/python-env.js';
 import { runGoClient } from '../interop/go-client.js';
 import nodeVault from 'node-vault';
@@ -32,20 +32,6 @@ written = c.secrets.kv.v2.create_or_update_secret(path="hvac", secret={"k": "v"}
 written = c.secrets.kv.v2.create_or_update_secret(path="hvac", secret={"k": "w"})["data"]["version"]
 print(json.dumps({"read": read, "written": written}))
 `;
-
-/** An HTTP request from a chosen local address (fetch cannot pick one): status and body text. */
-function rawRequest(address: string, method: string, path: string, headers: Record<string, string>, localAddress = '127.0.0.1'): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(`${address}/v1/${path}`, { method, headers, localAddress }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 let postgres: TestPostgres;
 let dir: string;
