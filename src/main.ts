@@ -65,6 +65,9 @@ export async function serve(config: ServerConfig, core: Core, backend: StorageBa
   const http = await createHttpServer({ handler: core, maxRequestBytes: config.maxRequestBytes, tls: config.tls, forwardedFor: config.forwardedFor });
   const { address } = await http.listen(config.listen.host, config.listen.port);
   // HA: when (and whenever) this server is active, the standbys send their clients there
+  if (backend.ha !== undefined && config.apiAddress === undefined) {
+    console.error(`hush: HA is on but api_addr is not set: standbys will send requests to ${address}, which must reach this server from theirs`);
+  }
   await core.announceAddress(config.apiAddress ?? address).catch(() => undefined);
   // Storage that can no longer be trusted (another server may own it now): stop serving.
   void backend.lost?.then(async (reason) => {

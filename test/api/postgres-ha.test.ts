@@ -7,7 +7,7 @@
  * tokens included. hvac, node-vault, HashiCorp's Go library and hush's CLI all work pointed at a
  * standby.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -162,5 +162,13 @@ describe('two servers on one PostgreSQL table (ha_enabled)', () => {
     expect(go.errors).toEqual({});
     expect(go.kv_get).toEqual({ username: 'django', password: 'go-pw-1' });
     expect((await api({ address: b.address }, 'GET', 'sys/leader')).body).toMatchObject({ is_self: true });
+
+    // a third server without api_addr warns that the standbys would use its listener's address
+    const c = await configFor('c');
+    writeFileSync(c.file, readFileSync(c.file, 'utf8').replace(/^api_addr = .*$/m, ''));
+    const third = await start(c.file);
+    expect(third.stderr()).toContain(`hush: HA is on but api_addr is not set: standbys will send requests to ${c.address}`);
+    expect(second.stderr()).not.toContain('api_addr is not set');
+    await third.stop();
   });
 });

@@ -60,6 +60,8 @@ export interface ConfiguredServer {
   readonly child: ChildProcess;
   /** What it printed when it started. */
   readonly banner: string;
+  /** What it has written to stderr so far. */
+  stderr(): string;
   /** SIGTERM, or `signal`; resolves when it has exited. */
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -77,6 +79,7 @@ export function spawnConfiguredServer(configFile: string, env: NodeJS.ProcessEnv
         resolvePromise({
           child,
           banner: out,
+          stderr: () => err,
           stop: (signal = 'SIGTERM') =>
             new Promise((res) => {
               if (child.exitCode !== null || child.signalCode !== null) return res();
