@@ -169,6 +169,9 @@ describe('two servers on one PostgreSQL table (ha_enabled)', () => {
     const third = await start(c.file);
     expect(third.stderr()).toContain(`hush: HA is on but api_addr is not set: standbys will send requests to ${c.address}`);
     expect(second.stderr()).not.toContain('api_addr is not set');
+    // still sealed, it neither serves nor forwards: 503, as Vault's sealed servers answer
+    const sealedAnswer = await api({ address: c.address }, 'GET', 'secret/data/app', { token: root });
+    expect([sealedAnswer.status, sealedAnswer.body.errors]).toEqual([503, ['Vault is sealed']]);
     await third.stop();
   });
 });
