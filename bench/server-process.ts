@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createServer } from 'node:net';
+import { freePort } from '../test/helpers/free-port.js';
 import { SERVER_NODE_OPTIONS, serverEnvironment } from '../src/config/server-node-options.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -22,17 +22,6 @@ export interface BenchServer {
   peakRssMiB(): number;
   sampleRss(): void;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
-    });
-    srv.on('error', rej);
-  });
 }
 
 export async function startBenchServer(): Promise<BenchServer> {
