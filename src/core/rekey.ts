@@ -50,9 +50,8 @@ export type RekeyListener = (shares: readonly Uint8Array[], threshold: number) =
 
 export class Rekey {
   readonly #barrier: Barrier;
-  #attempt: Attempt | undefined;
-
   readonly #onRekeyed: RekeyListener | undefined;
+  #attempt: Attempt | undefined;
 
   /** @param onRekeyed told of the new shares (copies) and threshold once a rekey is stored */
   constructor(barrier: Barrier, onRekeyed?: RekeyListener) {

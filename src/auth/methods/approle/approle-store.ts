@@ -38,14 +38,14 @@ export const putOp = (key: string, value: unknown): StorageOp => ({ kind: 'put',
 export const deleteOp = (key: string): StorageOp => ({ kind: 'delete', key });
 
 export class AppRoleStore {
-  /** The mount's view, for reads and lists; changes go through {@link commit}. */
-  readonly storage: Storage;
+  /** The mount's view; private, so that every change goes through {@link commit}. */
+  readonly #storage: Storage;
   readonly #key: Uint8Array;
   /** Entries as read by every caller, frozen (see `lib/decoded-cache.ts`). */
   readonly #decoded = new DecodedCache();
 
   private constructor(storage: Storage, key: Uint8Array) {
-    this.storage = storage;
+    this.#storage = storage;
     this.#key = key;
   }
 
@@ -69,14 +69,14 @@ export class AppRoleStore {
 
   /** The entry at `key`, decoded once and shared (frozen): callers change copies. */
   #read<T extends object>(key: string): Promise<Readonly<T> | undefined> {
-    return this.#decoded.read(key, '', () => this.storage.get(key), (bytes) => decode<T>(bytes));
+    return this.#decoded.read(key, '', () => this.#storage.get(key), (bytes) => decode<T>(bytes));
   }
 
   /** The entry at `key` for a sweep over many: what is kept, else read past every cache. */
   async #scan<T extends object>(key: string): Promise<Readonly<T> | undefined> {
     const kept = this.#decoded.get<T>(key, '');
     if (kept !== undefined) return kept;
-    const bytes = await this.storage.get(key, { scan: true });
+    const bytes = await this.#storage.get(key, { scan: true });
     return bytes === undefined ? undefined : decode<T>(bytes);
   }
 
@@ -84,7 +84,7 @@ export class AppRoleStore {
   commit(ops: readonly StorageOp[]): Promise<void> {
     return this.#decoded.writing(
       ops.map((op) => op.key),
-      () => this.storage.transaction(ops),
+      () => this.#storage.transaction(ops),
     );
   }
 
@@ -93,7 +93,7 @@ export class AppRoleStore {
   }
 
   async listRoles(): Promise<string[]> {
-    return (await this.storage.list('role/')).filter((n) => !n.endsWith('/'));
+    return (await this.#storage.list('role/')).filter((n) => !n.endsWith('/'));
   }
 
   /** The name of the role whose role ID is `roleId`, if any. */
@@ -119,16 +119,16 @@ export class AppRoleStore {
   }
 
   async listAccessors(roleUuid: string): Promise<string[]> {
-    return (await this.storage.list(`accessor/${roleUuid}/`)).filter((n) => !n.endsWith('/'));
+    return (await this.#storage.list(`accessor/${roleUuid}/`)).filter((n) => !n.endsWith('/'));
   }
 
   /** Every role UUID that still has secret IDs stored (including those of deleted roles). */
   async listSecretIdRoles(): Promise<string[]> {
-    return (await this.storage.list('secret-id/')).filter((n) => n.endsWith('/')).map((n) => n.slice(0, -1));
+    return (await this.#storage.list('secret-id/')).filter((n) => n.endsWith('/')).map((n) => n.slice(0, -1));
   }
 
   async listSecretIdHashes(roleUuid: string): Promise<string[]> {
-    return (await this.storage.list(`secret-id/${roleUuid}/`)).filter((n) => !n.endsWith('/'));
+    return (await this.#storage.list(`secret-id/${roleUuid}/`)).filter((n) => !n.endsWith('/'));
   }
 
   /** Operations removing one secret ID and its accessor index. */
