@@ -44,7 +44,7 @@ export async function benchAppRoleLogin(
     url: `${server.address}/v1/auth/${MOUNT}/login`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    next: () => ({ body: JSON.stringify({ role_id: roleId, secret_id: secretId }) }),
+    body: JSON.stringify({ role_id: roleId, secret_id: secretId }),
     connections: 32,
     seconds,
   }, undefined, server.pid);

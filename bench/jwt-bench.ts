@@ -41,7 +41,7 @@ export async function benchJwtLogin(server: { address: string; token: string; pi
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       seconds,
-      next: () => ({ body }),
+      body,
     }, undefined, server.pid);
   } finally {
     await issuer.close();

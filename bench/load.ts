@@ -22,6 +22,8 @@ export interface LoadSpec {
   readonly url: string;
   readonly method?: 'GET' | 'PUT' | 'POST';
   readonly headers?: Record<string, string>;
+  /** The body of every request, when it does not change (built once, cheaper than `next`). */
+  readonly body?: string;
   /** Builds the body (and path) of each request; called once per request. */
   readonly next?: () => { path?: string; body?: string };
   readonly connections?: number;
@@ -49,6 +51,7 @@ export async function runLoad(spec: LoadSpec, onTick?: () => void, serverPid?: n
     duration: spec.seconds ?? 8,
     method: spec.method ?? 'GET',
     headers: spec.headers,
+    ...(spec.body !== undefined ? { body: spec.body } : {}),
     requests: next
       ? [
           {
