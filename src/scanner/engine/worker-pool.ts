@@ -5,8 +5,9 @@
  * file would cost more than scanning it.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { internalError } from '../../lib/errors.js';
+import { startModuleWorker } from '../../lib/module-worker.js';
 import type { EngineSpec } from './engine-factory.js';
 import type { Finding } from './finding.js';
 import type { ScanExecutor, ScanJob } from './scan-job.js';
@@ -29,18 +30,6 @@ interface Waiting {
   readonly resolve: (f: Finding[]) => void;
   readonly reject: (e: Error) => void;
   readonly bytes: number;
-}
-
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-/** Same extension as this module: `.ts` from sources, `.js` from the build, `.mjs` from a bundle. */
-const WORKER_URL = new URL(`./scan-worker${/\.[cm]?[jt]s$/.exec(import.meta.url)?.[0] ?? '.js'}`, import.meta.url);
-
-/** Running from TypeScript sources (tsx): loader hooks are per thread, so register tsx first. */
-function startWorker(workerData: EngineSpec): Worker {
-  if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData });
-  const api = import.meta.resolve('tsx/esm/api');
-  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
-  return new Worker(code, { eval: true, workerData });
 }
 
 export interface WorkerPoolOptions {
@@ -73,7 +62,7 @@ export class WorkerPool implements ScanExecutor {
     this.#limit = threads * (options.perWorker ?? 64);
     this.#maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
     for (let i = 0; i < threads; i++) {
-      const worker = startWorker(options.spec);
+      const worker = startModuleWorker(import.meta.url, 'scan-worker', options.spec);
       const slot: Slot = { worker, inFlight: 0, batch: [], transfer: [], batchBytes: 0 };
       worker.on('message', (msg: { results: WorkerResult[] }) => {
         for (const r of msg.results) {

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -9,7 +8,6 @@ import { isHushError } from '../../lib/errors.js';
 import { describeStorage } from '../storage-conformance.js';
 import { createSqliteBackend } from './sqlite-backend.js';
 
-const require = createRequire(import.meta.url);
 const root = mkdtempSync(join(tmpdir(), 'hush-sqlite-test-'));
 let counter = 0;
 const freshPath = (): string => join(root, `case-${(counter += 1)}`, 'data', 'hush.db');
@@ -30,8 +28,7 @@ describe('sqlite backend', () => {
     expect(backend.kind).toBe('sqlite');
     expect(mode(path)).toBe(0o600);
     expect(mode(join(path, '..'))).toBe(0o700);
-    expect(mode(`${path}-wal`)).toBe(0o600);
-    expect(existsSync(`${path}-shm`)).toBe(false); // the WAL index is in memory (exclusive lock)
+    for (const side of ['-wal', '-shm', '-lock']) expect(mode(`${path}${side}`)).toBe(0o600);
     await backend.close();
   });
 
@@ -49,13 +46,13 @@ describe('sqlite backend', () => {
     expect((refused as Error).message).toBe(
       `the storage file ${path} is in use by another process (another hush server?): stop it, or give this server its own data directory`,
     );
-    // another process (SQLite's own client, the way an operator might open the file) is refused too
+    // another process (a second server on the same data directory) is refused the same way
     const other = spawnSync(
       process.execPath,
-      ['-e', 'const D = require(process.argv[1]); try { new D(process.argv[2]).prepare("SELECT count(*) FROM hush_kv").get(); console.log("read"); } catch (e) { console.log(e.code); }', require.resolve('better-sqlite3'), path],
+      ['--import', 'tsx', '--input-type=module', '-e', `import(${JSON.stringify(new URL('./sqlite-backend.ts', import.meta.url).href)}).then((m) => { try { m.createSqliteBackend({ path: process.argv[1] }); console.log('opened'); } catch (e) { console.log(e.code, e.message); } });`, path],
       { encoding: 'utf8' },
     );
-    expect(other.stdout.trim()).toBe('SQLITE_BUSY');
+    expect(other.stdout.trim()).toBe(`unavailable ${(refused as Error).message}`);
     await backend.close();
     const again = createSqliteBackend({ path });
     expect(await again.get('k')).toEqual(bytes('v'));
@@ -112,7 +109,7 @@ describe('sqlite backend', () => {
     await reopened.close();
   });
 
-  it('uses WAL with synchronous=FULL', async () => {
+  it('uses WAL', async () => {
     const path = freshPath();
     const backend = createSqliteBackend({ path });
     await backend.close();
