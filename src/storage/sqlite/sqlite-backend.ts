@@ -87,7 +87,7 @@ export function createSqliteBackend(options: SqliteBackendOptions): StorageBacke
 /** Takes the exclusive lock on the companion file `lockPath`, held by the returned connection
  * until it is closed. */
 function lockFile(lockPath: string, path: string): Database.Database {
-  const lock = new Database(lockPath);
+  const lock = new Database(lockPath, { timeout: 0 }); // refuse at once, not after waiting
   try {
     lock.pragma('locking_mode = EXCLUSIVE');
     lock.exec('BEGIN EXCLUSIVE; COMMIT');
