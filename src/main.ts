@@ -69,6 +69,7 @@ export async function serve(config: ServerConfig, core: Core, backend: StorageBa
     console.error(`hush: HA is on but api_addr is not set: standbys will send requests to ${address}, which must reach this server from theirs`);
   }
   await core.announceAddress(config.apiAddress ?? address).catch(() => undefined);
+  backend.ha?.onLost(() => console.error('hush: the connection holding the storage lock was lost; this server is a standby now and takes the lock again when it can'));
   // Storage that can no longer be trusted (another server may own it now): stop serving.
   void backend.lost?.then(async (reason) => {
     console.error(`hush: ${reason}; sealing`);

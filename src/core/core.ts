@@ -75,6 +75,9 @@ export class Core implements RequestHandler, CoreServices {
     this.#devMounts = opts.devMounts ?? false;
     this.#sweepIntervalMs = opts.sweepIntervalMs;
     this.highAvailability = opts.highAvailability;
+    this.highAvailability?.onLost(() => {
+      this.#lostActiveRole().catch(() => undefined);
+    });
     this.#awaitActive();
   }
 
@@ -444,6 +447,17 @@ export class Core implements RequestHandler, CoreServices {
     } finally {
       this.#steppingDown = false;
     }
+    this.#awaitActive();
+  }
+
+  /**
+   * The storage's lock went with the connection that held it (a network partition, the database
+   * restarting), and another server may be active already: like Vault's active servers, this one
+   * stops serving at once (the state goes, the keys stay; requests still under way fail, since
+   * nothing can be written) and waits, as a standby, to take the lock again.
+   */
+  async #lostActiveRole(): Promise<void> {
+    await this.#tearDown();
     this.#awaitActive();
   }
 

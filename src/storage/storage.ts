@@ -42,6 +42,9 @@ export interface HighAvailability {
   isActive(): boolean;
   /** Calls `listener` once this server holds the lock (at once when it already does). */
   whenActive(listener: () => void): void;
+  /** Calls `listener` whenever this server, active, loses the lock with its connection to the
+   * store (a network partition): it is a standby from then on, and may take the lock again. */
+  onLost(listener: () => void): void;
   /** Records `address` as the active server's API address (the active server calls it). */
   advertise(address: string): Promise<void>;
   /** The API address the active server advertised, if any. */

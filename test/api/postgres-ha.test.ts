@@ -5,7 +5,8 @@
  * address (a token bound to it works through the standby; a client cannot claim another one);
  * when the active one dies, the standby takes the table's lock and serves what the other wrote,
  * tokens included. hvac, node-vault, HashiCorp's Go library and hush's CLI all work pointed at a
- * standby.
+ * standby. When the active one loses its database session (a partition), it becomes a standby,
+ * still unsealed, and the other takes over.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,7 @@ import { rawRequest } from '../helpers/raw-request.js';
 import { HVAC_VERSIONS, ensureVenv, runPython } from '../interop/python-env.js';
 import { runGoClient } from '../interop/go-client.js';
 import nodeVault from 'node-vault';
+import pg from 'pg';
 import type { ConfiguredServer } from '../helpers/spawn-server.js';
 import { startTestPostgres } from '../helpers/postgres-server.js';
 import type { TestPostgres } from '../helpers/postgres-server.js';
@@ -38,13 +40,13 @@ let dir: string;
 const servers: ConfiguredServer[] = [];
 
 /** A configuration for one of the two servers, on its own port, sharing the table. */
-async function configFor(name: string): Promise<{ file: string; address: string }> {
+async function configFor(name: string, table = 'hush_ha'): Promise<{ file: string; address: string }> {
   const port = await freePort();
   const address = `http://127.0.0.1:${port}`;
   const file = join(dir, `${name}.hcl`);
   writeFileSync(
     file,
-    `storage "postgresql" {\n  table = "hush_ha"\n  ha_enabled = "true"\n}\nlistener "tcp" {\n  address = "127.0.0.1:${port}"\n  tls_disable = true\n}\napi_addr = "${address}"\n`,
+    `storage "postgresql" {\n  table = "${table}"\n  ha_enabled = "true"\n}\nlistener "tcp" {\n  address = "127.0.0.1:${port}"\n  tls_disable = true\n}\napi_addr = "${address}"\n`,
   );
   return { file, address };
 }
@@ -173,5 +175,51 @@ describe('two servers on one PostgreSQL table (ha_enabled)', () => {
     const sealedAnswer = await api({ address: c.address }, 'GET', 'secret/data/app', { token: root });
     expect([sealedAnswer.status, sealedAnswer.body.errors]).toEqual([503, ['Vault is sealed']]);
     await third.stop();
+  });
+
+  it('an active server that loses its database session becomes a standby, unsealed, and the other takes over', async () => {
+    const a = await configFor('partition-a', 'hush_ha_partition');
+    const b = await configFor('partition-b', 'hush_ha_partition');
+    await start(a.file);
+    const init = await api({ address: a.address }, 'PUT', 'sys/init', { body: { secret_shares: 1, secret_threshold: 1 } });
+    const key = init.body.keys[0] as string;
+    const root = init.body.root_token as string;
+    await api({ address: a.address }, 'PUT', 'sys/unseal', { body: { key } });
+    expect((await api({ address: a.address }, 'PUT', 'sys/mounts/secret', { token: root, body: { type: 'kv', options: { version: '2' } } })).status).toBe(204);
+    expect((await api({ address: a.address }, 'PUT', 'secret/data/app', { token: root, body: { data: { password: 'before' } } })).status).toBe(200);
+    await start(b.file);
+    await api({ address: b.address }, 'PUT', 'sys/unseal', { body: { key } });
+    expect((await api({ address: b.address }, 'GET', 'sys/health')).status).toBe(429);
+
+    const admin = new pg.Client({ connectionString: postgres.url });
+    await admin.connect();
+    /** Ends the session holding the table's lock, as a partition between it and the database would. */
+    const cutActiveSession = async () => {
+      const ended = await admin.query(
+        "SELECT pg_terminate_backend(pid) AS ended FROM pg_locks WHERE locktype = 'advisory' AND objid = (hashtext($1)::bigint & 4294967295)",
+        ['hush:hush_ha_partition'],
+      );
+      expect(ended.rows).toEqual([{ ended: true }]);
+    };
+    const health = async (address: string) => (await api({ address }, 'GET', 'sys/health')).status;
+    try {
+      await cutActiveSession();
+      await expect.poll(() => health(b.address), { timeout: 15_000, interval: 200 }).toBe(200);
+      await expect.poll(() => health(a.address), { timeout: 15_000, interval: 200 }).toBe(429);
+      // a is a standby still unsealed: no key holder needed; it forwards to b, which serves
+      expect((await api({ address: a.address }, 'GET', 'sys/health')).body).toMatchObject({ sealed: false, standby: true });
+      await expect.poll(async () => (await api({ address: a.address }, 'GET', 'sys/leader')).body.leader_address, { timeout: 5000, interval: 100 }).toBe(b.address);
+      expect((await api({ address: a.address }, 'PUT', 'secret/data/app', { token: root, body: { data: { password: 'after' } } })).status).toBe(200);
+      expect((await api({ address: b.address }, 'GET', 'secret/data/app', { token: root })).body.data.data).toEqual({ password: 'after' });
+
+      // a opened a new session and waits on it: when b loses its own, a takes over again
+      await cutActiveSession();
+      await expect.poll(() => health(a.address), { timeout: 15_000, interval: 200 }).toBe(200);
+      await expect.poll(() => health(b.address), { timeout: 15_000, interval: 200 }).toBe(429);
+      expect((await api({ address: a.address }, 'GET', 'secret/data/app', { token: root })).body.data.data).toEqual({ password: 'after' });
+      expect((await api({ address: b.address }, 'GET', 'secret/data/app', { token: root })).body.data.data).toEqual({ password: 'after' });
+    } finally {
+      await admin.end();
+    }
   });
 });

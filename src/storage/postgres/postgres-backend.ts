@@ -9,8 +9,9 @@
  * the table as it opens (`table-lock.ts`). Without HA a held lock refuses the second server; with
  * HA (`ha_enabled`, Vault's model) the second opens as a standby: it reads (to unseal), refuses to
  * write, and takes over when the lock is released, reading everything afresh (the core's part).
- * If the lock's connection is lost the backend refuses every operation from then on and reports
- * it (`lost`): another server may have taken over.
+ * If the lock's connection is lost, another server may take over at once: without HA the backend
+ * refuses every operation from then on and reports it (`lost`); with HA this server becomes a
+ * standby (`ha.onLost`) and takes the lock again when it can.
  *
  * Listing skips past sub-directories (`dir/` → `dir0`), as the SQLite backend does, so it costs
  * about one round trip per name returned, not per key below the prefix. The "C" collation orders
@@ -71,7 +72,8 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
     if (options.ha) {
       await lockClient.query(`CREATE TABLE IF NOT EXISTS ${table}_active (id INT PRIMARY KEY CHECK (id = 1), address TEXT NOT NULL)`);
     }
-    lock = new TableLock(lockClient, table, options.lockPollMs);
+    const reconnect = options.ha ? () => pool.connect() : undefined;
+    lock = new TableLock(lockClient, table, { pollMs: options.lockPollMs, reconnect });
     if (!(await lock.tryTake())) {
       if (!options.ha) {
         throw new HushError('unavailable', `the PostgreSQL table ${table} is in use by another hush server: stop it, give this server its own table, or set ha_enabled`);
@@ -113,6 +115,7 @@ class PostgresBackend implements StorageBackend {
       ? {
           isActive: () => lock.held,
           whenActive: (listener) => lock.whenHeld(listener),
+          onLost: (listener) => lock.onLost(listener),
           advertise: (address) => this.#advertise(address),
           activeAddress: () => this.#activeAddress(),
           // a few polls' grace, so that a standby takes over rather than this server again

@@ -3,6 +3,12 @@
  * named after the table, held on a connection kept for the server's lifetime (the database drops
  * it when that session ends, a crash included). Without HA a held lock refuses the second server;
  * with HA the second one waits, trying again every few seconds, and takes over when it is free.
+ *
+ * A session that is lost (a network partition, the database restarting) takes the lock with it,
+ * and another server may own the table a moment later. Without HA the loss is final: the server
+ * must stop (`lost`). With HA the server becomes a standby, as Vault's active servers do when they
+ * lose their lock: the lock tells its `onLost` listeners, opens a new session (retrying every poll
+ * period until the database answers) and waits for the lock again.
  */
 import type pg from 'pg';
 
@@ -12,9 +18,17 @@ export const DEFAULT_LOCK_POLL_MS = 2000;
  * would otherwise go unnoticed until TCP gives up, while another server may have taken over). */
 const SESSION_CHECK_TIMEOUT_MS = 5000;
 
+export interface TableLockOptions {
+  /** How often a waiting (standby) server tries the lock, and the holder checks its session. */
+  readonly pollMs?: number;
+  /** HA: a new session for the lock after one is lost (the server stays, as a standby). */
+  readonly reconnect?: () => Promise<pg.PoolClient>;
+}
+
 export class TableLock {
-  readonly #client: pg.PoolClient;
+  #client: pg.PoolClient;
   readonly #name: string;
+  readonly #reconnect: (() => Promise<pg.PoolClient>) | undefined;
   readonly #pollMs: number;
   #held = false;
   #closed = false;
@@ -24,30 +38,72 @@ export class TableLock {
   #whenHeld: (() => void)[] = [];
   #lostReason: string | undefined;
   #reportLoss: (reason: string) => void = () => undefined;
-  /** Resolves once the lock, having been held, is lost with its connection. */
+  readonly #onLost: (() => void)[] = [];
+  /** Without HA: resolves once the lock, having been held, is lost with its connection. */
   readonly lost: Promise<string>;
 
-  constructor(client: pg.PoolClient, table: string, pollMs = DEFAULT_LOCK_POLL_MS) {
+  constructor(client: pg.PoolClient, table: string, options: TableLockOptions = {}) {
     this.#client = client;
     this.#name = `hush:${table}`;
-    this.#pollMs = pollMs;
+    this.#pollMs = options.pollMs ?? DEFAULT_LOCK_POLL_MS;
+    this.#reconnect = options.reconnect;
     this.lost = new Promise((resolve) => (this.#reportLoss = resolve));
-    client.on('error', () => this.#lose());
+    this.#watch(client);
   }
 
-  /** The session is gone (or cannot be trusted): a standby just never becomes active; a holder
-   * must stop, since another server may own the table now. */
+  #watch(client: pg.PoolClient): void {
+    client.on('error', () => {
+      if (client === this.#client) this.#lose();
+    });
+  }
+
+  /** The session is gone (or cannot be trusted). Without HA a standby just never becomes active
+   * and a holder must stop, since another server may own the table now; with HA either one opens
+   * a new session and waits for the lock. */
   #lose(): void {
     if (this.#closed) return;
     const wasHeld = this.#held;
     this.#held = false;
     this.#stopWaiting();
     this.#stopChecking();
-    if (!wasHeld) return;
     // End the session too, so that a session that was only slow lets a standby take over.
-    this.#release();
+    if (wasHeld || this.#reconnect !== undefined) this.#release();
+    if (this.#reconnect !== undefined) {
+      if (wasHeld) for (const listener of this.#onLost) listener();
+      this.#renewSession(this.#reconnect);
+      return;
+    }
+    if (!wasHeld) return;
     this.#lostReason = 'the connection holding the PostgreSQL table lock was lost: restart this server';
     this.#reportLoss(this.#lostReason);
+  }
+
+  /** Opens a new session (trying again every poll period until the database answers), then
+   * waits for the lock on it. */
+  #renewSession(reconnect: () => Promise<pg.PoolClient>): void {
+    const attempt = (): void => {
+      if (this.#closed) return;
+      reconnect().then(
+        (client) => {
+          if (this.#closed) {
+            client.release(true);
+            return;
+          }
+          this.#client = client;
+          this.#released = false;
+          this.#watch(client);
+          this.waitInBackground();
+        },
+        () => setTimeout(attempt, this.#pollMs).unref(),
+      );
+    };
+    attempt();
+  }
+
+  /** HA: calls `listener` whenever the lock, held, is lost with its session (this server is a
+   * standby from then on). */
+  onLost(listener: () => void): void {
+    this.#onLost.push(listener);
   }
 
   /** Why the lock, once held, is lost (nothing may be read or written any more), if it is. */
