@@ -39,6 +39,8 @@ export class TableLock {
   #lostReason: string | undefined;
   #reportLoss: (reason: string) => void = () => undefined;
   readonly #onLost: (() => void)[] = [];
+  /** HA: a new session is being opened (the old one's late errors change nothing). */
+  #renewing = false;
   /** Without HA: resolves once the lock, having been held, is lost with its connection. */
   readonly lost: Promise<string>;
 
@@ -61,7 +63,7 @@ export class TableLock {
    * and a holder must stop, since another server may own the table now; with HA either one opens
    * a new session and waits for the lock. */
   #lose(): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#renewing) return;
     const wasHeld = this.#held;
     this.#held = false;
     this.#stopWaiting();
@@ -81,6 +83,7 @@ export class TableLock {
   /** Opens a new session (trying again every poll period until the database answers), then
    * waits for the lock on it. */
   #renewSession(reconnect: () => Promise<pg.PoolClient>): void {
+    this.#renewing = true;
     const attempt = (): void => {
       if (this.#closed) return;
       reconnect().then(
@@ -91,6 +94,7 @@ export class TableLock {
           }
           this.#client = client;
           this.#released = false;
+          this.#renewing = false;
           this.#watch(client);
           this.waitInBackground();
         },
@@ -120,13 +124,16 @@ export class TableLock {
   /** While held: checks the session every poll period, and gives the lock up as lost when a
    * check fails or hangs. */
   #checkSession(): void {
+    const client = this.#client;
     this.#heartbeat = setInterval(() => {
       let timer: NodeJS.Timeout | undefined;
       const hung = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error('session check timed out')), SESSION_CHECK_TIMEOUT_MS);
       });
-      Promise.race([this.#client.query('SELECT 1'), hung])
-        .catch(() => this.#lose())
+      Promise.race([client.query('SELECT 1'), hung])
+        .catch(() => {
+          if (client === this.#client) this.#lose(); // not a check of a session already replaced
+        })
         .finally(() => clearTimeout(timer));
     }, this.#pollMs);
     this.#heartbeat.unref();
