@@ -1,6 +1,6 @@
 /**
  * @module The lock that makes one server the owner of a PostgreSQL table: a session advisory lock
- * named after the table, held on a connection kept for the server's lifetime (the database drops
+ * named after the table, held on a connection of its own (the database drops
  * it when that session ends, a crash included). Without HA a held lock refuses the second server;
  * with HA the second one waits, trying again every few seconds, and takes over when it is free.
  *
