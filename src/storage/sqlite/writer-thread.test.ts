@@ -46,6 +46,20 @@ describe('sqlite writer thread', () => {
     await writer.close();
   });
 
+  it('refuses a batch it cannot send and takes the next one', async () => {
+    const path = freshDatabase();
+    const writer = new WriterThread(path);
+    await writer.commit(packBatch([[put('first', '1')]]));
+    // a batch that cannot be sent (a function cannot cross to another thread) is refused at once
+    const unsendable = { ...packBatch([]), keys: [() => 'key'] as unknown as string[] };
+    await expect(writer.commit(unsendable)).rejects.toThrow(/could not be cloned/);
+    expect(await writer.commit(packBatch([[put('second', '2')]]))).toEqual({ kind: 'committed', failedJobs: [] });
+    await writer.close();
+    const check = new Database(path, { readonly: true });
+    expect(check.prepare('SELECT key FROM hush_kv ORDER BY key').pluck().all()).toEqual(['first', 'second']);
+    check.close();
+  });
+
   it('refuses commits once closed, as unavailable', async () => {
     const writer = new WriterThread(freshDatabase());
     await writer.close();

@@ -44,10 +44,10 @@ export class WriterThread {
     if (this.#dead !== undefined) return Promise.reject(this.#dead);
     if (this.#inFlight !== undefined) return Promise.reject(new Error('a sqlite group commit is already in flight'));
     return new Promise<WriterReply>((resolve, reject) => {
+      const request: WriterRequest = { kind: 'commit', batch };
+      this.#worker.postMessage(request, [batch.bytes]); // a throw here rejects, leaving nothing in flight
       this.#inFlight = { resolve, reject };
       this.#worker.ref();
-      const request: WriterRequest = { kind: 'commit', batch };
-      this.#worker.postMessage(request, [batch.bytes]);
     });
   }
 
