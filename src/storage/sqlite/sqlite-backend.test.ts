@@ -82,7 +82,9 @@ describe('sqlite backend', () => {
     const sql = check.prepare("SELECT sql FROM sqlite_master WHERE name = 'hush_kv'").pluck().get() as string;
     const tables = check.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
     const rows = check.prepare('SELECT count(*) FROM hush_kv').pluck().get();
+    const freePages = check.pragma('freelist_count', { simple: true });
     check.close();
+    expect(freePages).toBe(0); // the old table's pages were given back
     expect(sql).not.toMatch(/WITHOUT ROWID/i);
     expect(tables).toEqual(['hush_kv']);
     expect(rows).toBe(502);

@@ -49,7 +49,8 @@ export const PUT_SQL = 'INSERT INTO hush_kv (key, value) VALUES (?, ?) ON CONFLI
 export const DELETE_SQL = 'DELETE FROM hush_kv WHERE key = ?';
 
 /** Creates the table, or moves a file made by earlier versions (`WITHOUT ROWID`) to the layout
- * above, in one transaction: a crash part-way leaves the old table as it was. */
+ * above, in one transaction: a crash part-way leaves the old table as it was. The move is followed
+ * by a VACUUM, which gives the old table's pages back (once; the file is rewritten). */
 export function ensureTable(db: Database.Database): void {
   const sql = db.prepare<[], string>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'hush_kv'").pluck().get();
   if (sql === undefined) {
@@ -63,6 +64,7 @@ export function ensureTable(db: Database.Database): void {
     db.exec('INSERT INTO hush_kv (key, value) SELECT key, value FROM hush_kv_old ORDER BY key');
     db.exec('DROP TABLE hush_kv_old');
   })();
+  db.exec('VACUUM');
   db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
