@@ -14,10 +14,6 @@ interface InFlight {
   readonly reject: (err: unknown) => void;
 }
 
-/** The thread holds one batch at a time (a few KiB to a few MiB): a small young generation keeps
- * its share of the server's memory small. */
-const WRITER_HEAP = { maxYoungGenerationSizeMb: 2 };
-
 export class WriterThread {
   readonly #worker: Worker;
   #inFlight: InFlight | undefined;
@@ -27,7 +23,7 @@ export class WriterThread {
 
   /** Starts the thread for the database at `path` (which it opens on the first commit). */
   constructor(path: string) {
-    this.#worker = startModuleWorker(import.meta.url, 'sqlite-writer', { path }, WRITER_HEAP);
+    this.#worker = startModuleWorker(import.meta.url, 'sqlite-writer', { path });
     this.#worker.unref();
     this.#worker.on('message', (reply: WriterReply) => {
       const inFlight = this.#inFlight;
