@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isHushError } from '../../lib/errors.js';
 import { describeStorage } from '../storage-conformance.js';
@@ -193,6 +194,40 @@ describe('sqlite backend', () => {
     await after;
     expect(await backend.list('group/')).toEqual(['after', 'before']);
     await backend.close();
+  });
+
+  it('starts a new writer thread when its writer thread dies, and loses no acknowledged write', async () => {
+    const path = freshPath();
+    const threads: Worker[] = [];
+    const onWorker = (worker: Worker) => threads.push(worker);
+    process.on('worker', onWorker);
+    try {
+      const backend = createSqliteBackend({ path });
+      await backend.put('before', bytes('1'));
+      expect(threads).toHaveLength(1);
+      await threads[0]?.terminate();
+      await backend.put('after', bytes('2'));
+      expect(threads).toHaveLength(2);
+      expect(await backend.get('before')).toEqual(bytes('1'));
+      expect(await backend.get('after')).toEqual(bytes('2'));
+      // killed with a commit on its way: that caller learns of a failure (or of the commit, if it
+      // landed first), never waits forever; the next write goes to a third thread
+      const during = backend.put('during', bytes('3')).then(
+        () => 'written',
+        (err: unknown) => (isHushError(err, 'unavailable') ? 'refused' : err),
+      );
+      await threads[1]?.terminate();
+      expect(['written', 'refused']).toContain(await during);
+      await backend.put('last', bytes('4'));
+      expect(threads.length).toBeGreaterThanOrEqual(3);
+      await backend.close();
+      const reopened = createSqliteBackend({ path });
+      expect(await reopened.get('last')).toEqual(bytes('4'));
+      expect(await reopened.get('before')).toEqual(bytes('1'));
+      await reopened.close();
+    } finally {
+      process.off('worker', onWorker);
+    }
   });
 
   it('takes a copy of the value when put is called', async () => {

@@ -10,7 +10,9 @@
  * commit, one SQLite transaction with each caller's operations in their own SAVEPOINT (a failure
  * rolls back only that caller's work). The writer thread commits with `synchronous=NORMAL`, then
  * fsyncs the WAL itself, and only then are the callers' promises settled. SQLite's own
- * checkpoints still sync the WAL before copying it into the database.
+ * checkpoints still sync the WAL before copying it into the database. Should the writer thread
+ * die, the callers of its commit in flight are told it failed, and the next commit starts a new
+ * thread.
  *
  * One server per file: the backend holds an exclusive lock on a companion file (`<file>-lock`)
  * from open to close (the OS drops it if the process dies), so a second server on the same file,
@@ -242,7 +244,9 @@ class SqliteBackend implements StorageBackend {
     this.#inFlight = jobs;
     let sent: Promise<WriterReply>;
     try {
-      this.#writer ??= new WriterThread(this.#path);
+      // a thread that died (its commit in flight failed with it) is replaced by a new one, whose
+      // connection opens once the dead one's was closed with its thread
+      if (this.#writer === undefined || this.#writer.stopped) this.#writer = new WriterThread(this.#path);
       sent = this.#writer.commit(packBatch(jobs.map((job) => job.ops)));
     } catch (err) {
       sent = Promise.reject(err);

@@ -1,7 +1,8 @@
 /**
  * @module The main thread's handle on the SQLite writer thread (`sqlite-writer.ts`): one group
  * commit in flight at a time, answered once it is on disk. While idle the thread does not keep
- * the process alive. If the thread dies, the commit in flight and every later one fail.
+ * the process alive. If the thread dies, the commit in flight and every later one fail (the
+ * backend then starts another thread: `stopped`).
  */
 import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
@@ -33,6 +34,11 @@ export class WriterThread {
     });
     this.#worker.on('error', (err) => this.#die(err));
     this.#worker.on('exit', (code) => this.#die(new Error(`the sqlite writer thread exited (${code})`)));
+  }
+
+  /** Whether the thread has ended (died, or closed): it takes no more commits. */
+  get stopped(): boolean {
+    return this.#dead !== undefined;
   }
 
   /** Sends one group commit; the thread takes `batch.bytes` (the buffer is moved). */
