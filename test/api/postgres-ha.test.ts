@@ -5,8 +5,9 @@
  * address (a token bound to it works through the standby; a client cannot claim another one);
  * when the active one dies, the standby takes the table's lock and serves what the other wrote,
  * tokens included. hvac, node-vault, HashiCorp's Go library and hush's CLI all work pointed at a
- * standby. When the active one loses its database session (a partition), it becomes a standby,
- * still unsealed, and the other takes over.
+ * standby. When the active one loses its database session, it becomes a standby, still unsealed,
+ * and the other takes over; so too when it is cut off from the database by a partition that drops
+ * packets (the database ends its idle session, which frees the lock).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,7 @@ import pg from 'pg';
 import type { ConfiguredServer } from '../helpers/spawn-server.js';
 import { startTestPostgres } from '../helpers/postgres-server.js';
 import type { TestPostgres } from '../helpers/postgres-server.js';
+import { startPartitionProxy } from '../helpers/partition-proxy.js';
 
 /** hvac pointed at the standby: a KV v2 read and a write, both answered by the active server. */
 const HVAC_THROUGH_STANDBY = `
@@ -51,8 +53,8 @@ async function configFor(name: string, table = 'hush_ha'): Promise<{ file: strin
   return { file, address };
 }
 
-async function start(file: string): Promise<ConfiguredServer> {
-  const server = await spawnConfiguredServer(file, { ...process.env, HUSH_PG_CONNECTION_URL: postgres.url });
+async function start(file: string, connectionUrl = postgres.url): Promise<ConfiguredServer> {
+  const server = await spawnConfiguredServer(file, { ...process.env, HUSH_PG_CONNECTION_URL: connectionUrl });
   servers.push(server);
   return server;
 }
@@ -222,4 +224,40 @@ describe('two servers on one PostgreSQL table (ha_enabled)', () => {
       await admin.end();
     }
   });
+
+  it('a partition that drops packets: the cut-off active server stops, the database frees its lock, a standby takes over', async () => {
+    const proxy = await startPartitionProxy(new URL(postgres.url));
+    const viaProxy = new URL(postgres.url);
+    viaProxy.port = String(proxy.port);
+    try {
+      const a = await configFor('cut-a', 'hush_ha_cut');
+      const b = await configFor('cut-b', 'hush_ha_cut');
+      await start(a.file, viaProxy.href); // a reaches the database through the proxy, b directly
+      const init = await api({ address: a.address }, 'PUT', 'sys/init', { body: { secret_shares: 1, secret_threshold: 1 } });
+      const key = init.body.keys[0] as string;
+      const root = init.body.root_token as string;
+      await api({ address: a.address }, 'PUT', 'sys/unseal', { body: { key } });
+      expect((await api({ address: a.address }, 'PUT', 'sys/mounts/secret', { token: root, body: { type: 'kv', options: { version: '2' } } })).status).toBe(204);
+      expect((await api({ address: a.address }, 'PUT', 'secret/data/app', { token: root, body: { data: { password: 'before' } } })).status).toBe(200);
+      await start(b.file);
+      await api({ address: b.address }, 'PUT', 'sys/unseal', { body: { key } });
+      const health = async (address: string) => (await api({ address }, 'GET', 'sys/health')).status;
+      expect(await health(b.address)).toBe(429);
+
+      proxy.freeze();
+      // a's session check fails and it stops; the database ends a's idle session, and b, polling
+      // for the lock, takes it: neither needs a's session to be closed by a
+      await expect.poll(() => health(a.address), { timeout: 20_000, interval: 250 }).toBe(429);
+      await expect.poll(() => health(b.address), { timeout: 30_000, interval: 250 }).toBe(200);
+      expect((await api({ address: b.address }, 'PUT', 'secret/data/app', { token: root, body: { data: { password: 'during' } } })).status).toBe(200);
+
+      proxy.thaw();
+      // a opens a new session once the database answers, and sends its clients to b
+      await expect.poll(async () => (await api({ address: a.address }, 'GET', 'sys/leader')).body.leader_address, { timeout: 30_000, interval: 250 }).toBe(b.address);
+      expect((await api({ address: a.address }, 'GET', 'secret/data/app', { token: root })).body.data.data).toEqual({ password: 'during' });
+      expect(await health(a.address)).toBe(429);
+    } finally {
+      await proxy.close();
+    }
+  }, 120_000);
 });

@@ -48,6 +48,8 @@ export interface PostgresBackendOptions {
 const DEFAULT_TABLE = 'hush_kv';
 const TABLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const STANDBY = 'this server is a standby: the active server writes';
+/** How long a new connection (or a wait for a free one) may take. */
+const CONNECT_TIMEOUT_MS = 10_000;
 /** Keys fetched per round trip while listing. */
 const LIST_PAGE = 500;
 
@@ -60,7 +62,14 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
   const table = options.table ?? DEFAULT_TABLE;
   if (!TABLE_NAME.test(table)) throw new HushError('bad_request', 'the PostgreSQL table name must be lower-case letters, digits and _');
   // keepAlive: a dead peer is noticed by TCP too, not only by the lock's session checks
-  const pool = new pg.Pool({ connectionString: options.connectionUrl, max: options.maxConnections ?? 8, keepAlive: true });
+  // connectionTimeoutMillis: a connection attempt into a network partition fails (and is tried
+  // again, for the lock's session) instead of waiting forever
+  const pool = new pg.Pool({
+    connectionString: options.connectionUrl,
+    max: options.maxConnections ?? 8,
+    keepAlive: true,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  });
   // An idle client's error (the server restarted, say) surfaces on the next query; unhandled
   // here, it would end the process.
   pool.on('error', () => undefined);

@@ -18,6 +18,12 @@ export const DEFAULT_LOCK_POLL_MS = 2000;
  * would otherwise go unnoticed until TCP gives up, while another server may have taken over). */
 const SESSION_CHECK_TIMEOUT_MS = 5000;
 
+/** How long the database lets the lock's session sit idle: longer than the holder's longest gap
+ * between two queries (a poll period) plus the time it takes to give up on a session check. */
+export function idleSessionLimitMs(pollMs: number): number {
+  return 3 * pollMs + SESSION_CHECK_TIMEOUT_MS;
+}
+
 export interface TableLockOptions {
   /** How often a waiting (standby) server tries the lock, and the holder checks its session. */
   readonly pollMs?: number;
@@ -41,6 +47,8 @@ export class TableLock {
   readonly #onLost: (() => void)[] = [];
   /** HA: a new session is being opened (the old one's late errors change nothing). */
   #renewing = false;
+  /** The session whose idle limit is set. */
+  #idleLimited: pg.PoolClient | undefined;
   /** Without HA: resolves once the lock, having been held, is lost with its connection. */
   readonly lost: Promise<string>;
 
@@ -146,6 +154,7 @@ export class TableLock {
   /** Tries once; resolves to whether the lock is now held. */
   async tryTake(): Promise<boolean> {
     if (this.#held) return true;
+    await this.#limitIdleSession();
     const result = await this.#client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [this.#name]);
     if (result.rows[0]?.locked !== true || this.#closed) return false;
     this.#held = true;
@@ -153,6 +162,21 @@ export class TableLock {
     this.#checkSession();
     for (const listener of this.#whenHeld.splice(0)) listener();
     return true;
+  }
+
+  /**
+   * Asks the database to end this session once it has been idle for {@link idleSessionLimitMs}
+   * (`idle_session_timeout`, PostgreSQL 14 and later; older servers keep the session, as before).
+   * A holder queries every poll period, so only a session cut off from its server goes idle that
+   * long: in a partition that drops packets, the database would otherwise keep the lock until its
+   * TCP keepalive gives up (two hours by default), and no standby could take over. The holder
+   * stops on its side first: its session check fails within a poll period and a check timeout.
+   */
+  async #limitIdleSession(): Promise<void> {
+    const client = this.#client;
+    if (this.#idleLimited === client) return;
+    await client.query("SELECT set_config('idle_session_timeout', $1, false)", [String(idleSessionLimitMs(this.#pollMs))]).catch(() => undefined);
+    this.#idleLimited = client;
   }
 
   /** Keeps trying in the background until the lock is held (the timer does not keep the process alive). */
