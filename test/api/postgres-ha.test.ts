@@ -234,7 +234,7 @@ describe('two servers on one PostgreSQL table (ha_enabled)', () => {
     }
   });
 
-  it('a partition that drops packets: the cut-off active server stops, the database frees its lock, a standby takes over', async () => {
+  it('a partition that drops packets: the cut-off active server stops, the database frees its lock, a standby takes over, a held-up write is fenced off', async () => {
     const proxy = await startPartitionProxy(new URL(postgres.url));
     const viaProxy = new URL(postgres.url);
     viaProxy.port = String(proxy.port);
@@ -243,6 +243,8 @@ describe('two servers on one PostgreSQL table (ha_enabled)', () => {
       const health = async (address: string) => (await api({ address }, 'GET', 'sys/health')).status;
 
       proxy.freeze();
+      // a write that a takes on just as it is cut off: its packets are held up in the partition
+      const lateWrite = api({ address: a.address }, 'PUT', 'secret/data/app', { token: root, body: { data: { password: 'late' } } });
       // a's session check fails and it stops; the database ends a's idle session, and b, polling
       // for the lock, takes it: neither needs a's session to be closed by a
       await expect.poll(() => health(a.address), { timeout: 20_000, interval: 250 }).toBe(429);
@@ -250,9 +252,13 @@ describe('two servers on one PostgreSQL table (ha_enabled)', () => {
       expect((await api({ address: b.address }, 'PUT', 'secret/data/app', { token: root, body: { data: { password: 'during' } } })).status).toBe(200);
 
       proxy.thaw();
+      // the held-up write reaches the database after b took over: the epoch check refuses it
+      // there, so it neither lands nor overwrites what b wrote
+      expect((await lateWrite).status).toBe(503);
       // a opens a new session once the database answers, and sends its clients to b
       await expect.poll(async () => (await api({ address: a.address }, 'GET', 'sys/leader')).body.leader_address, { timeout: 30_000, interval: 250 }).toBe(b.address);
       expect((await api({ address: a.address }, 'GET', 'secret/data/app', { token: root })).body.data.data).toEqual({ password: 'during' });
+      expect((await api({ address: b.address }, 'GET', 'secret/data/app', { token: root })).body.data.data).toEqual({ password: 'during' });
       expect(await health(a.address)).toBe(429);
     } finally {
       await proxy.close();

@@ -11,7 +11,8 @@
  * write, and takes over when the lock is released, reading everything afresh (the core's part).
  * If the lock's connection is lost, another server may take over at once: without HA the backend
  * refuses every operation from then on and reports it (`lost`); with HA this server becomes a
- * standby (`ha.onLost`) and takes the lock again when it can.
+ * standby (`ha.onLost`) and takes the lock again when it can, and every write checks in its own
+ * transaction that no other server has taken the lock since (`fence.ts`).
  *
  * Listing skips past sub-directories (`dir/` → `dir0`), as the SQLite backend does, so it costs
  * about one round trip per name returned, not per key below the prefix. The "C" collation orders
@@ -21,6 +22,7 @@ import pg from 'pg';
 import { HushError } from '../../lib/errors.js';
 import type { HighAvailability, StorageBackend, StorageOp } from '../storage.js';
 import { DEFAULT_LOCK_POLL_MS, TableLock } from './table-lock.js';
+import { Fence, IDLE_TRANSACTION_LIMIT_MS } from './fence.js';
 import {
   assertListPrefix,
   assertStorageKey,
@@ -73,16 +75,26 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
   // An idle client's error (the server restarted, say) surfaces on the next query; unhandled
   // here, it would end the process.
   pool.on('error', () => undefined);
+  // A transaction left open by a partition would hold its row locks (and a fenced server's share
+  // lock on the epoch) until TCP gives up: the database ends it after a while instead.
+  pool.on('connect', (client) => {
+    client.query(`SET idle_in_transaction_session_timeout = ${IDLE_TRANSACTION_LIMIT_MS}`).catch(() => undefined);
+  });
+  const fence = options.ha ? new Fence(`${table}_active`) : undefined;
   let lockClient: pg.PoolClient | undefined;
   let lock: TableLock | undefined;
   try {
     lockClient = await pool.connect();
     await lockClient.query(`CREATE TABLE IF NOT EXISTS ${table} (key TEXT COLLATE "C" PRIMARY KEY, value BYTEA NOT NULL)`);
-    if (options.ha) {
+    if (fence !== undefined) {
       await lockClient.query(`CREATE TABLE IF NOT EXISTS ${table}_active (id INT PRIMARY KEY CHECK (id = 1), address TEXT NOT NULL)`);
+      await fence.prepare(lockClient);
     }
-    const reconnect = options.ha ? () => pool.connect() : undefined;
-    lock = new TableLock(lockClient, table, { pollMs: options.lockPollMs, reconnect });
+    lock = new TableLock(lockClient, table, {
+      pollMs: options.lockPollMs,
+      reconnect: fence === undefined ? undefined : () => pool.connect(),
+      onTaken: fence === undefined ? undefined : (client) => fence.raise(client),
+    });
     if (!(await lock.tryTake())) {
       if (!options.ha) {
         throw new HushError('unavailable', `the PostgreSQL table ${table} is in use by another hush server: stop it, give this server its own table, or set ha_enabled`);
@@ -95,7 +107,7 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
     await pool.end().catch(() => undefined);
     throw unavailable(err, 'cannot open the PostgreSQL storage');
   }
-  return new PostgresBackend(pool, lock, table, options.ha === true, options.lockPollMs);
+  return new PostgresBackend(pool, lock, table, fence, options.lockPollMs);
 }
 
 class PostgresBackend implements StorageBackend {
@@ -106,12 +118,15 @@ class PostgresBackend implements StorageBackend {
   readonly #sql: Readonly<Record<'get' | 'put' | 'delete' | 'seekFrom' | 'seekAfter', string>>;
   readonly lost: Promise<string>;
   readonly ha: HighAvailability | undefined;
+  /** HA: the epoch check every write makes (`fence.ts`). */
+  readonly #fence: Fence | undefined;
   #closed = false;
 
-  constructor(pool: pg.Pool, lock: TableLock, table: string, ha: boolean, lockPollMs: number | undefined) {
+  constructor(pool: pg.Pool, lock: TableLock, table: string, fence: Fence | undefined, lockPollMs: number | undefined) {
     this.#pool = pool;
     this.#lock = lock;
     this.#table = table;
+    this.#fence = fence;
     this.#sql = {
       get: `SELECT value FROM ${table} WHERE key = $1`,
       put: `INSERT INTO ${table} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
@@ -120,7 +135,7 @@ class PostgresBackend implements StorageBackend {
       seekAfter: `SELECT key FROM ${table} WHERE key > $1 ORDER BY key LIMIT ${LIST_PAGE}`,
     };
     this.lost = lock.lost;
-    this.ha = ha
+    this.ha = fence
       ? {
           isActive: () => lock.held,
           whenActive: (listener) => lock.whenHeld(listener),
@@ -142,6 +157,7 @@ class PostgresBackend implements StorageBackend {
   }
 
   async put(key: string, value: Uint8Array): Promise<void> {
+    if (this.#fence !== undefined) return this.transaction([{ kind: 'put', key, value }]);
     this.#assertWritable();
     assertStorageKey(key);
     assertStorageValue(value);
@@ -149,6 +165,7 @@ class PostgresBackend implements StorageBackend {
   }
 
   async delete(key: string): Promise<void> {
+    if (this.#fence !== undefined) return this.transaction([{ kind: 'delete', key }]);
     this.#assertWritable();
     assertStorageKey(key);
     await this.#query(this.#sql.delete, [key]);
@@ -168,6 +185,7 @@ class PostgresBackend implements StorageBackend {
     let broken = false;
     try {
       await client.query('BEGIN');
+      await this.#fence?.check(client);
       for (const [i, op] of ops.entries()) await client.query(op.kind === 'put' ? this.#sql.put : this.#sql.delete, params[i]);
       await client.query('COMMIT');
     } catch (err) {
@@ -227,16 +245,17 @@ class PostgresBackend implements StorageBackend {
 
   async #advertise(address: string): Promise<void> {
     this.#assertWritable();
-    await this.#query(
-      `INSERT INTO ${this.#table}_active (id, address) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET address = EXCLUDED.address`,
-      [address],
-    );
+    try {
+      await this.#fence?.advertise(this.#pool, address);
+    } catch (err) {
+      throw unavailable(err);
+    }
   }
 
   async #activeAddress(): Promise<string | undefined> {
     this.#assertUsable();
     const rows = await this.#query<{ address: string }>(`SELECT address FROM ${this.#table}_active WHERE id = 1`, []);
-    return rows[0]?.address;
+    return rows[0]?.address || undefined; // '' until the active server has advertised
   }
 
   async #query<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {

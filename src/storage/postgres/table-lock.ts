@@ -29,12 +29,16 @@ export interface TableLockOptions {
   readonly pollMs?: number;
   /** HA: a new session for the lock after one is lost (the server stays, as a standby). */
   readonly reconnect?: () => Promise<pg.PoolClient>;
+  /** Runs on the lock's session each time the lock is taken, before anyone is told it is held;
+   * if it fails, the lock is given back. */
+  readonly onTaken?: (client: pg.PoolClient) => Promise<void>;
 }
 
 export class TableLock {
   #client: pg.PoolClient;
   readonly #name: string;
   readonly #reconnect: (() => Promise<pg.PoolClient>) | undefined;
+  readonly #onTaken: ((client: pg.PoolClient) => Promise<void>) | undefined;
   readonly #pollMs: number;
   #held = false;
   #closed = false;
@@ -47,6 +51,8 @@ export class TableLock {
   readonly #onLost: (() => void)[] = [];
   /** HA: a new session is being opened (the old one's late errors change nothing). */
   #renewing = false;
+  /** A {@link tryTake} under way. */
+  #taking: Promise<boolean> | undefined;
   /** The session whose idle limit is set. */
   #idleLimited: pg.PoolClient | undefined;
   /** Without HA: resolves once the lock, having been held, is lost with its connection. */
@@ -57,6 +63,7 @@ export class TableLock {
     this.#name = `hush:${table}`;
     this.#pollMs = options.pollMs ?? DEFAULT_LOCK_POLL_MS;
     this.#reconnect = options.reconnect;
+    this.#onTaken = options.onTaken;
     this.lost = new Promise((resolve) => (this.#reportLoss = resolve));
     this.#watch(client);
   }
@@ -151,12 +158,28 @@ export class TableLock {
     return this.#held;
   }
 
-  /** Tries once; resolves to whether the lock is now held. */
-  async tryTake(): Promise<boolean> {
-    if (this.#held) return true;
+  /** Tries once; resolves to whether the lock is now held. A try still under way is joined,
+   * not repeated: the session would take the (re-entrant) lock twice. */
+  tryTake(): Promise<boolean> {
+    if (this.#held) return Promise.resolve(true);
+    this.#taking ??= this.#take().finally(() => {
+      this.#taking = undefined;
+    });
+    return this.#taking;
+  }
+
+  async #take(): Promise<boolean> {
     await this.#limitIdleSession();
     const result = await this.#client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [this.#name]);
     if (result.rows[0]?.locked !== true || this.#closed) return false;
+    if (this.#onTaken !== undefined) {
+      try {
+        await this.#onTaken(this.#client);
+      } catch (err) {
+        await this.#client.query('SELECT pg_advisory_unlock(hashtext($1))', [this.#name]).catch(() => undefined);
+        throw err;
+      }
+    }
     this.#held = true;
     this.#stopWaiting();
     this.#checkSession();
