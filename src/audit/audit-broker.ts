@@ -112,8 +112,8 @@ function requestMemoKey(req: AuditRequestInfo): string | undefined {
   if (req.headers !== undefined) for (const _ in req.headers) return undefined;
   if (req.wrapTtlSeconds !== undefined || (req.clientToken && !req.clientTokenKey)) return undefined;
   const data = req.data === undefined || req.data === null ? '-' : '{}';
-  const parts = [req.clientTokenKey, req.clientTokenAccessor, req.operation, req.mountType, req.mountPoint, req.mountAccessor, req.remoteAddress, data, req.path];
-  return parts.map((p) => p ?? '').join('\u0000');
+  const sep = '\u0000';
+  return `${req.clientTokenKey ?? ''}${sep}${req.clientTokenAccessor ?? ''}${sep}${req.operation}${sep}${req.mountType ?? ''}${sep}${req.mountPoint ?? ''}${sep}${req.mountAccessor ?? ''}${sep}${req.remoteAddress ?? ''}${sep}${data}${sep}${req.path}`;
 }
 
 /** The device's serialised request block of `req`, its part after the `id` remembered. */
@@ -193,6 +193,18 @@ export function createAuditBroker(deps: AuditBrokerDeps): AuditBroker {
   const { storage } = deps;
   const warn = deps.warn ?? ((message, cause) => console.error(message, cause));
   const now = deps.now ?? (() => new Date());
+  // The ISO text of the time, made once per millisecond: requests in the same one share it.
+  let lastMs = Number.NaN;
+  let lastIso = '';
+  const isoNow = (): string => {
+    const date = now();
+    const ms = date.getTime();
+    if (ms !== lastMs) {
+      lastMs = ms;
+      lastIso = date.toISOString();
+    }
+    return lastIso;
+  };
   const devices = new Map<string, LiveDevice>();
   let lock: Promise<unknown> = Promise.resolve();
 
@@ -243,17 +255,14 @@ export function createAuditBroker(deps: AuditBrokerDeps): AuditBroker {
 
   function writeTo(d: LiveDevice, input: AuditRequestInput | AuditResponseInput, type: 'request' | 'response', time: string): Promise<void> {
     const blocks = blocksFor(d, input);
-    const parts: LineParts = { time, type, auth: blocks.auth, request: blocks.request, error: input.error };
-    if (type === 'response') {
-      const response = blocks.hasher.response(responseBlock(input as AuditResponseInput));
-      return d.device.write(renderLine({ ...parts, response }, d.settings.prefix));
-    }
+    const response = type === 'response' ? blocks.hasher.response(responseBlock(input as AuditResponseInput)) : undefined;
+    const parts: LineParts = { time, type, auth: blocks.auth, request: blocks.request, response, error: input.error };
     return d.device.write(renderLine(parts, d.settings.prefix));
   }
 
   async function write(input: AuditRequestInput | AuditResponseInput, type: 'request' | 'response'): Promise<void> {
     if (devices.size === 0) return;
-    const time = now().toISOString();
+    const time = isoNow();
     const only = devices.size === 1 ? devices.values().next().value : undefined;
     if (only !== undefined) {
       // the usual set-up: its failure is the failure of all devices

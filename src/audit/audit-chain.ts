@@ -67,8 +67,9 @@ export class SealScratch {
 function lineEnd(line: AuditLine, n: number): string {
   if (typeof line === 'string') return line.slice(-n);
   let end = '';
-  for (let i = line.length - 1; i >= 0 && end.length < n; i--) end = (line[i] as string) + end;
-  return end.slice(-n);
+  // only the characters needed from each piece: a whole piece would be copied to be sliced
+  for (let i = line.length - 1; i >= 0 && end.length < n; i--) end = (line[i] as string).slice(end.length - n) + end;
+  return end;
 }
 
 /**
