@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -30,6 +30,7 @@ describe('sqlite backend', () => {
     expect(mode(path)).toBe(0o600);
     expect(mode(join(path, '..'))).toBe(0o700);
     for (const side of ['-wal', '-shm', '-lock']) expect(mode(`${path}${side}`)).toBe(0o600);
+    expect(existsSync(`${path}-lock-journal`)).toBe(false); // nothing left beside the lock if the process dies
     await backend.close();
   });
 

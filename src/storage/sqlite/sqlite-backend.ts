@@ -91,6 +91,7 @@ export function createSqliteBackend(options: SqliteBackendOptions): StorageBacke
 function lockFile(lockPath: string, path: string): Database.Database {
   const lock = new Database(lockPath, { timeout: 0 }); // refuse at once, not after waiting
   try {
+    lock.pragma('journal_mode = MEMORY'); // the file holds nothing: no journal file beside it
     lock.pragma('locking_mode = EXCLUSIVE');
     lock.exec('BEGIN EXCLUSIVE; COMMIT');
     return lock;
