@@ -26,8 +26,13 @@ export async function setUpDevServer(core: Core, opts: DevSetupOptions): Promise
   const shareFile = opts.dataDir ? join(opts.dataDir, SHARE_FILE) : undefined;
   if (shareFile) {
     core.onRekeyed((shares, threshold) => {
-      writeSecretFile(shareFile, shares.slice(0, threshold).map((s) => `${Buffer.from(s).toString('hex')}\n`).join(''));
-      for (const s of shares) s.fill(0);
+      try {
+        writeSecretFile(shareFile, shares.slice(0, threshold).map((s) => `${Buffer.from(s).toString('hex')}\n`).join(''));
+      } catch {
+        console.error(`hush: rekeyed, but ${shareFile} could not be rewritten: keep the new unseal keys, the dev server cannot unseal itself with the old ones`);
+      } finally {
+        for (const s of shares) s.fill(0);
+      }
     });
   }
   if (!(await core.barrier.isInitialized())) {

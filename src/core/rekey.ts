@@ -99,7 +99,11 @@ export class Rekey {
     // done: shares sent meanwhile go too (unless this attempt was already replaced by another)
     attempt.quorum.wipe();
     if (this.#attempt === attempt) this.#attempt = undefined;
-    this.#onRekeyed?.(rekeyed.shares.map((s) => Uint8Array.from(s)), attempt.threshold);
+    try {
+      this.#onRekeyed?.(rekeyed.shares.map((s) => Uint8Array.from(s)), attempt.threshold);
+    } catch {
+      // the rekey is stored: a listener's failure must not keep the new shares from the caller
+    }
     const keys = rekeyed.shares.map((s) => Buffer.from(s).toString('hex'));
     const keysBase64 = rekeyed.shares.map((s) => Buffer.from(s).toString('base64'));
     for (const s of rekeyed.shares) s.fill(0);
