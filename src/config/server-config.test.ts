@@ -90,6 +90,15 @@ max_request_size = 1048576
     expect(() => loadConfigFile(empty)).toThrow(/x_forwarded_for_authorized_addrs lists no address/);
   });
 
+  it("reads every flag with Go's ParseBool spellings, as Vault does, and refuses others", () => {
+    const flags = file('flags.hcl', 'storage "memory" {}\nlistener "tcp" {\n  tls_disable = "TRUE"\n  x_forwarded_for_authorized_addrs = "10.0.0.1"\n  x_forwarded_for_reject_not_present = "T"\n}\n');
+    expect(loadConfigFile(flags)).toMatchObject({ tls: undefined, forwardedFor: { rejectNotPresent: true } });
+    const pg = file('flags-pg.hcl', 'storage "postgresql" {\n  connection_url = "postgres://h/db"\n  ha_enabled = "1"\n}\nlistener "tcp" { tls_disable = "1" }\n');
+    expect(loadConfigFile(pg).storage).toMatchObject({ type: 'postgres', ha: true });
+    const yes = file('flags-yes.hcl', 'storage "memory" {}\nlistener "tcp" { tls_disable = "yes" }\n');
+    expect(() => loadConfigFile(yes)).toThrow(/tls_disable/);
+  });
+
   it('parses listen addresses', () => {
     expect(parseListenAddress('127.0.0.1:8200')).toEqual({ host: '127.0.0.1', port: 8200 });
     expect(parseListenAddress('[::1]:8201')).toEqual({ host: '::1', port: 8201 });

@@ -14,13 +14,16 @@ import type { ForwardedForSettings } from '../http/forwarded-for.js';
 
 export { parseListenAddress };
 
-/** A boolean written as one or, as Vault's examples often do, as a string. */
-const flagSchema = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1')]);
+/** A boolean written as one or, as Vault's examples often do, as a string (the spellings Go's
+ * `strconv.ParseBool`, which Vault uses, accepts). Every flag of the file is read with it. */
+const TRUE_TEXT = ['1', 't', 'T', 'TRUE', 'true', 'True'] as const;
+const FALSE_TEXT = ['0', 'f', 'F', 'FALSE', 'false', 'False'] as const;
+const flagSchema = z.union([z.boolean(), z.enum([...TRUE_TEXT, ...FALSE_TEXT]).transform((s) => (TRUE_TEXT as readonly string[]).includes(s))]);
 
 const listenerSchema = z
   .object({
     address: z.string().default('127.0.0.1:8200'),
-    tls_disable: z.union([z.boolean(), z.string().transform((s) => s === 'true' || s === '1')]).default(false),
+    tls_disable: flagSchema.default(false),
     tls_cert_file: z.string().optional(),
     tls_key_file: z.string().optional(),
     tls_min_version: z.enum(['tls12', 'tls13']).default('tls12'),
@@ -46,7 +49,7 @@ const storageSchema = z.union([
           connection_url: z.string().optional(),
           table: z.string().optional(),
           max_parallel: countSchema.optional(),
-          ha_enabled: z.union([z.boolean(), z.enum(['true', 'false'])]).optional(),
+          ha_enabled: flagSchema.optional(),
         })
         .strict(),
     })
@@ -187,6 +190,6 @@ function storageConfig(storage: ServerConfigFile['storage'], path: string, env: 
     connectionUrl,
     ...(pg.table === undefined ? {} : { table: pg.table }),
     ...(pg.max_parallel === undefined ? {} : { maxConnections: pg.max_parallel }),
-    ...(pg.ha_enabled === true || pg.ha_enabled === 'true' ? { ha: true } : {}),
+    ...(pg.ha_enabled === true ? { ha: true } : {}),
   };
 }
