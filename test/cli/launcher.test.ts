@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevTls } from '../../src/http/dev-tls.js';
 import { createProgram } from '../../src/cli/program.js';
-import { SERVER_ENV_DEFAULTS, SERVER_NODE_OPTIONS, serverEnvironment } from '../../src/config/server-node-options.js';
+import { SERVER_ENV_DEFAULTS, SERVER_NODE_OPTIONS, serverEnvironment, serverNodeOptions } from '../../src/config/server-node-options.js';
 import { startTestServer } from '../helpers/test-server.js';
 import type { TestServer } from '../helpers/test-server.js';
 import { runProcess } from '../helpers/run-process.js';
@@ -55,6 +55,26 @@ describe('bin/hush, the launcher', () => {
     expect(server.stdout.split('\n')).toEqual([...SERVER_NODE_OPTIONS, join(ROOT, 'bin/hush.js'), 'server', '--dev', '']);
     const other = await run(LAUNCHER, ['kv', 'get', 'secret/x'], { PATH: path });
     expect(other.stdout.split('\n')).toEqual([join(ROOT, 'bin/hush.js'), 'kv', 'get', 'secret/x', '']);
+  });
+
+  it('gives the server one V8 helper thread fewer than the cores, 1 to 4, as the launcher counts them', async () => {
+    expect([1, 2, 3, 4, 5, 64].map((cores) => serverNodeOptions(cores).at(-1))).toEqual([
+      '--v8-pool-size=1',
+      '--v8-pool-size=1',
+      '--v8-pool-size=2',
+      '--v8-pool-size=3',
+      '--v8-pool-size=4',
+      '--v8-pool-size=4',
+    ]);
+    // a `node` that prints its arguments, and an `nproc` that answers what the test says
+    const fakeBin = join(dir, 'fake-nproc');
+    mkdirSync(fakeBin, { recursive: true });
+    writeFileSync(join(fakeBin, 'node'), '#!/bin/sh\nprintf "%s\\n" "$@"\n', { mode: 0o755 });
+    for (const [answer, expected] of [['3', 3], ['16', 16], ['1', 1], ['nonsense', 5]] as const) {
+      writeFileSync(join(fakeBin, 'nproc'), `#!/bin/sh\necho ${answer}\n`, { mode: 0o755 });
+      const server = await run(LAUNCHER, ['server'], { PATH: `${fakeBin}:${process.env.PATH ?? ''}` });
+      expect(server.stdout.split('\n'), answer).toEqual([...serverNodeOptions(expected), join(ROOT, 'bin/hush.js'), 'server', '']);
+    }
   });
 
   it('starts the server with the server\'s environment defaults, keeping what is already set', async () => {
