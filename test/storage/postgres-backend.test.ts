@@ -24,6 +24,8 @@ afterAll(async () => {
 });
 
 describeStorage('postgres', async () => createPostgresBackend({ connectionUrl: postgres.url, table: freshTable() }));
+// with ha_enabled every write is fenced by the table's epoch (one statement all the same)
+describeStorage('postgres with ha_enabled', async () => createPostgresBackend({ connectionUrl: postgres.url, table: freshTable(), ha: true }));
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -90,6 +92,54 @@ describe('postgres backend', () => {
     const closedPort = await failure(createPostgresBackend({ connectionUrl: 'postgres://hush:secret-pw-9@127.0.0.1:1/postgres' }));
     expect(closedPort.message).toBe('cannot open the PostgreSQL storage (ECONNREFUSED)');
     expect(isHushError(await failure(createPostgresBackend({ connectionUrl: postgres.url, table: 'Drop;Table' })), 'bad_request')).toBe(true);
+  });
+
+  it('with ha_enabled, refuses a write once another server has raised the epoch, and writes none of it', async () => {
+    const table = freshTable();
+    const s = await createPostgresBackend({ connectionUrl: postgres.url, table, ha: true });
+    const admin = new pg.Client({ connectionString: postgres.url });
+    await admin.connect();
+    try {
+      await s.transaction([
+        { kind: 'put', key: 'kept', value: bytes('v1') },
+        { kind: 'put', key: 'gone', value: bytes('x') },
+      ]);
+      // what a server taking over does (this one still believes it holds the lock)
+      await admin.query(`UPDATE ${table}_active SET epoch = epoch + 1`);
+      const refused = await failure(
+        s.transaction([
+          { kind: 'put', key: 'kept', value: bytes('v2') },
+          { kind: 'put', key: 'new', value: bytes('n') },
+          { kind: 'delete', key: 'gone' },
+        ]),
+      );
+      expect(isHushError(refused, 'unavailable')).toBe(true);
+      expect(refused.message).toContain('no longer the active server');
+      expect(await failure(s.put('new', bytes('n')))).toHaveProperty('message', refused.message);
+      expect(await failure(s.delete('gone'))).toHaveProperty('message', refused.message);
+      const rows = await admin.query<{ key: string; value: Buffer }>(`SELECT key, value FROM ${table} ORDER BY key`);
+      expect(rows.rows.map((r) => [r.key, r.value.toString()])).toEqual([
+        ['gone', 'x'],
+        ['kept', 'v1'],
+      ]);
+    } finally {
+      await admin.end();
+      await s.close();
+    }
+  });
+
+  it('writes a transaction of many operations (keys and values as arrays: no limit on parameters)', async () => {
+    const s = await createPostgresBackend({ connectionUrl: postgres.url, table: freshTable(), ha: true });
+    try {
+      const ops = Array.from({ length: 40_000 }, (_, i) => ({ kind: 'put' as const, key: `many/${i}`, value: new Uint8Array([i % 256, 0, 255]) }));
+      await s.transaction([...ops, { kind: 'delete', key: 'many/7' }, { kind: 'put', key: 'many/8', value: new Uint8Array(0) }]);
+      expect((await s.list('many/')).length).toBe(39_999);
+      expect(await s.get('many/7')).toBeUndefined();
+      expect(await s.get('many/8')).toEqual(new Uint8Array(0));
+      expect(await s.get('many/39999')).toEqual(new Uint8Array([39_999 % 256, 0, 255]));
+    } finally {
+      await s.close();
+    }
   });
 
   it('refuses every operation once the connection holding the lock is gone', async () => {

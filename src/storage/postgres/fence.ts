@@ -1,15 +1,17 @@
 /**
  * @module HA fencing for the PostgreSQL backend: an epoch in the `<table>_active` row, which a
- * server raises each time it takes the table's lock. Each write transaction of an HA server first
- * reads the epoch `FOR SHARE` and goes on only while it is still the one this server raised. So a
- * write from a server that has lost the lock (its packets held up by a partition and delivered
- * once another server took over) is refused by the database instead of landing on the new active
- * server's data; and a server taking over raises the epoch only once the write transactions of the
- * one before have ended (the share locks they hold make it wait; the database ends a transaction
- * left idle by a partition after {@link IDLE_TRANSACTION_LIMIT_MS}).
+ * server raises each time it takes the table's lock. Every write of an HA server (one statement,
+ * `write-statement.ts`) reads the epoch `FOR SHARE` and writes only while it is still the one this
+ * server raised. So a write from a server that has lost the lock (its packets held up by a
+ * partition and delivered once another server took over) is refused by the database instead of
+ * landing on the new active server's data; and a server taking over raises the epoch only once
+ * the writes of the one before have committed (the share locks they hold make it wait; a write
+ * is one statement, which the database runs to its end without its client, and a transaction
+ * left open by a partition, should any be, is ended after {@link IDLE_TRANSACTION_LIMIT_MS}).
  */
 import type pg from 'pg';
 import { HushError } from '../../lib/errors.js';
+import type { FenceCondition } from './write-statement.js';
 
 /** How long the database keeps a transaction whose client has gone quiet (our transactions take
  * milliseconds): a server taking over waits at most this long for the previous one's. */
@@ -39,10 +41,10 @@ export class Fence {
     this.#epoch = String(result.rows[0]?.epoch);
   }
 
-  /** Inside a write transaction, before its first write: refuses unless the epoch is still ours. */
-  async check(client: pg.PoolClient): Promise<void> {
-    const result = await client.query<{ epoch: string }>(`SELECT epoch FROM ${this.#table} WHERE id = 1 FOR SHARE`);
-    if (this.#epoch === undefined || String(result.rows[0]?.epoch) !== this.#epoch) throw superseded();
+  /** What a write must find in the table to go on: the epoch this server raised. */
+  condition(): FenceCondition {
+    if (this.#epoch === undefined) throw superseded();
+    return { activeTable: this.#table, epoch: this.#epoch };
   }
 
   /** Records this server's API address, if the epoch is still ours. */
@@ -52,6 +54,7 @@ export class Fence {
   }
 }
 
-function superseded(): HushError {
+/** What a write is told when another server has taken the lock since this one raised its epoch. */
+export function superseded(): HushError {
   return new HushError('unavailable', 'this server is no longer the active server: another one has taken the storage lock');
 }

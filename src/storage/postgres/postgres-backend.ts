@@ -1,8 +1,9 @@
 /**
  * @module The PostgreSQL storage backend: one table (`key TEXT PRIMARY KEY COLLATE "C", value
  * BYTEA`), created when missing, for teams whose data belongs in a managed, replicated database
- * rather than a file on the server's disk. Every write is one PostgreSQL transaction, committed
- * durably (the server's `synchronous_commit`); a transaction's operations commit together.
+ * rather than a file on the server's disk. Every write is one SQL statement, so one round trip
+ * and one PostgreSQL transaction, committed durably (the server's `synchronous_commit`); a
+ * transaction's operations commit together (`write-statement.ts`).
  *
  * One writer per table: a server keeps decrypted entries and token state in memory, which is right
  * only while nobody else writes the table. The backend takes a session advisory lock named after
@@ -12,7 +13,7 @@
  * If the lock's connection is lost, another server may take over at once: without HA the backend
  * refuses every operation from then on and reports it (`lost`); with HA this server becomes a
  * standby (`ha.onLost`) and takes the lock again when it can, and every write checks in its own
- * transaction that no other server has taken the lock since (`fence.ts`).
+ * statement that no other server has taken the lock since (`fence.ts`).
  *
  * Listing skips past sub-directories (`dir/` → `dir0`), as the SQLite backend does, so it costs
  * about one round trip per name returned, not per key below the prefix. The "C" collation orders
@@ -22,7 +23,8 @@ import pg from 'pg';
 import { HushError } from '../../lib/errors.js';
 import type { HighAvailability, StorageBackend, StorageOp } from '../storage.js';
 import { DEFAULT_LOCK_POLL_MS, TableLock } from './table-lock.js';
-import { Fence, IDLE_TRANSACTION_LIMIT_MS } from './fence.js';
+import { Fence, IDLE_TRANSACTION_LIMIT_MS, superseded } from './fence.js';
+import { writeStatement } from './write-statement.js';
 import {
   assertListPrefix,
   assertStorageKey,
@@ -66,20 +68,19 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
   // keepAlive: a dead peer is noticed by TCP too, not only by the lock's session checks
   // connectionTimeoutMillis: a connection attempt into a network partition fails (and is tried
   // again, for the lock's session) instead of waiting forever
+  // idle_in_transaction_session_timeout (sent as the session starts): a transaction left open by
+  // a partition would hold its row locks (and a fenced server's share lock on the epoch) until
+  // TCP gives up; the database ends it after a while instead
   const pool = new pg.Pool({
     connectionString: options.connectionUrl,
     max: options.maxConnections ?? 8,
     keepAlive: true,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    idle_in_transaction_session_timeout: IDLE_TRANSACTION_LIMIT_MS,
   });
   // An idle client's error (the server restarted, say) surfaces on the next query; unhandled
   // here, it would end the process.
   pool.on('error', () => undefined);
-  // A transaction left open by a partition would hold its row locks (and a fenced server's share
-  // lock on the epoch) until TCP gives up: the database ends it after a while instead.
-  pool.on('connect', (client) => {
-    client.query(`SET idle_in_transaction_session_timeout = ${IDLE_TRANSACTION_LIMIT_MS}`).catch(() => undefined);
-  });
   const fence = options.ha ? new Fence(`${table}_active`) : undefined;
   let lockClient: pg.PoolClient | undefined;
   let lock: TableLock | undefined;
@@ -174,30 +175,11 @@ class PostgresBackend implements StorageBackend {
   async transaction(ops: readonly StorageOp[]): Promise<void> {
     this.#assertWritable();
     assertStorageOps(ops);
-    // copies taken now: the caller may change its arrays while the transaction waits for a client
-    const params = ops.map((op) => (op.kind === 'put' ? [op.key, Buffer.from(op.value)] : [op.key]));
-    let client: pg.PoolClient;
-    try {
-      client = await this.#pool.connect();
-    } catch (err) {
-      throw unavailable(err);
-    }
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      await this.#fence?.check(client);
-      for (const [i, op] of ops.entries()) await client.query(op.kind === 'put' ? this.#sql.put : this.#sql.delete, params[i]);
-      await client.query('COMMIT');
-    } catch (err) {
-      try {
-        await client.query('ROLLBACK');
-      } catch {
-        broken = true; // the connection is unusable: the pool must not hand it out again
-      }
-      throw unavailable(err);
-    } finally {
-      client.release(broken);
-    }
+    if (ops.length === 0) return;
+    // one statement, one round trip; its values are copies taken now
+    const statement = writeStatement(this.#table, ops, this.#fence?.condition());
+    const rows = await this.#query<{ held: number }>(statement.text, statement.values);
+    if (rows[0]?.held !== 1) throw superseded();
   }
 
   async list(prefix: string): Promise<string[]> {
