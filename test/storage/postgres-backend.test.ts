@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isHushError } from '../../src/lib/errors.js';
 import { describeStorage } from '../../src/storage/storage-conformance.js';
 import { createPostgresBackend } from '../../src/storage/postgres/postgres-backend.js';
+import { TableLock, sessionLimits } from '../../src/storage/postgres/table-lock.js';
 import { startTestPostgres } from '../helpers/postgres-server.js';
 import type { TestPostgres } from '../helpers/postgres-server.js';
 
@@ -139,6 +140,29 @@ describe('postgres backend', () => {
       expect(await s.get('many/39999')).toEqual(new Uint8Array([39_999 % 256, 0, 255]));
     } finally {
       await s.close();
+    }
+  });
+
+  it('asks the database to drop the lock\'s session when it idles or its peer stops answering over TCP', async () => {
+    expect(sessionLimits(2000)).toEqual([
+      ['idle_session_timeout', '11000'],
+      ['tcp_keepalives_idle', '5'],
+      ['tcp_keepalives_interval', '1'],
+      ['tcp_keepalives_count', '6'],
+      ['tcp_user_timeout', '11000'],
+    ]);
+    const pool = new pg.Pool({ connectionString: postgres.url });
+    const client = await pool.connect();
+    const lock = new TableLock(client, freshTable(), { pollMs: 2000 });
+    try {
+      expect(await lock.tryTake()).toBe(true);
+      const names = sessionLimits(2000).map(([name]) => name);
+      // the session the lock holds (over TCP to 127.0.0.1, where the keepalive settings apply)
+      const rows = await client.query<{ name: string; setting: string }>('SELECT name, setting FROM pg_settings WHERE name = ANY($1) ORDER BY name', [names]);
+      expect(Object.fromEntries(rows.rows.map((r) => [r.name, r.setting]))).toEqual(Object.fromEntries(sessionLimits(2000)));
+    } finally {
+      lock.close();
+      await pool.end();
     }
   });
 

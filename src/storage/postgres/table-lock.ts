@@ -24,6 +24,20 @@ export function idleSessionLimitMs(pollMs: number): number {
   return 3 * pollMs + SESSION_CHECK_TIMEOUT_MS;
 }
 
+/** The lock session's settings (name, value in the setting's base unit), see `#limitIdleSession`. */
+export function sessionLimits(pollMs: number): [string, string][] {
+  const limitMs = idleSessionLimitMs(pollMs);
+  const seconds = Math.ceil(limitMs / 1000);
+  const idle = Math.max(1, Math.floor(seconds / 2));
+  return [
+    ['idle_session_timeout', String(limitMs)],
+    ['tcp_keepalives_idle', String(idle)],
+    ['tcp_keepalives_interval', '1'],
+    ['tcp_keepalives_count', String(Math.max(1, seconds - idle))],
+    ['tcp_user_timeout', String(limitMs)],
+  ];
+}
+
 export interface TableLockOptions {
   /** How often a waiting (standby) server tries the lock, and the holder checks its session. */
   readonly pollMs?: number;
@@ -189,16 +203,22 @@ export class TableLock {
 
   /**
    * Asks the database to end this session once it has been idle for {@link idleSessionLimitMs}
-   * (`idle_session_timeout`, PostgreSQL 14 and later; older servers keep the session, as before).
-   * A holder queries every poll period, so only a session cut off from its server goes idle that
-   * long: in a partition that drops packets, the database would otherwise keep the lock until its
-   * TCP keepalive gives up (two hours by default), and no standby could take over. The holder
-   * stops on its side first: its session check fails within a poll period and a check timeout.
+   * (`idle_session_timeout`, PostgreSQL 14 and later), and to notice soon when the peer no longer
+   * answers over TCP: keepalive probes from the database's side once the connection has carried
+   * nothing for about half that time, and an end to unacknowledged sends after the same limit
+   * (`tcp_user_timeout`, PostgreSQL 12 and later), for older servers and as a second line. A holder
+   * queries every poll period, so only a session cut off from its server goes idle that long: in a
+   * partition that drops packets, the database would otherwise keep the lock until its own TCP
+   * keepalive gives up (two hours by default), and no standby could take over. The holder stops on
+   * its side first: its session check fails within a poll period and a check timeout. Settings a
+   * server does not know are skipped; the TCP ones do nothing on a Unix-domain socket.
    */
   async #limitIdleSession(): Promise<void> {
     const client = this.#client;
     if (this.#idleLimited === client) return;
-    await client.query("SELECT set_config('idle_session_timeout', $1, false)", [String(idleSessionLimitMs(this.#pollMs))]).catch(() => undefined);
+    for (const [name, value] of sessionLimits(this.#pollMs)) {
+      await client.query('SELECT set_config($1, $2, false)', [name, value]).catch(() => undefined);
+    }
     this.#idleLimited = client;
   }
 
