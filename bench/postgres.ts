@@ -15,6 +15,7 @@ import type { BenchServer } from './server-process.js';
 import { runLoad } from './load.js';
 import type { LoadResult } from './load.js';
 import { benchAppRoleLogin } from './approle-bench.js';
+import { KV_READ_PATH, KV_READ_SECRET, kvReadLoad, kvWriteLoad } from './kv-loads.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 
@@ -39,23 +40,11 @@ async function measure(server: BenchServer): Promise<LoadResult[]> {
   };
   await put('sys/mounts/secret', { type: 'kv', options: { version: '2' } });
   await put('sys/audit/file', { type: 'file', options: { file_path: join(server.dataDir, 'audit.log') } });
-  await put('secret/data/bench/read', { data: { DB_PASSWORD: 'x'.repeat(32), API_KEY: 'y'.repeat(40) } });
-  let n = 0;
+  await put(KV_READ_PATH, KV_READ_SECRET);
   const results = [
     await runLoad({ name: 'no-op route (sys/health)', url: `${server.address}/v1/sys/health`, seconds }, undefined, server.pid),
-    await runLoad({ name: 'KV v2 read (audited)', url: `${server.address}/v1/secret/data/bench/read`, headers, seconds }, undefined, server.pid),
-    await runLoad(
-      {
-        name: 'KV v2 write (audited, durable)',
-        url: `${server.address}/v1/secret/data/bench/w0`,
-        method: 'PUT',
-        headers,
-        seconds,
-        next: () => ({ path: `/v1/secret/data/bench/w${n++ % 1000}`, body: JSON.stringify({ data: { v: `value-${n}` } }) }),
-      },
-      undefined,
-      server.pid,
-    ),
+    await runLoad(kvReadLoad(server.address, headers, seconds), undefined, server.pid),
+    await runLoad(kvWriteLoad(server.address, headers, seconds), undefined, server.pid),
   ];
   results.push(await benchAppRoleLogin(server, seconds));
   return results;

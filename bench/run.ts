@@ -9,6 +9,7 @@ import { startBenchServer } from './server-process.js';
 import { combineRounds, runLoad } from './load.js';
 import { benchAppRoleLogin } from './approle-bench.js';
 import { benchJwtLogin } from './jwt-bench.js';
+import { KV_READ_PATH, KV_READ_SECRET, kvReadLoad, kvWriteLoad } from './kv-loads.js';
 import type { LoadResult } from './load.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
       fetch(`${server.address}/v1/${path}`, { method: 'PUT', headers, body: JSON.stringify(body) });
     const audit = await put('sys/audit/file', { type: 'file', options: { file_path: join(server.dataDir, 'audit.log') } });
     if (audit.status !== 204) throw new Error(`enabling the audit device answered ${audit.status}`);
-    await put('secret/data/bench/read', { data: { DB_PASSWORD: 'x'.repeat(32), API_KEY: 'y'.repeat(40) } });
+    await put(KV_READ_PATH, KV_READ_SECRET);
 
     const results: LoadResult[] = [];
     // The server's peak RSS once each route has run (it only grows), to see which route raises it.
@@ -44,28 +45,12 @@ async function main(): Promise<void> {
       noopRounds.push(await runLoad({ name: 'no-op route (sys/health)', url: `${server.address}/v1/sys/health`, seconds: part }, tick, server.pid));
       server.sampleRss();
       if (round === 0) noopPeak = server.peakRssMiB();
-      readRounds.push(
-        await runLoad({ name: 'KV v2 read (audited)', url: `${server.address}/v1/secret/data/bench/read`, headers, seconds: part }, tick, server.pid),
-      );
+      readRounds.push(await runLoad(kvReadLoad(server.address, headers, part), tick, server.pid));
     }
     results.push(combineRounds(noopRounds));
     peaks.push(noopPeak);
     record(combineRounds(readRounds));
-    let n = 0;
-    record(
-      await runLoad(
-        {
-          name: 'KV v2 write (audited, durable)',
-          url: `${server.address}/v1/secret/data/bench/w0`,
-          method: 'PUT',
-          headers,
-          seconds,
-          next: () => ({ path: `/v1/secret/data/bench/w${n++ % 1000}`, body: JSON.stringify({ data: { v: `value-${n}` } }) }),
-        },
-        tick,
-        server.pid,
-      ),
-    );
+    record(await runLoad(kvWriteLoad(server.address, headers, seconds), tick, server.pid));
 
     const kvPeak = server.peakRssMiB(); // the no-op route, KV reads and writes: the server-core goal
 
