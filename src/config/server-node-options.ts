@@ -2,7 +2,8 @@
  * @module How `hush server` is started: the Node options and the environment it runs with,
  * wherever Hush starts the server (`npm start`, the installed `hush` launcher, the benchmarks),
  * and what a service unit or container should give it (`MALLOC_ARENA_MAX=2 node
- * --max-semi-space-size=8 --heap-growing-percent=50 --v8-pool-size=<cores − 1, 1 to 4> …`). Both are read only as the process starts.
+ * --max-semi-space-size=8 --heap-growing-percent=50 --v8-pool-size=<cores − 1, 1 to 4> …`).
+ * Both are read only as the process starts.
  *
  * `--max-semi-space-size=8`: the young generation may grow to 2×8 MiB instead of Node's 2×16 MiB.
  * Under load a request's garbage dies young either way, so collections stay cheap, and the
@@ -21,7 +22,7 @@
  * in the benchmark) were more threads than cores. With one helper, in runs taking turns with the
  * default on the same machine (`bench`-style load, 12 slices of 1.5 s each), AppRole logins went
  * from 5299 to 6032/s, from 5528 to 6637/s, durable writes from 3456 to 3817/s, and reads
- * stayed level (15664 vs 15596/s). The server's heap is small (tens of MiB), so one helper keeps
+ * moved within the noise (14114 to 13470, 14366 to 16133, 15664 to 15596/s). The server's heap is small (tens of MiB), so one helper keeps
  * up. The count is read as the server starts (`availableParallelism`, `nproc` in `bin/hush`).
  *
  * `MALLOC_ARENA_MAX=2`: glibc gives each thread that allocates (V8's collector threads, libuv's
