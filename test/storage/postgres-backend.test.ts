@@ -129,6 +129,31 @@ describe('postgres backend', () => {
     }
   });
 
+  it('groups the writes started together into one statement, and lands them all before close', async () => {
+    const table = freshTable();
+    const s = await createPostgresBackend({ connectionUrl: postgres.url, table, ha: true });
+    const admin = new pg.Client({ connectionString: postgres.url });
+    await admin.connect();
+    try {
+      // 20 callers in one turn, the last one overwriting the first one's key: one transaction
+      const writes = Array.from({ length: 20 }, (_, i) => s.put(`g/${i}`, bytes(`v${i}`)));
+      writes.push(s.transaction([{ kind: 'put', key: 'g/0', value: bytes('last') }, { kind: 'delete', key: 'g/1' }]));
+      const closing = s.close(); // queued writes still go before the pool ends
+      await Promise.all(writes);
+      await closing;
+      const rows = await admin.query<{ key: string; value: Buffer }>(`SELECT key, value FROM ${table} ORDER BY key`);
+      expect(rows.rows.length).toBe(19);
+      expect(rows.rows.find((r) => r.key === 'g/0')?.value.toString()).toBe('last');
+      expect(rows.rows.some((r) => r.key === 'g/1')).toBe(false);
+      // every row written by the same transaction (xmin: the transaction that wrote it)
+      const writers = await admin.query<{ n: number }>(`SELECT count(DISTINCT xmin::text)::int AS n FROM ${table}`);
+      expect(writers.rows[0]?.n).toBe(1);
+    } finally {
+      await admin.end();
+      await s.close();
+    }
+  });
+
   it('writes a transaction of many operations (keys and values as arrays: no limit on parameters)', async () => {
     const s = await createPostgresBackend({ connectionUrl: postgres.url, table: freshTable(), ha: true });
     try {

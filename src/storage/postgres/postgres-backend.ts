@@ -1,9 +1,10 @@
 /**
  * @module The PostgreSQL storage backend: one table (`key TEXT PRIMARY KEY COLLATE "C", value
  * BYTEA`), created when missing, for teams whose data belongs in a managed, replicated database
- * rather than a file on the server's disk. Every write is one SQL statement, so one round trip
+ * rather than a file on the server's disk. The writes callers start in the same turn of the
+ * event loop go as one SQL statement (`write-groups.ts`, `write-statement.ts`): one round trip
  * and one PostgreSQL transaction, committed durably (the server's `synchronous_commit`); a
- * transaction's operations commit together (`write-statement.ts`).
+ * transaction's operations commit together.
  *
  * One writer per table: a server keeps decrypted entries and token state in memory, which is right
  * only while nobody else writes the table. The backend takes a session advisory lock named after
@@ -25,6 +26,7 @@ import type { HighAvailability, StorageBackend, StorageOp } from '../storage.js'
 import { DEFAULT_LOCK_POLL_MS, TableLock } from './table-lock.js';
 import { Fence, IDLE_TRANSACTION_LIMIT_MS, superseded } from './fence.js';
 import { writeStatement } from './write-statement.js';
+import { WriteGroups } from './write-groups.js';
 import {
   assertListPrefix,
   assertStorageKey,
@@ -116,7 +118,8 @@ class PostgresBackend implements StorageBackend {
   readonly #pool: pg.Pool;
   readonly #lock: TableLock;
   readonly #table: string;
-  readonly #sql: Readonly<Record<'get' | 'put' | 'delete' | 'seekFrom' | 'seekAfter', string>>;
+  readonly #sql: Readonly<Record<'get' | 'seekFrom' | 'seekAfter', string>>;
+  readonly #groups = new WriteGroups((ops) => this.#writeGroup(ops));
   readonly lost: Promise<string>;
   readonly ha: HighAvailability | undefined;
   /** HA: the epoch check every write makes (`fence.ts`). */
@@ -130,8 +133,6 @@ class PostgresBackend implements StorageBackend {
     this.#fence = fence;
     this.#sql = {
       get: `SELECT value FROM ${table} WHERE key = $1`,
-      put: `INSERT INTO ${table} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
-      delete: `DELETE FROM ${table} WHERE key = $1`,
       seekFrom: `SELECT key FROM ${table} WHERE key >= $1 ORDER BY key LIMIT ${LIST_PAGE}`,
       seekAfter: `SELECT key FROM ${table} WHERE key > $1 ORDER BY key LIMIT ${LIST_PAGE}`,
     };
@@ -158,25 +159,32 @@ class PostgresBackend implements StorageBackend {
   }
 
   async put(key: string, value: Uint8Array): Promise<void> {
-    if (this.#fence !== undefined) return this.transaction([{ kind: 'put', key, value }]);
     this.#assertWritable();
     assertStorageKey(key);
     assertStorageValue(value);
-    await this.#query(this.#sql.put, [key, Buffer.from(value)]);
+    await this.#groups.add([{ kind: 'put', key, value: Buffer.from(value) }]);
   }
 
   async delete(key: string): Promise<void> {
-    if (this.#fence !== undefined) return this.transaction([{ kind: 'delete', key }]);
     this.#assertWritable();
     assertStorageKey(key);
-    await this.#query(this.#sql.delete, [key]);
+    await this.#groups.add([{ kind: 'delete', key }]);
   }
 
   async transaction(ops: readonly StorageOp[]): Promise<void> {
     this.#assertWritable();
     assertStorageOps(ops);
     if (ops.length === 0) return;
-    // one statement, one round trip; its values are copies taken now
+    // copies taken now: the caller may reuse its buffers while the group waits for its turn
+    await this.#groups.add(ops.map((op) => (op.kind === 'put' ? { kind: 'put', key: op.key, value: Buffer.from(op.value) } : op)));
+  }
+
+  /** One group of writes (`write-groups.ts`) as one statement: one round trip, one transaction. */
+  async #writeGroup(ops: readonly StorageOp[]): Promise<void> {
+    // the lock may have gone while the group waited
+    const lost = this.#lock.lostReason;
+    if (lost !== undefined) throw new HushError('unavailable', lost);
+    if (!this.#lock.held) throw new HushError('unavailable', STANDBY);
     const statement = writeStatement(this.#table, ops, this.#fence?.condition());
     const rows = await this.#query<{ held: number }>(statement.text, statement.values);
     if (rows[0]?.held !== 1) throw superseded();
@@ -209,7 +217,8 @@ class PostgresBackend implements StorageBackend {
 
   async close(): Promise<void> {
     if (this.#closed) return;
-    this.#closed = true;
+    this.#closed = true; // no new writes; those already queued still go
+    await this.#groups.idle();
     this.#lock.close(); // ending the session drops the advisory lock
     await this.#pool.end().catch(() => undefined);
   }
