@@ -38,7 +38,7 @@ export function writeStatement(table: string, ops: readonly StorageOp[], fence?:
   for (const op of last.values()) {
     if (op.kind === 'put') {
       putKeys.push(op.key);
-      putValues.push(Buffer.from(op.value)); // a copy: the caller may reuse its buffer meanwhile
+      putValues.push(Buffer.from(op.value.buffer, op.value.byteOffset, op.value.byteLength)); // a view, not a copy
     } else {
       deleteKeys.push(op.key);
     }
