@@ -181,10 +181,7 @@ class PostgresBackend implements StorageBackend {
 
   /** One group of writes (`write-groups.ts`) as one statement: one round trip, one transaction. */
   async #writeGroup(ops: readonly StorageOp[]): Promise<void> {
-    // the lock may have gone while the group waited
-    const lost = this.#lock.lostReason;
-    if (lost !== undefined) throw new HushError('unavailable', lost);
-    if (!this.#lock.held) throw new HushError('unavailable', STANDBY);
+    this.#assertHeld(); // the lock may have gone while the group waited (closing lets it finish)
     const statement = writeStatement(this.#table, ops, this.#fence?.condition());
     const rows = await this.#query<{ held: number }>(statement.text, statement.values);
     if (rows[0]?.held !== 1) throw superseded();
@@ -230,7 +227,14 @@ class PostgresBackend implements StorageBackend {
   }
 
   #assertWritable(): void {
-    this.#assertUsable();
+    if (this.#closed) throw new HushError('unavailable', 'storage backend is closed');
+    this.#assertHeld();
+  }
+
+  /** The lock is held and not lost (whether the backend is closing or not). */
+  #assertHeld(): void {
+    const lost = this.#lock.lostReason;
+    if (lost !== undefined) throw new HushError('unavailable', lost);
     if (!this.#lock.held) throw new HushError('unavailable', STANDBY);
   }
 
