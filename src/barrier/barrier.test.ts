@@ -141,6 +141,34 @@ describe('barrier', () => {
     expect(text(await barrier.get('app/db'))).toBe('hunter2');
   });
 
+  it("stores what a rekey's companion makes of the new shares in its transaction, encrypted; a failing one stores nothing", async () => {
+    const backend = createMemoryBackend();
+    const barrier = createBarrier(backend);
+    const { shares } = await barrier.initialize({ secretShares: 1, secretThreshold: 1 });
+    await barrier.unseal(shares[0] as Uint8Array);
+    await barrier.put('core/copies', bytes('before'));
+    expect(text(await barrier.get('core/copies'))).toBe('before'); // now cached
+
+    await expect(
+      barrier.rekey(shares, { secretShares: 2, secretThreshold: 2 }, async () => {
+        throw new Error('cannot encrypt');
+      }),
+    ).rejects.toThrow('cannot encrypt');
+    expect(await barrier.sealConfig()).toEqual({ secret_shares: 1, secret_threshold: 1 });
+    expect(await barrier.opensWith(shares)).toBe(true); // the old share still opens it
+
+    let seen: string[] = [];
+    const rekeyed = await barrier.rekey(shares, { secretShares: 2, secretThreshold: 2 }, async (fresh) => {
+      seen = fresh.map((s) => Buffer.from(s).toString('hex'));
+      return [{ key: 'core/copies', value: bytes(`copies of ${seen.length} shares`) }];
+    });
+    expect(rekeyed.shares.map((s) => Buffer.from(s).toString('hex'))).toEqual(seen);
+    expect(text(await barrier.get('core/copies'))).toBe('copies of 2 shares'); // not the cached 'before'
+    expect(text(await backend.get('core/copies'))).not.toContain('copies of'); // encrypted at rest
+    expect(await barrier.opensWith(shares)).toBe(false);
+    expect(await barrier.opensWith(rekeyed.shares)).toBe(true);
+  });
+
   it('answers a clear bad_request for a wrong share and resets progress', async () => {
     const barrier = createBarrier(createMemoryBackend());
     const { shares } = await barrier.initialize({ secretShares: 5, secretThreshold: 3 });

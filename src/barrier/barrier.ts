@@ -82,6 +82,9 @@ export interface InitializeOptions {
  * and `transaction` throw `HushError('sealed', 'Vault is sealed')`. The barrier does not own its
  * backend: closing the backend is the caller's job.
  */
+/** Entries made from a rekey's new shares, stored (encrypted) in the rekey's transaction. */
+export type RekeyCompanion = (shares: readonly Uint8Array[]) => Promise<ReadonlyArray<{ readonly key: string; readonly value: Uint8Array }>>;
+
 export interface Barrier extends Storage {
   /** Whether `initialize` has run on this storage (the seal configuration exists). */
   isInitialized(): Promise<boolean>;
@@ -108,9 +111,11 @@ export interface Barrier extends Storage {
    * barrier; the root key is sealed again under a new unseal key, stored with the new seal
    * configuration in one transaction, and the new key is returned split as asked. The old shares
    * no longer unseal; the root key and the data are untouched. Throws `bad_request` for shares
-   * that do not open the barrier or for invalid parameters.
+   * that do not open the barrier or for invalid parameters. `alongside` makes entries from the new
+   * shares (PGP-encrypted copies, `sys/rekey`'s backup) that are stored encrypted in the same
+   * transaction; when it throws, nothing is stored and the old shares still unseal.
    */
-  rekey(shares: readonly Uint8Array[], options: InitializeOptions): Promise<{ shares: Uint8Array[] }>;
+  rekey(shares: readonly Uint8Array[], options: InitializeOptions, alongside?: RekeyCompanion): Promise<{ shares: Uint8Array[] }>;
   /**
    * Whether `shares` combine into the key that opens this barrier: the proof of a quorum of
    * share holders that `sys/generate-root` asks for. Changes nothing, sealed or not.
@@ -330,7 +335,7 @@ class KeyringBarrier implements Barrier {
     };
   }
 
-  rekey(shares: readonly Uint8Array[], options: InitializeOptions): Promise<{ shares: Uint8Array[] }> {
+  rekey(shares: readonly Uint8Array[], options: InitializeOptions, alongside?: RekeyCompanion): Promise<{ shares: Uint8Array[] }> {
     return this.#exclusive(async () => {
       const config = checkInitOptions(options);
       if (!(await this.isInitialized())) throw new HushError('not_initialized', 'Vault is not initialized');
@@ -340,7 +345,7 @@ class KeyringBarrier implements Barrier {
       }
       const newKey = randomBytes(AES_KEY_BYTES);
       try {
-        return await this.#sealRootKey(newKey, rootKey, config);
+        return await this.#sealRootKey(newKey, rootKey, config, [], alongside);
       } finally {
         newKey.fill(0);
         rootKey.fill(0);
@@ -348,16 +353,36 @@ class KeyringBarrier implements Barrier {
     });
   }
 
-  /** Stores `rootKey` sealed under `unsealKey` with `config` (and `more` writes) in one
-   * transaction, and answers `unsealKey` split as `config` says. */
-  async #sealRootKey(unsealKey: Uint8Array, rootKey: Uint8Array, config: SealConfig, more: StorageOp[] = []): Promise<{ shares: Uint8Array[] }> {
-    await this.#backend.transaction([
-      { kind: 'put', key: BARRIER_KEYS.rootKey, value: envelope(unsealKey, 0, BARRIER_KEYS.rootKey, rootKey) },
-      ...more,
-      { kind: 'put', key: BARRIER_KEYS.sealConfig, value: encoder.encode(JSON.stringify(config)) },
-    ]);
+  /** Stores `rootKey` sealed under `unsealKey` with `config` (and `more` writes, and what
+   * `alongside` makes of the shares, encrypted) in one transaction, and answers `unsealKey` split
+   * as `config` says. */
+  async #sealRootKey(
+    unsealKey: Uint8Array,
+    rootKey: Uint8Array,
+    config: SealConfig,
+    more: StorageOp[] = [],
+    alongside?: RekeyCompanion,
+  ): Promise<{ shares: Uint8Array[] }> {
+    const shares = splitSecret(unsealKey, config.secret_shares, config.secret_threshold);
+    try {
+      const companions = alongside === undefined ? [] : await alongside(shares);
+      for (const { key } of companions) this.#usable(key);
+      const sealed = companions.map(({ key, value }): StorageOp => ({ kind: 'put', key, value: this.#encrypt(key, value) }));
+      const write = () =>
+        this.#backend.transaction([
+          { kind: 'put', key: BARRIER_KEYS.rootKey, value: envelope(unsealKey, 0, BARRIER_KEYS.rootKey, rootKey) },
+          ...more,
+          ...sealed,
+          { kind: 'put', key: BARRIER_KEYS.sealConfig, value: encoder.encode(JSON.stringify(config)) },
+        ]);
+      const plain = companions.map(({ key, value }): StorageOp => ({ kind: 'put', key, value }));
+      await (plain.length === 0 ? write() : this.#invalidating(plain, write));
+    } catch (err) {
+      for (const share of shares) share.fill(0);
+      throw err;
+    }
     this.#config = config;
-    return { shares: splitSecret(unsealKey, config.secret_shares, config.secret_threshold) };
+    return { shares };
   }
 
   async opensWith(shares: readonly Uint8Array[]): Promise<boolean> {

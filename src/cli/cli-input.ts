@@ -26,6 +26,32 @@ function readFileArg(file: string): string {
   }
 }
 
+const BASE64_TEXT = /^[A-Za-z0-9+/\s]+={0,2}\s*$/;
+
+/**
+ * The public keys named by `-pgp-keys=FILE,FILE…` as the server takes them, like the vault CLI:
+ * a file holding a binary key (`gpg --export KEY > key.gpg`) is sent base64-encoded, one holding
+ * base64 or an armoured key block as it is. `keybase:NAME` is passed on (the server explains
+ * that it does not fetch those).
+ */
+export function readPgpKeyFiles(list: string | undefined, flag: string): string[] | undefined {
+  if (list === undefined || list.trim() === '') return undefined;
+  return list.split(',').map((item) => {
+    const path = item.trim();
+    if (path.startsWith('keybase:')) return path;
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+      throw new CliError(`${flag}: cannot read ${path} (${code}): give paths of public key files (gpg --export KEY > key.gpg)`, 1);
+    }
+    const text = bytes.toString('latin1');
+    if (text.trimStart().startsWith('-----BEGIN PGP') || BASE64_TEXT.test(text)) return text.trim();
+    return bytes.toString('base64');
+  });
+}
+
 function parseJsonObject(text: string, from: string): Record<string, unknown> {
   let parsed: unknown;
   try {

@@ -3,14 +3,15 @@
  * in the vault CLI's forms. `-init` starts (printing the OTP the server made, or using `-otp`),
  * each holder runs it with their share (prompted without echo when not given; the nonce is read
  * from the server unless `-nonce`), the last one gets the encoded token, and the OTP holder runs
- * `-decode=ENCODED -otp=OTP`. `-status`, `-cancel` and `-generate-otp` as in vault.
+ * `-decode=ENCODED -otp=OTP`; or `-init -pgp-key=FILE`, and the key's holder decrypts the encoded
+ * token with gpg. `-status`, `-cancel` and `-generate-otp` as in vault.
  */
 import { Command } from 'commander';
 import { GENERATED_TOKEN_LENGTH, randomBase62 } from '../auth/token-format.js';
 import { decodeRootToken } from '../lib/root-token-otp.js';
 import { clientFromEnv } from './cli-context.js';
 import { CliError } from './cli-errors.js';
-import { readStdin, readUnsealKey } from './cli-input.js';
+import { readPgpKeyFiles, readStdin, readUnsealKey } from './cli-input.js';
 import { formatTable, printRaw, printStructured, printSuccess, pickField, withOutputFlags } from './output.js';
 import type { OutputFlags } from './output.js';
 import { isRecord } from './secret-display.js';
@@ -23,6 +24,7 @@ interface GenerateRootFlags extends OutputFlags {
   generateOtp?: boolean;
   otp?: string;
   nonce?: string;
+  pgpKey?: string;
 }
 
 /** The vault CLI's rows for a status (the OTP only when the server made one). */
@@ -34,7 +36,8 @@ function statusRows(s: Readonly<Record<string, unknown>>): Record<string, unknow
     Complete: s.complete,
   };
   if (typeof s.otp === 'string' && s.otp !== '') rows.OTP = s.otp;
-  rows['OTP Length'] = s.otp_length;
+  if (typeof s.pgp_fingerprint === 'string' && s.pgp_fingerprint !== '') rows['PGP Fingerprint'] = s.pgp_fingerprint;
+  else rows['OTP Length'] = s.otp_length;
   if (typeof s.encoded_token === 'string' && s.encoded_token !== '') rows['Encoded Token'] = s.encoded_token;
   return rows;
 }
@@ -68,7 +71,12 @@ async function generateRoot(key: string | undefined, flags: GenerateRootFlags): 
     return;
   }
   const client = clientFromEnv();
-  if (flags.init) return printStatus(flags, (await client.write('sys/generate-root/attempt', flags.otp ? { otp: flags.otp } : {})).body);
+  if (flags.init) {
+    const pgpKey = readPgpKeyFiles(flags.pgpKey, '-pgp-key');
+    if (pgpKey !== undefined && (pgpKey.length !== 1 || flags.otp)) throw new CliError('-pgp-key takes one key file, and no -otp', 1);
+    const body = pgpKey ? { pgp_key: pgpKey[0] } : flags.otp ? { otp: flags.otp } : {};
+    return printStatus(flags, (await client.write('sys/generate-root/attempt', body)).body);
+  }
   if (flags.status) return printStatus(flags, (await client.read('sys/generate-root/attempt')).body);
   if (flags.cancel) {
     await client.delete('sys/generate-root/attempt');
@@ -88,6 +96,7 @@ export function createGenerateRootCommand(): Command {
     .option('--generate-otp', 'print an OTP to start with (-init -otp=…)')
     .option('--otp <otp>', 'the one-time password, for -init or -decode')
     .option('--nonce <nonce>', "the attempt's nonce (read from the server when omitted)")
+    .option('--pgp-key <file>', 'with -init: a public key file the new token is encrypted to instead (decrypt: base64 -d | gpg -dq)')
     .argument('[key]', 'an unseal key share (prompted without echo when omitted; - reads stdin)')
     .action((key: string | undefined, flags: GenerateRootFlags) => generateRoot(key, flags));
 }

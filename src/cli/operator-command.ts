@@ -6,7 +6,7 @@
 import { Command } from 'commander';
 import { clientFromEnv } from './cli-context.js';
 import { CliError } from './cli-errors.js';
-import { parseIntFlag, readUnsealKey } from './cli-input.js';
+import { parseIntFlag, readPgpKeyFiles, readUnsealKey } from './cli-input.js';
 import { formatTable, printRaw, printStructured, printSuccess, pickField, withFormatFlag, withOutputFlags } from './output.js';
 import type { OutputFlags } from './output.js';
 import { printSealStatus } from './status-command.js';
@@ -18,6 +18,8 @@ interface InitFlags extends OutputFlags {
   keyShares?: string;
   keyThreshold?: string;
   status?: boolean;
+  pgpKeys?: string;
+  rootTokenPgpKey?: string;
 }
 
 async function init(flags: InitFlags): Promise<void> {
@@ -32,7 +34,15 @@ async function init(flags: InitFlags): Promise<void> {
   }
   const shares = parseIntFlag(flags.keyShares, '-key-shares') ?? 5;
   const threshold = parseIntFlag(flags.keyThreshold, '-key-threshold') ?? 3;
-  const res = await client.write('sys/init', { secret_shares: shares, secret_threshold: threshold });
+  const pgpKeys = readPgpKeyFiles(flags.pgpKeys, '-pgp-keys');
+  const rootKey = readPgpKeyFiles(flags.rootTokenPgpKey, '-root-token-pgp-key');
+  if (rootKey !== undefined && rootKey.length !== 1) throw new CliError('-root-token-pgp-key takes one key file', 1);
+  const res = await client.write('sys/init', {
+    secret_shares: shares,
+    secret_threshold: threshold,
+    ...(pgpKeys ? { pgp_keys: pgpKeys } : {}),
+    ...(rootKey ? { root_token_pgp_key: rootKey[0] } : {}),
+  });
   const body = isRecord(res.body) ? res.body : {};
   const b64 = Array.isArray(body.keys_base64) ? body.keys_base64.map(String) : [];
   const hex = Array.isArray(body.keys) ? body.keys.map(String) : [];
@@ -56,6 +66,9 @@ async function init(flags: InitFlags): Promise<void> {
   }
   const lines = b64.map((k, i) => `Unseal Key ${i + 1}: ${k}`);
   lines.push('', `Initial Root Token: ${root}`, '');
+  if (pgpKeys) lines.push('The unseal keys are encrypted to the PGP keys given, in order.');
+  if (rootKey) lines.push('The root token is encrypted to the PGP key given.');
+  if (pgpKeys || rootKey) lines.push('Each holder decrypts theirs with: echo VALUE | base64 -d | gpg -dq', '');
   lines.push(
     `Hush initialized with ${shares} key shares and a key threshold of ${threshold}. Please securely`,
     'distribute the key shares printed above. When the server is re-sealed, restarted, or stopped,',
@@ -119,6 +132,8 @@ export function createOperatorCommand(): Command {
       .option('--key-shares <n>', 'number of unseal key shares', '5')
       .option('--key-threshold <n>', 'shares needed to unseal', '3')
       .option('--status', 'only tell whether the server is initialised (exit 0 yes, 2 no)')
+      .option('--pgp-keys <files>', 'comma-separated public key files: each share is encrypted to one, in order')
+      .option('--root-token-pgp-key <file>', 'a public key file the initial root token is encrypted to')
       .action((flags: InitFlags) => init(flags)),
   );
   operator.addCommand(

@@ -2,16 +2,18 @@
  * @module `hush operator rekey`: new unseal key shares (another number, another threshold) from
  * a quorum of the current holders, in the vault CLI's forms: `-init -key-shares=N
  * -key-threshold=T` starts, each holder runs it with a current share (prompted without echo when
- * not given), the last one gets the new shares; `-status` and `-cancel` as in vault.
+ * not given), the last one gets the new shares; `-status` and `-cancel` as in vault. With
+ * `-pgp-keys` the new shares come encrypted to their holders' keys, and with `-backup` the server
+ * keeps them too (`-backup-retrieve`, `-backup-delete`).
  */
 import { Command } from 'commander';
 import { clientFromEnv } from './cli-context.js';
 import { CliError } from './cli-errors.js';
-import { parseIntFlag, readUnsealKey } from './cli-input.js';
+import { parseIntFlag, readPgpKeyFiles, readUnsealKey } from './cli-input.js';
 import { attemptNonce } from './generate-root-command.js';
 import { formatTable, printRaw, printStructured, printSuccess, pickField, withOutputFlags } from './output.js';
 import type { OutputFlags } from './output.js';
-import { isRecord } from './secret-display.js';
+import { dataOf, isRecord } from './secret-display.js';
 
 interface RekeyFlags extends OutputFlags {
   init?: boolean;
@@ -20,6 +22,10 @@ interface RekeyFlags extends OutputFlags {
   keyShares?: string;
   keyThreshold?: string;
   nonce?: string;
+  pgpKeys?: string;
+  backup?: boolean;
+  backupRetrieve?: boolean;
+  backupDelete?: boolean;
 }
 
 function statusRows(s: Readonly<Record<string, unknown>>): Record<string, unknown> {
@@ -29,6 +35,7 @@ function statusRows(s: Readonly<Record<string, unknown>>): Record<string, unknow
     'Rekey Progress': `${String(s.progress)}/${String(s.required)}`,
     'New Shares': s.n,
     'New Threshold': s.t,
+    ...(Array.isArray(s.pgp_fingerprints) ? { 'PGP Fingerprints': s.pgp_fingerprints.join(', '), Backup: s.backup } : {}),
   };
 }
 
@@ -56,14 +63,22 @@ function printNewShares(flags: OutputFlags, body: Readonly<Record<string, unknow
 }
 
 async function rekey(key: string | undefined, flags: RekeyFlags): Promise<void> {
-  const forms = [flags.init, flags.status, flags.cancel].filter(Boolean).length;
-  if (forms > 1) throw new CliError('use only one of -init, -status and -cancel', 1);
-  if (forms === 1 && key !== undefined) throw new CliError('a key is given only to submit a share, not with -init, -status or -cancel', 1);
+  const forms = [flags.init, flags.status, flags.cancel, flags.backupRetrieve, flags.backupDelete].filter(Boolean).length;
+  if (forms > 1) throw new CliError('use only one of -init, -status, -cancel, -backup-retrieve and -backup-delete', 1);
+  if (forms === 1 && key !== undefined) throw new CliError('a key is given only to submit a share, not with -init, -status, -cancel or -backup-*', 1);
   const client = clientFromEnv();
   if (flags.init) {
     const shares = parseIntFlag(flags.keyShares, '-key-shares') ?? 5;
     const threshold = parseIntFlag(flags.keyThreshold, '-key-threshold') ?? 3;
-    return print(flags, (await client.write('sys/rekey/init', { secret_shares: shares, secret_threshold: threshold })).body);
+    const pgpKeys = readPgpKeyFiles(flags.pgpKeys, '-pgp-keys');
+    if (flags.backup && !pgpKeys) throw new CliError('-backup keeps the PGP-encrypted shares: give -pgp-keys too', 1);
+    const body = { secret_shares: shares, secret_threshold: threshold, ...(pgpKeys ? { pgp_keys: pgpKeys, backup: flags.backup === true } : {}) };
+    return print(flags, (await client.write('sys/rekey/init', body)).body);
+  }
+  if (flags.backupRetrieve) return printStructured(flags.format === 'yaml' ? 'yaml' : 'json', dataOf((await client.read('sys/rekey/backup')).body));
+  if (flags.backupDelete) {
+    await client.delete('sys/rekey/backup');
+    return printSuccess(flags, 'Success! Deleted the backed-up unseal keys (if there were any)', {});
   }
   if (flags.status) return print(flags, (await client.read('sys/rekey/init')).body);
   if (flags.cancel) {
@@ -86,6 +101,10 @@ export function createRekeyCommand(): Command {
     .option('--key-shares <n>', 'number of new key shares', '5')
     .option('--key-threshold <n>', 'new shares needed to unseal', '3')
     .option('--nonce <nonce>', "the attempt's nonce (read from the server when omitted)")
+    .option('--pgp-keys <files>', 'with -init: comma-separated public key files, each new share is encrypted to one, in order')
+    .option('--backup', 'with -init and -pgp-keys: also keep the encrypted new shares on the server (-backup-retrieve)')
+    .option('--backup-retrieve', 'print the encrypted shares the last rekey with -backup kept (needs a token with sudo)')
+    .option('--backup-delete', 'delete the kept encrypted shares')
     .argument('[key]', 'a current unseal key share (prompted without echo when omitted; - reads stdin)')
     .action((key: string | undefined, flags: RekeyFlags) => rekey(key, flags));
 }

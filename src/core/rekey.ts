@@ -4,13 +4,30 @@
  * the new configuration; holders submit their current shares with its nonce; at the current
  * threshold the barrier seals the root key under a new unseal key (`Barrier.rekey`) and the new
  * shares are returned, once, hex and base64. The data and its keys are untouched. The attempt
- * lives in memory and ends with a seal. PGP-encrypted shares, backups and verification are not
- * supported.
+ * lives in memory and ends with a seal.
+ *
+ * With `pgp_keys` each new share is returned encrypted to its holder's key
+ * (`pgp-recipients.ts`), and with `backup` those encrypted shares are also kept in the barrier
+ * (`sys/rekey/backup`, Vault's), for when a holder loses theirs. Verification of the new shares
+ * before they take effect (`require_verification`) is not supported.
  */
 import { checkInitOptions } from '../barrier/barrier.js';
 import type { Barrier } from '../barrier/barrier.js';
 import { HushError } from '../lib/errors.js';
 import { ShareQuorum, sharesRequired } from './share-quorum.js';
+import { encryptShares } from './pgp-recipients.js';
+import type { PgpRecipient } from './pgp-recipients.js';
+
+/** Where a rekey's PGP-encrypted shares are kept when a backup was asked for. */
+export const REKEY_BACKUP_KEY = 'core/unseal-keys-backup';
+
+/** What `sys/rekey/backup` answers: the rekey's nonce and its encrypted shares by key
+ * fingerprint (one key may hold several shares), hex and base64. */
+export interface RekeyBackup {
+  readonly nonce: string;
+  readonly keys: Record<string, string[]>;
+  readonly keys_base64: Record<string, string[]>;
+}
 
 /** The status body of `sys/rekey/init` and `sys/rekey/update` (Vault's fields). */
 export interface RekeyStatus {
@@ -22,8 +39,9 @@ export interface RekeyStatus {
   readonly progress: number;
   /** Current shares needed. */
   readonly required: number;
-  readonly pgp_fingerprints: null;
-  readonly backup: false;
+  /** The fingerprints of the keys the new shares go to, in order; null without PGP. */
+  readonly pgp_fingerprints: readonly string[] | null;
+  readonly backup: boolean;
   readonly verification_required: false;
 }
 
@@ -33,8 +51,8 @@ export interface RekeyResult {
   readonly complete: true;
   readonly keys: string[];
   readonly keys_base64: string[];
-  readonly pgp_fingerprints: null;
-  readonly backup: false;
+  readonly pgp_fingerprints: readonly string[] | null;
+  readonly backup: boolean;
   readonly verification_required: false;
   readonly verification_nonce: '';
 }
@@ -43,6 +61,17 @@ interface Attempt {
   readonly quorum: ShareQuorum;
   readonly shares: number;
   readonly threshold: number;
+  readonly recipients: readonly PgpRecipient[] | undefined;
+  readonly backup: boolean;
+}
+
+/** A rekey to start: the new configuration, and where the new shares go. */
+export interface RekeyOptions {
+  readonly shares: number;
+  readonly threshold: number;
+  /** One key for each new share (checked by the caller: `pgpRecipients`). */
+  readonly recipients?: readonly PgpRecipient[];
+  readonly backup?: boolean;
 }
 
 /** Told of a completed rekey: the new shares (the listener's own copies) and their threshold. */
@@ -68,17 +97,30 @@ export class Rekey {
       n: attempt?.shares ?? 0,
       progress: attempt?.quorum.progress ?? 0,
       required: await sharesRequired(this.#barrier),
-      pgp_fingerprints: null,
-      backup: false,
+      pgp_fingerprints: attempt?.recipients?.map((r) => r.fingerprint) ?? null,
+      backup: attempt?.backup ?? false,
       verification_required: false,
     };
   }
 
   /** Starts an attempt for `shares` new shares with a `threshold` (checked as at init). */
-  async start(options: { readonly shares: number; readonly threshold: number }): Promise<RekeyStatus> {
+  async start(options: RekeyOptions): Promise<RekeyStatus> {
     if (this.#attempt !== undefined) throw new HushError('bad_request', 'rekey already in progress');
     const config = checkInitOptions({ secretShares: options.shares, secretThreshold: options.threshold });
-    this.#attempt = { quorum: new ShareQuorum(), shares: config.secret_shares, threshold: config.secret_threshold };
+    const recipients = options.recipients !== undefined && options.recipients.length > 0 ? options.recipients : undefined;
+    if (recipients !== undefined && recipients.length !== config.secret_shares) {
+      throw new HushError('bad_request', `${recipients.length} PGP keys given for ${config.secret_shares} shares: give one public key for each share`);
+    }
+    if (options.backup === true && recipients === undefined) {
+      throw new HushError('bad_request', 'a backup of the new shares needs pgp_keys to encrypt them with');
+    }
+    this.#attempt = {
+      quorum: new ShareQuorum(),
+      shares: config.secret_shares,
+      threshold: config.secret_threshold,
+      recipients,
+      backup: options.backup === true,
+    };
     return this.status();
   }
 
@@ -93,8 +135,16 @@ export class Rekey {
     const attempt = this.#attempt;
     if (attempt === undefined) throw new HushError('bad_request', 'no rekey in progress');
     if (attempt.quorum.add(share, nonce) < (await sharesRequired(this.#barrier))) return this.status();
+    const recipients = attempt.recipients;
+    let encrypted: Uint8Array[] | undefined;
+    // With PGP the shares are encrypted before the rekey is stored (and the backup with it), so
+    // that a failure leaves the old shares in force rather than new ones nobody received.
+    const alongside = recipients === undefined ? undefined : async (shares: readonly Uint8Array[]) => {
+      encrypted = await encryptShares(shares, recipients);
+      return attempt.backup ? [{ key: REKEY_BACKUP_KEY, value: backupBytes(attempt.quorum.nonce, recipients, encrypted) }] : [];
+    };
     const rekeyed = await attempt.quorum.spend((shares) =>
-      this.#barrier.rekey(shares, { secretShares: attempt.shares, secretThreshold: attempt.threshold }),
+      this.#barrier.rekey(shares, { secretShares: attempt.shares, secretThreshold: attempt.threshold }, alongside),
     );
     // done: shares sent meanwhile go too (unless this attempt was already replaced by another)
     attempt.quorum.wipe();
@@ -104,18 +154,43 @@ export class Rekey {
     } catch {
       // the rekey is stored: a listener's failure must not keep the new shares from the caller
     }
-    const keys = rekeyed.shares.map((s) => Buffer.from(s).toString('hex'));
-    const keysBase64 = rekeyed.shares.map((s) => Buffer.from(s).toString('base64'));
+    const given = encrypted ?? rekeyed.shares;
+    const keys = given.map((s) => Buffer.from(s).toString('hex'));
+    const keysBase64 = given.map((s) => Buffer.from(s).toString('base64'));
     for (const s of rekeyed.shares) s.fill(0);
     return {
       nonce: attempt.quorum.nonce,
       complete: true,
       keys,
       keys_base64: keysBase64,
-      pgp_fingerprints: null,
-      backup: false,
+      pgp_fingerprints: recipients?.map((r) => r.fingerprint) ?? null,
+      backup: attempt.backup,
       verification_required: false,
       verification_nonce: '',
     };
   }
+
+  /** The encrypted shares the last rekey with `backup` kept; undefined when none are kept. */
+  async readBackup(): Promise<RekeyBackup | undefined> {
+    const stored = await this.#barrier.get(REKEY_BACKUP_KEY);
+    return stored === undefined ? undefined : (JSON.parse(Buffer.from(stored).toString('utf8')) as RekeyBackup);
+  }
+
+  /** Forgets the kept shares (once every holder has confirmed theirs). */
+  async deleteBackup(): Promise<void> {
+    await this.#barrier.delete(REKEY_BACKUP_KEY);
+  }
+}
+
+/** The stored form of a backup: the shares by the fingerprint of the key each went to. */
+function backupBytes(nonce: string, recipients: readonly PgpRecipient[], encrypted: readonly Uint8Array[]): Uint8Array {
+  const keys: Record<string, string[]> = {};
+  const keysBase64: Record<string, string[]> = {};
+  encrypted.forEach((share, i) => {
+    const fingerprint = (recipients[i] as PgpRecipient).fingerprint;
+    (keys[fingerprint] ??= []).push(Buffer.from(share).toString('hex'));
+    (keysBase64[fingerprint] ??= []).push(Buffer.from(share).toString('base64'));
+  });
+  const backup: RekeyBackup = { nonce, keys, keys_base64: keysBase64 };
+  return Buffer.from(JSON.stringify(backup), 'utf8');
 }

@@ -7,8 +7,9 @@
  * the attempt's nonce; when the threshold is reached and the shares open the barrier, a root token
  * is created and returned only XORed with the OTP, base64-encoded without padding
  * (`encoded_token`), which whoever holds the OTP decodes (`hush|vault operator generate-root
- * -decode`). The attempt lives in memory and ends with a seal. PGP-encrypted results are not
- * supported.
+ * -decode`). With a PGP key instead of an OTP (`pgp_key`), the token is returned encrypted to that
+ * key, base64-encoded, for its holder to open (`base64 -d | gpg -dq`). The attempt lives in
+ * memory and ends with a seal.
  */
 import type { Barrier } from '../barrier/barrier.js';
 import { HushError } from '../lib/errors.js';
@@ -16,6 +17,8 @@ import { GENERATED_TOKEN_LENGTH, randomBase62 } from '../auth/token-format.js';
 import { encodeRootToken } from '../lib/root-token-otp.js';
 import { ShareQuorum, sharesRequired } from './share-quorum.js';
 import type { TokenStore } from '../auth/token-types.js';
+import { encryptToken } from './pgp-recipients.js';
+import type { PgpRecipient } from './pgp-recipients.js';
 
 /** The status body of `sys/generate-root/attempt` and `update` (Vault's fields). */
 export interface RootGenerationStatus {
@@ -34,7 +37,9 @@ export interface RootGenerationStatus {
 
 interface Attempt {
   readonly quorum: ShareQuorum;
+  /** What the token is returned under: XORed with an OTP, or encrypted to a PGP key. */
   readonly otp: string;
+  readonly recipient: PgpRecipient | undefined;
 }
 
 export class RootGeneration {
@@ -51,17 +56,22 @@ export class RootGeneration {
     return this.#status({});
   }
 
-  /** Starts an attempt with `otp`, or with an OTP made here and returned in this answer. */
-  async start(options: { readonly otp?: string; readonly pgpKey?: string }): Promise<RootGenerationStatus> {
-    if (options.pgpKey) throw new HushError('bad_request', 'pgp_key is not supported: start with an OTP (or none, and use the one returned)');
+  /** Starts an attempt with `otp`, with a PGP key's `recipient`, or with an OTP made here and
+   * returned in this answer. */
+  async start(options: { readonly otp?: string; readonly recipient?: PgpRecipient }): Promise<RootGenerationStatus> {
     if (this.#attempt !== undefined) throw new HushError('bad_request', 'root generation already in progress');
     const given = options.otp ?? '';
+    if (options.recipient !== undefined) {
+      if (given !== '') throw new HushError('bad_request', 'give either an OTP or a PGP key, not both');
+      this.#attempt = { quorum: new ShareQuorum(), otp: '', recipient: options.recipient };
+      return this.#status({});
+    }
     if (given !== '' && given.length !== GENERATED_TOKEN_LENGTH) {
       throw new HushError('bad_request', `OTP string is wrong length: it must be ${GENERATED_TOKEN_LENGTH} characters`);
     }
     if (!/^[\x21-\x7e]*$/.test(given)) throw new HushError('bad_request', 'the OTP must be printable ASCII');
     const otp = given === '' ? randomBase62(GENERATED_TOKEN_LENGTH) : given;
-    this.#attempt = { quorum: new ShareQuorum(), otp };
+    this.#attempt = { quorum: new ShareQuorum(), otp, recipient: undefined };
     return this.#status({ otp: given === '' ? otp : '' });
   }
 
@@ -79,8 +89,14 @@ export class RootGeneration {
     if (!(await attempt.quorum.spend((shares) => this.#barrier.opensWith(shares)))) {
       throw new HushError('bad_request', 'the unseal keys given do not open this vault; root generation progress was reset');
     }
-    const { token } = await this.#tokens.create({ policies: ['root'], path: 'auth/token/root', displayName: 'root', orphan: true });
-    const encoded = encodeRootToken(token, attempt.otp);
+    const { token, entry } = await this.#tokens.create({ policies: ['root'], path: 'auth/token/root', displayName: 'root', orphan: true });
+    let encoded: string;
+    try {
+      encoded = attempt.recipient ? await encryptToken(token, attempt.recipient) : encodeRootToken(token, attempt.otp);
+    } catch (err) {
+      await this.#tokens.revoke(entry); // a root token nobody received must not stay valid
+      throw err;
+    }
     // done: shares sent meanwhile go too (unless this attempt was already replaced by another)
     attempt.quorum.wipe();
     if (this.#attempt === attempt) this.#attempt = undefined;
@@ -96,7 +112,7 @@ export class RootGeneration {
       required: await sharesRequired(this.#barrier),
       encoded_token: '',
       encoded_root_token: '',
-      pgp_fingerprint: '',
+      pgp_fingerprint: attempt?.recipient?.fingerprint ?? '',
       otp: extra.otp ?? '',
       otp_length: GENERATED_TOKEN_LENGTH,
       complete: false,

@@ -2,7 +2,7 @@
  * What a quorum of unseal-share holders authorises, through real HTTP on a server initialised
  * with 3 shares and a threshold of 2. `sys/generate-root`: a new root token, returned only XORed
  * with the attempt's OTP (the server's or the caller's), with Vault's refusals (no attempt, wrong
- * nonce, a share given twice, shares that do not open the vault, a wrong OTP, PGP) and the
+ * nonce, a share given twice, shares that do not open the vault, a wrong OTP, a bad PGP key) and the
  * attempt gone after a seal. `sys/rekey`: new shares with another threshold, after which the old
  * ones no longer unseal and every secret is still there; a rekeyed dev server still starts alone.
  */
@@ -88,10 +88,10 @@ describe('sys/generate-root', () => {
     expect((await call('GET', 'auth/token/lookup-self', undefined, token)).status).toBe(200);
   });
 
-  it('refuses shares that do not open the vault (and resets the progress), a wrong OTP, PGP, and updates with no attempt', async () => {
+  it('refuses shares that do not open the vault (and resets the progress), a wrong OTP, a bad PGP key, and updates with no attempt', async () => {
     expect((await call('PUT', 'sys/generate-root/update', { key: keys[0], nonce: 'x' })).body.errors).toEqual(['no root generation in progress']);
     expect((await call('PUT', 'sys/generate-root/attempt', { otp: 'too-short' })).body.errors[0]).toContain('OTP string is wrong length');
-    expect((await call('PUT', 'sys/generate-root/attempt', { pgp_key: 'abc' })).body.errors[0]).toContain('pgp_key is not supported');
+    expect((await call('PUT', 'sys/generate-root/attempt', { pgp_key: 'abc' })).body.errors[0]).toContain('pgp_key: not a PGP public key');
 
     const nonce = (await call('PUT', 'sys/generate-root/attempt', {})).body.nonce as string;
     await call('PUT', 'sys/generate-root/update', { key: keys[0], nonce });
@@ -119,7 +119,8 @@ describe('sys/rekey', () => {
     expect((await call('PUT', 'kv/data/app', { data: { password: 'kept-across-rekey' } }, rootToken)).status).toBe(200);
     expect((await call('GET', 'sys/rekey/init')).body).toMatchObject({ started: false, t: 0, n: 0, progress: 0, required: 2 });
     expect((await call('PUT', 'sys/rekey/init', { secret_shares: 2, secret_threshold: 3 })).status).toBe(400);
-    expect((await call('PUT', 'sys/rekey/init', { secret_shares: 3, secret_threshold: 2, pgp_keys: ['abc'] })).body.errors[0]).toContain('pgp_keys is not supported');
+    expect((await call('PUT', 'sys/rekey/init', { secret_shares: 3, secret_threshold: 2, pgp_keys: ['abc'] })).body.errors[0]).toContain('pgp_keys[0]: not a PGP public key');
+    expect((await call('PUT', 'sys/rekey/init', { secret_shares: 3, secret_threshold: 2, backup: true })).body.errors[0]).toContain('needs pgp_keys');
 
     const started = await call('PUT', 'sys/rekey/init', { secret_shares: 5, secret_threshold: 3 });
     expect(started.body).toMatchObject({ started: true, t: 3, n: 5, progress: 0, required: 2, verification_required: false });

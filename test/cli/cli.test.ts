@@ -16,6 +16,8 @@ import { createDevTls } from '../../src/http/dev-tls.js';
 import { startTestServer } from '../helpers/test-server.js';
 import type { TestServer } from '../helpers/test-server.js';
 import { runProcess } from '../helpers/run-process.js';
+import { GnuPgHome } from '../helpers/gnupg.js';
+import type { GpgKey } from '../helpers/gnupg.js';
 import type { ProcessResult } from '../helpers/run-process.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -614,6 +616,68 @@ describe('hush operator init on a new server', () => {
     } finally {
       await fresh.close();
     }
+  });
+});
+
+describe('hush operator with PGP keys (real gpg on the holders\' side)', () => {
+  let server: RunningServer;
+  let gpg: GnuPgHome;
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'hush-cli-home-'));
+    gpg = new GnuPgHome();
+    const config: ServerConfig = { storage: { type: 'memory' }, listen: { host: '127.0.0.1', port: 0 }, maxRequestBytes: 1 << 20, clusterName: 'pgp-cli' };
+    const backend = await openBackend(config);
+    server = await serve(config, buildCore(config, backend), backend);
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+    gpg?.remove();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('init, rekey -backup and generate-root hand out only what each key holder can decrypt', async () => {
+    const env = { HUSH_ADDR: server.address };
+    const [ann, ben, cat] = ['ann', 'ben', 'cat'].map((name) => gpg.createKey(name)) as [GpgKey, GpgKey, GpgKey];
+    // the three forms a key file comes in: binary (gpg --export), armoured, base64 text
+    const annFile = join(home, 'ann.gpg');
+    writeFileSync(annFile, Buffer.from(ann.publicBase64, 'base64'));
+    const benFile = join(home, 'ben.asc');
+    writeFileSync(benFile, gpg.exportArmoured(ben));
+    const catFile = join(home, 'cat.b64');
+    writeFileSync(catFile, `${cat.publicBase64}\n`);
+
+    expectOneLineError(await hush(['operator', 'init', '-key-shares=3', '-key-threshold=2', `-pgp-keys=${annFile},${join(home, 'nope.gpg')},${catFile}`], { env }), 1);
+    expectOneLineError(await hush(['operator', 'init', '-key-shares=3', '-key-threshold=2', `-pgp-keys=${annFile},${benFile}`], { env }), 2);
+    const init = await hush(['operator', 'init', '-key-shares=3', '-key-threshold=2', `-pgp-keys=${annFile},${benFile},${catFile}`, `-root-token-pgp-key=${annFile}`], { env });
+    expect(init.code).toBe(0);
+    expect(init.stdout).toContain('encrypted to the PGP keys given');
+    const encryptedKeys = [...init.stdout.matchAll(/^Unseal Key (\d): (\S+)$/gm)].map((m) => m[2]!);
+    expect(encryptedKeys).toHaveLength(3);
+    const keys = encryptedKeys.map((k) => gpg.decryptBase64(k));
+    const root = gpg.decryptBase64(/^Initial Root Token: (\S+)$/m.exec(init.stdout)?.[1] ?? '');
+    expect(root).toMatch(/^hvs\./);
+    await hush(['operator', 'unseal', keys[0]!], { env });
+    expect((await hush(['operator', 'unseal', keys[1]!], { env })).stdout).toMatch(/Sealed\s+false/);
+
+    const started = await hush(['operator', 'rekey', '-init', '-key-shares=2', '-key-threshold=2', `-pgp-keys=${benFile},${catFile}`, '-backup'], { env });
+    expect(started.stdout).toContain(`${ben.fingerprint}, ${cat.fingerprint}`);
+    await hush(['operator', 'rekey', keys[2]!], { env });
+    const rekeyed = await hush(['operator', 'rekey', keys[0]!], { env });
+    const newKeys = [...rekeyed.stdout.matchAll(/^Key (\d): (\S+)$/gm)].map((m) => gpg.decryptBase64(m[2]!));
+    expect(newKeys).toHaveLength(2);
+    const backup = JSON.parse((await hush(['operator', 'rekey', '-backup-retrieve'], { env: { ...env, HUSH_TOKEN: root } })).stdout);
+    expect(Object.keys(backup.keys_base64)).toEqual([ben.fingerprint, cat.fingerprint]);
+    expect(gpg.decryptBase64(backup.keys_base64[cat.fingerprint][0])).toBe(newKeys[1]);
+    expect((await hush(['operator', 'rekey', '-backup-delete'], { env: { ...env, HUSH_TOKEN: root } })).code).toBe(0);
+    expectOneLineError(await hush(['operator', 'rekey', '-backup-retrieve'], { env: { ...env, HUSH_TOKEN: root } }), 2);
+
+    expectOneLineError(await hush(['operator', 'generate-root', '-init', `-pgp-key=${catFile}`, `-otp=${'x'.repeat(43)}`], { env }), 1);
+    const gen = await hush(['operator', 'generate-root', '-init', `-pgp-key=${catFile}`], { env });
+    expect(gen.stdout).toMatch(new RegExp(`PGP Fingerprint\\s+${cat.fingerprint}`));
+    await hush(['operator', 'generate-root', newKeys[0]!], { env });
+    const done = await hush(['operator', 'generate-root', newKeys[1]!], { env });
+    const token = gpg.decryptBase64(/^Encoded Token\s+(\S+)$/m.exec(done.stdout)?.[1] ?? '');
+    expect(JSON.parse((await hush(['token', 'lookup', '-format=json'], { env: { ...env, HUSH_TOKEN: token } })).stdout).data.policies).toEqual(['root']);
   });
 });
 

@@ -1,6 +1,7 @@
 /**
  * Python's hvac, installed by the test itself (current release and 0.11.2, the version Debian
- * ships as python3-hvac), runs the calls teams already write against a real Hush server.
+ * ships as python3-hvac), runs the calls teams already write against a real Hush server; and
+ * its PGP calls (init, rekey with a backup, generate-root), with gpg decrypting in between.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,10 +9,15 @@ import { HVAC_VERSIONS, ensureVenv, runPython } from './python-env.js';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createDevTls } from '../../src/http/dev-tls.js';
-import { startTestServer } from '../helpers/test-server.js';
+import { api, startTestServer } from '../helpers/test-server.js';
+import { GnuPgHome } from '../helpers/gnupg.js';
+import { buildCore, openBackend, serve } from '../../src/main.js';
+import type { RunningServer } from '../../src/main.js';
+import type { ServerConfig } from '../../src/config/server-config.js';
 import type { TestServer } from '../helpers/test-server.js';
 
 const script = join(import.meta.dirname, 'hvac_workflow.py');
+const pgpScript = join(import.meta.dirname, 'hvac_pgp.py');
 
 describe.each(HVAC_VERSIONS)('hvac %s', (name, packages) => {
   let server: TestServer;
@@ -57,6 +63,48 @@ describe.each(HVAC_VERSIONS)('hvac %s', (name, packages) => {
     expect(out.rekey_started).toBe(true);
     expect(out.rekey_keys).toBe(3);
     expect(out.seal_threshold_after_rekey).toBe(2);
+  });
+});
+
+describe.each(HVAC_VERSIONS)('hvac %s with PGP keys', (name, packages) => {
+  let server: RunningServer;
+  let python: string;
+  let gpg: GnuPgHome;
+
+  beforeAll(async () => {
+    python = ensureVenv(`hvac-${name}`, packages);
+    gpg = new GnuPgHome();
+    const config: ServerConfig = { storage: { type: 'memory' }, listen: { host: '127.0.0.1', port: 0 }, maxRequestBytes: 1 << 20, clusterName: 'hvac-pgp' };
+    const backend = await openBackend(config);
+    server = await serve(config, buildCore(config, backend), backend);
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+    gpg?.remove();
+  });
+
+  it('initialize, start_rekey(backup=True), read_backup_keys and start_root_token_generation(pgp_key=…)', async () => {
+    const [ada, bo] = [gpg.createKey('ada'), gpg.createKey('bo')];
+    const step = async (name: string, env: Record<string, string> = {}) =>
+      JSON.parse(await runPython(python, [pgpScript], { VAULT_ADDR: server.address, HUSH_PGP_KEYS: `${ada.publicBase64},${bo.publicBase64}`, HUSH_STEP: name, ...env }));
+
+    const init = await step('init');
+    const shares = (init.keys_base64 as string[]).map((k) => gpg.decryptBase64(k));
+    const root = gpg.decryptBase64(init.root_token);
+    expect(root).toMatch(/^hvs\./);
+    for (const key of shares) await api(server, 'PUT', 'sys/unseal', { body: { key } });
+    expect((await api(server, 'GET', 'sys/seal-status')).body.sealed).toBe(false);
+
+    const rekey = await step('rekey', { VAULT_TOKEN: root, HUSH_UNSEAL_KEYS: shares.join(',') });
+    expect(rekey.pgp_fingerprints).toEqual([bo.fingerprint]);
+    const [newShare] = (rekey.keys_base64 as string[]).map((k) => gpg.decryptBase64(k));
+    expect(newShare).toMatch(/^[0-9a-f]{66}$/);
+    expect(rekey.backup.keys_base64).toEqual({ [bo.fingerprint]: rekey.keys_base64 });
+
+    const generated = await step('generate-root', { HUSH_UNSEAL_KEYS: newShare as string });
+    expect(generated.pgp_fingerprint).toBe(bo.fingerprint);
+    const token = gpg.decryptBase64(generated.encoded_token);
+    expect((await api(server, 'GET', 'auth/token/lookup-self', { token })).body.data.policies).toEqual(['root']);
   });
 });
 

@@ -2,11 +2,14 @@
  * @module What a quorum of unseal-share holders authorises: `sys/generate-root/attempt` (status,
  * start, cancel) and `update`, a new root token (`root-generation.ts`); `sys/rekey/init` (status,
  * start, cancel) and `update`, new unseal shares (`rekey.ts`). Like Vault, these take no token:
- * the shares are the credential.
+ * the shares are the credential. `sys/rekey/backup` (the PGP-encrypted shares a rekey kept)
+ * takes a token with sudo.
  */
 import { HushError } from '../../lib/errors.js';
 import { defineSysRoutes } from './sys-context.js';
 import { decodeShare } from './sys-seal-routes.js';
+import { optionalPgpRecipient, pgpRecipients } from '../pgp-recipients.js';
+import type { RekeyOptions } from '../rekey.js';
 
 /** A string field, or undefined when absent or empty. */
 function optionalString(data: Readonly<Record<string, unknown>>, field: string): string | undefined {
@@ -23,15 +26,17 @@ function nonceOf(data: Readonly<Record<string, unknown>>): string {
   return nonce;
 }
 
-/** Vault's rekey options Hush does not offer must be absent or off. */
-function refuseUnsupportedRekeyOptions(data: Readonly<Record<string, unknown>>): void {
-  const pgpKeys = data.pgp_keys;
-  if (Array.isArray(pgpKeys) ? pgpKeys.length > 0 : pgpKeys !== undefined && pgpKeys !== null && pgpKeys !== '') {
-    throw new HushError('bad_request', 'pgp_keys is not supported: the new shares are returned as they are');
-  }
-  for (const option of ['backup', 'require_verification']) {
-    if (data[option] === true || data[option] === 'true') throw new HushError('bad_request', `${option} is not supported`);
-  }
+const isTrue = (value: unknown): boolean => value === true || value === 'true';
+
+/** `sys/rekey/init`'s options: the new configuration, the keys the new shares go to, backup. */
+async function rekeyOptions(data: Readonly<Record<string, unknown>>): Promise<RekeyOptions> {
+  if (isTrue(data.require_verification)) throw new HushError('bad_request', 'require_verification is not supported');
+  return {
+    shares: Number(data.secret_shares ?? 0),
+    threshold: Number(data.secret_threshold ?? 0),
+    recipients: await pgpRecipients(data.pgp_keys, undefined, 'pgp_keys'), // counted by the rekey
+    backup: isTrue(data.backup),
+  };
 }
 
 export const quorumRoutes = defineSysRoutes([
@@ -42,7 +47,10 @@ export const quorumRoutes = defineSysRoutes([
     operations: {
       read: async ({ services }) => ({ rawBody: await services.rootGeneration().status() }),
       update: async ({ services, data }) => ({
-        rawBody: await services.rootGeneration().start({ otp: optionalString(data, 'otp'), pgpKey: optionalString(data, 'pgp_key') }),
+        rawBody: await services.rootGeneration().start({
+          otp: optionalString(data, 'otp'),
+          recipient: await optionalPgpRecipient(data.pgp_key, 'pgp_key'),
+        }),
       }),
       delete: async ({ services }) => {
         services.rootGeneration().cancel();
@@ -64,10 +72,7 @@ export const quorumRoutes = defineSysRoutes([
     unauthenticated: true,
     operations: {
       read: async ({ services }) => ({ rawBody: await services.rekey().status() }),
-      update: async ({ services, data }) => {
-        refuseUnsupportedRekeyOptions(data);
-        return { rawBody: await services.rekey().start({ shares: Number(data.secret_shares ?? 0), threshold: Number(data.secret_threshold ?? 0) }) };
-      },
+      update: async ({ services, data }) => ({ rawBody: await services.rekey().start(await rekeyOptions(data)) }),
       delete: async ({ services }) => {
         services.rekey().cancel();
         return { status: 204 };
@@ -80,6 +85,22 @@ export const quorumRoutes = defineSysRoutes([
     unauthenticated: true,
     operations: {
       update: async ({ services, data }) => ({ rawBody: await services.rekey().update(decodeShare(data.key), nonceOf(data)) }),
+    },
+  },
+  {
+    pattern: /^rekey\/backup\/?$/,
+    summary: 'The PGP-encrypted shares the last rekey with backup kept (read), or forget them (delete).',
+    sudo: true,
+    operations: {
+      read: async ({ services }) => {
+        const backup = await services.rekey().readBackup();
+        if (backup === undefined) throw new HushError('bad_request', 'no backed-up keys found');
+        return { data: { ...backup } };
+      },
+      delete: async ({ services }) => {
+        await services.rekey().deleteBackup();
+        return { status: 204 };
+      },
     },
   },
 ]);

@@ -7,6 +7,7 @@ import { HushError } from '../../lib/errors.js';
 import type { CoreResponse } from '../request.js';
 import type { CoreServices } from '../core-services.js';
 import { defineSysRoutes } from './sys-context.js';
+import { encryptShares, encryptToken, optionalPgpRecipient, pgpRecipients } from '../pgp-recipients.js';
 
 async function sealStatusBody(s: CoreServices): Promise<Record<string, unknown>> {
   const initialized = await s.barrier.isInitialized();
@@ -108,14 +109,22 @@ export const sealRoutes = defineSysRoutes([
         if (secretShares > 1 && secretThreshold === 1) {
           throw new HushError('bad_request', 'threshold must be greater than one for multiple shares');
         }
+        // Checked before anything is made: a share nobody can open would be lost for good.
+        const shareRecipients = await pgpRecipients(data.pgp_keys, secretShares, 'pgp_keys');
+        const rootRecipient = await optionalPgpRecipient(data.root_token_pgp_key, 'root_token_pgp_key');
         const result = await services.initialize({ secretShares, secretThreshold });
-        return {
-          rawBody: {
-            keys: result.shares.map((k) => Buffer.from(k).toString('hex')),
-            keys_base64: result.shares.map((k) => Buffer.from(k).toString('base64')),
-            root_token: result.rootToken,
-          },
-        };
+        try {
+          const keys = shareRecipients ? await encryptShares(result.shares, shareRecipients) : result.shares;
+          return {
+            rawBody: {
+              keys: keys.map((k) => Buffer.from(k).toString('hex')),
+              keys_base64: keys.map((k) => Buffer.from(k).toString('base64')),
+              root_token: rootRecipient ? await encryptToken(result.rootToken, rootRecipient) : result.rootToken,
+            },
+          };
+        } finally {
+          for (const share of result.shares) share.fill(0);
+        }
       },
     },
   },
