@@ -169,6 +169,25 @@ describe('barrier', () => {
     expect(await barrier.opensWith(rekeyed.shares)).toBe(true);
   });
 
+  it('refuses to write a key longer than 2048 bytes (no backend could index it), and still reads and deletes one', async () => {
+    const backend = createMemoryBackend();
+    const { barrier } = await unsealedBarrier(backend, 0);
+    const tooLong = `kv/${'é'.repeat(1023)}`; // 2049 bytes in UTF-8, 1026 characters
+    const longest = `kv/${'a'.repeat(2045)}`;
+    await expect(barrier.put(tooLong, bytes('v'))).rejects.toSatisfy(rejectsWith('bad_request', (m) => m.includes('at most 2048 bytes')));
+    await expect(
+      barrier.transaction([{ kind: 'put', key: 'kv/short', value: bytes('v') }, { kind: 'put', key: tooLong, value: bytes('v') }]),
+    ).rejects.toSatisfy(rejectsWith('bad_request'));
+    expect(await barrier.get('kv/short')).toBeUndefined(); // nothing of the refused transaction
+    await barrier.put(longest, bytes('v'));
+    expect(text(await barrier.get(longest))).toBe('v');
+    // reading and deleting such a key are not refused: one stored before the limit stays reachable
+    expect(await barrier.get(tooLong)).toBeUndefined();
+    await backend.put(tooLong, bytes('stored earlier'));
+    await barrier.delete(tooLong);
+    expect(await backend.get(tooLong)).toBeUndefined();
+  });
+
   it('answers a clear bad_request for a wrong share and resets progress', async () => {
     const barrier = createBarrier(createMemoryBackend());
     const { shares } = await barrier.initialize({ secretShares: 5, secretThreshold: 3 });

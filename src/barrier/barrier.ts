@@ -20,7 +20,7 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { HushError } from '../lib/errors.js';
 import type { ReadOptions, Storage, StorageBackend, StorageOp } from '../storage/storage.js';
-import { assertListPrefix, assertStorageKey, assertStorageOps, assertStorageValue } from '../storage/storage-keys.js';
+import { assertListPrefix, assertStorageKey, assertStorageOps, assertStorageValue, assertWritableKeyLength } from '../storage/storage-keys.js';
 import { AES_KEY_BYTES, aesKey, openAesGcm, sealAesGcm } from './aes-gcm.js';
 import type { AesKey } from './aes-gcm.js';
 import type { Keyring } from './keyring.js';
@@ -198,6 +198,7 @@ class KeyringBarrier implements Barrier {
 
   async put(key: string, value: Uint8Array): Promise<void> {
     this.#usable(key);
+    assertWritableKeyLength(key);
     assertStorageValue(value);
     const sealed = this.#encrypt(key, value);
     await this.#invalidating([{ kind: 'put', key, value }], () => this.#backend.put(key, sealed));
@@ -224,7 +225,10 @@ class KeyringBarrier implements Barrier {
   async transaction(ops: readonly StorageOp[]): Promise<void> {
     this.#state();
     assertStorageOps(ops);
-    for (const op of ops) this.#usable(op.key);
+    for (const op of ops) {
+      this.#usable(op.key);
+      if (op.kind === 'put') assertWritableKeyLength(op.key);
+    }
     const sealed = ops.map((op): StorageOp =>
       op.kind === 'put' ? { kind: 'put', key: op.key, value: this.#encrypt(op.key, op.value) } : op,
     );

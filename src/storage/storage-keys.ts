@@ -14,6 +14,21 @@ export function assertStorageKey(key: unknown): asserts key is string {
   if (key.startsWith('/')) throw new HushError('bad_request', 'storage key must not start with "/"');
 }
 
+/**
+ * The longest key a write may use, in UTF-8 bytes: every backend can index it (PostgreSQL's
+ * B-tree takes at most about 2.7 kB an entry, and a longer key would fail the whole group of
+ * writes it went with), and a store moves between backends whole.
+ */
+export const MAX_STORAGE_KEY_BYTES = 2048;
+
+/** Throws `bad_request` when `key` is too long to write (reading an older, longer key works). */
+export function assertWritableKeyLength(key: string): void {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: short keys need no count
+  if (key.length * 3 > MAX_STORAGE_KEY_BYTES && Buffer.byteLength(key, 'utf8') > MAX_STORAGE_KEY_BYTES) {
+    throw new HushError('bad_request', `path too long: a storage key may hold at most ${MAX_STORAGE_KEY_BYTES} bytes`);
+  }
+}
+
 /** Throws `bad_request` unless `prefix` is a string (normally `""` or ending in `/`). */
 export function assertListPrefix(prefix: unknown): asserts prefix is string {
   if (typeof prefix !== 'string') throw new HushError('bad_request', 'list prefix must be a string');

@@ -150,6 +150,18 @@ describe('requests the server must refuse cleanly', () => {
     expect(ns.status).toBe(200);
   });
 
+  it('refuses a path too long to store with 400, and writes nothing of it', async () => {
+    const long = `team/${'a'.repeat(3000)}`;
+    const refused = await api(s, 'PUT', `secret/data/${long}`, { token, body: { data: { k: 'v' } } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual(['path too long: a storage key may hold at most 2048 bytes']);
+    expect((await api(s, 'GET', `secret/metadata/${long}`, { token })).status).toBe(404);
+    const list = await api(s, 'LIST', 'secret/metadata/team', { token });
+    expect(list.status).toBe(404); // nothing under team/ at all
+    const fine = await api(s, 'PUT', `secret/data/team/${'b'.repeat(1500)}`, { token, body: { data: { k: 'v' } } });
+    expect(fine.status).toBe(200);
+  });
+
   it('refuses an oversized body with 413 and keeps serving', async () => {
     const small = await startTestServer({ storage: 'memory', maxRequestBytes: 1024 });
     try {

@@ -3,6 +3,7 @@
  * (a fresh table per case), one server per table (the advisory lock, released on close), lists
  * longer than one page and deep trees, and errors that never show the connection URL's password.
  */
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isHushError } from '../../src/lib/errors.js';
@@ -150,6 +151,29 @@ describe('postgres backend', () => {
       expect(writers.rows[0]?.n).toBe(1);
     } finally {
       await admin.end();
+      await s.close();
+    }
+  });
+
+  it("fails only the caller whose write the database refuses, not the others written with it", async () => {
+    const table = freshTable();
+    const s = await createPostgresBackend({ connectionUrl: postgres.url, table, ha: true });
+    try {
+      // a key PostgreSQL cannot index (the barrier refuses such keys before they get here)
+      const unindexable = `kv/${randomBytes(3000).toString('hex')}`;
+      const results = await Promise.allSettled([
+        s.put('before', bytes('1')),
+        s.transaction([{ kind: 'put', key: 'mine', value: bytes('2') }, { kind: 'put', key: unindexable, value: bytes('3') }]),
+        s.put('after', bytes('4')),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      const refused = (results[1] as PromiseRejectedResult).reason as Error;
+      expect(isHushError(refused, 'unavailable')).toBe(true);
+      expect(refused.message).toBe('storage backend failed (54000)');
+      expect(new TextDecoder().decode(await s.get('before'))).toBe('1');
+      expect(new TextDecoder().decode(await s.get('after'))).toBe('4');
+      expect(await s.get('mine')).toBeUndefined(); // the refused caller's transaction: none of it
+    } finally {
       await s.close();
     }
   });

@@ -119,7 +119,7 @@ class PostgresBackend implements StorageBackend {
   readonly #lock: TableLock;
   readonly #table: string;
   readonly #sql: Readonly<Record<'get' | 'seekFrom' | 'seekAfter', string>>;
-  readonly #groups = new WriteGroups((ops) => this.#writeGroup(ops));
+  readonly #groups = new WriteGroups((ops) => this.#writeGroup(ops), refusedByDatabase);
   readonly lost: Promise<string>;
   readonly ha: HighAvailability | undefined;
   /** HA: the epoch check every write makes (`fence.ts`). */
@@ -260,6 +260,14 @@ class PostgresBackend implements StorageBackend {
       throw unavailable(err);
     }
   }
+}
+
+/** Whether the database answered a statement with an error (severity ERROR: the statement's
+ * transaction was rolled back), as opposed to a lost connection or a FATAL error, after which
+ * the statement may have committed. */
+function refusedByDatabase(err: unknown): boolean {
+  const cause = err instanceof HushError ? err.cause : err;
+  return cause instanceof pg.DatabaseError && cause.severity === 'ERROR';
 }
 
 /** Wraps a driver error; the message carries only PostgreSQL's SQLSTATE or the socket error code,

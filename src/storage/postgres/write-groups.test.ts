@@ -28,6 +28,35 @@ describe('WriteGroups', () => {
     expect(calls).toBe(2);
   });
 
+  it('tries each caller alone, in order, when the database refused the group: only the bad write fails', async () => {
+    const statements: string[][] = [];
+    const refusal = new Error('value too large');
+    const g = new WriteGroups(
+      async (ops) => {
+        statements.push(ops.map((op) => op.key));
+        if (ops.some((op) => op.key === 'bad')) throw refusal;
+      },
+      (err) => err === refusal,
+    );
+    const results = await Promise.allSettled([g.add([put('a')]), g.add([put('bad'), put('b')]), g.add([put('c')])]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(statements).toEqual([['a', 'bad', 'b', 'c'], ['a'], ['bad', 'b'], ['c']]);
+  });
+
+  it('retries nothing when the failure may have committed (not a refusal)', async () => {
+    const statements: string[][] = [];
+    const g = new WriteGroups(
+      async (ops) => {
+        statements.push(ops.map((op) => op.key));
+        throw new Error('connection lost');
+      },
+      () => false,
+    );
+    const results = await Promise.allSettled([g.add([put('a')]), g.add([put('b')])]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(statements).toEqual([['a', 'b']]);
+  });
+
   it('reports a write function that throws instead of rejecting as a failed group', async () => {
     const g = new WriteGroups(() => {
       throw new Error('no connection');

@@ -4,10 +4,13 @@
  * concurrent writers share a round trip, a transaction and its WAL flush.
  *
  * Each caller's operations keep their order and follow those of the callers before it, so the
- * group leaves the table as the callers' transactions would, one after the other. A group commits
- * or fails as a whole, and every caller in it is told the same. Nothing is retried alone: a
- * statement whose answer was lost may have committed, and replaying part of it could undo a write
- * made since.
+ * group leaves the table as the callers' transactions would, one after the other.
+ *
+ * When the database refused the group's statement (an error it answered: nothing was applied),
+ * each caller's writes are tried again alone, in order, so that one caller's bad write (a value
+ * the database will not take) fails that caller only. Any other failure (a lost connection, a
+ * fatal error) fails the whole group and nothing is retried: a statement whose answer was lost
+ * may have committed, and replaying part of it could undo a write made since.
  */
 import type { StorageOp } from '../storage.js';
 
@@ -19,13 +22,18 @@ interface Pending {
 
 export class WriteGroups {
   readonly #write: (ops: readonly StorageOp[]) => Promise<void>;
+  readonly #refused: (err: unknown) => boolean;
   #queue: Pending[] = [];
   #scheduled = false;
   readonly #inFlight = new Set<Promise<void>>();
 
-  /** @param write applies one group's operations, in order, as one transaction */
-  constructor(write: (ops: readonly StorageOp[]) => Promise<void>) {
+  /**
+   * @param write applies one group's operations, in order, as one transaction
+   * @param refused whether an error of `write` means the database applied none of it
+   */
+  constructor(write: (ops: readonly StorageOp[]) => Promise<void>, refused: (err: unknown) => boolean = () => false) {
     this.#write = write;
+    this.#refused = refused;
   }
 
   /** Queues one caller's operations (already validated and copied); settles with its group. */
@@ -61,11 +69,27 @@ export class WriteGroups {
       () => {
         for (const pending of group) pending.resolve();
       },
-      (err: unknown) => {
+      async (err: unknown) => {
+        if (group.length > 1 && this.#refused(err)) {
+          await this.#eachAlone(group);
+          return;
+        }
         for (const pending of group) pending.reject(err);
       },
     );
     this.#inFlight.add(settled);
     void settled.finally(() => this.#inFlight.delete(settled));
+  }
+
+  /** Each caller's writes as a transaction of their own, in the group's order. */
+  async #eachAlone(group: readonly Pending[]): Promise<void> {
+    for (const pending of group) {
+      try {
+        await this.#write(pending.ops);
+        pending.resolve();
+      } catch (err) {
+        pending.reject(err);
+      }
+    }
   }
 }
