@@ -13,6 +13,7 @@ import { wrappingRoutes } from './sys-wrapping-routes.js';
 import { leaseRoutes } from './sys-lease-routes.js';
 import { quorumRoutes } from './sys-quorum-routes.js';
 import { secretFingerprintRoutes } from './secret-fingerprint-routes.js';
+import { toolsRoutes } from './sys-tools-routes.js';
 
 export const sysRoutes: readonly SysRoute[] = [
   ...sealRoutes,
@@ -26,4 +27,5 @@ export const sysRoutes: readonly SysRoute[] = [
   ...leaseRoutes,
   ...quorumRoutes,
   ...secretFingerprintRoutes,
+  ...toolsRoutes,
 ];
