@@ -7,14 +7,11 @@
  * few) are refused before anything is made.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCore, openBackend, serve } from '../../src/main.js';
 import type { RunningServer } from '../../src/main.js';
-import type { ServerConfig } from '../../src/config/server-config.js';
-import { api } from '../helpers/test-server.js';
+import { api, startUninitialisedServer } from '../helpers/test-server.js';
 import { GnuPgHome } from '../helpers/gnupg.js';
 import type { GpgKey } from '../helpers/gnupg.js';
 
-const config: ServerConfig = { storage: { type: 'memory' }, listen: { host: '127.0.0.1', port: 0 }, maxRequestBytes: 1 << 20, clusterName: 'pgp' };
 let s: RunningServer;
 let gpg: GnuPgHome;
 let alice: GpgKey;
@@ -37,8 +34,7 @@ beforeAll(async () => {
   bob = gpg.createKey('bob');
   carol = gpg.createKey('carol');
   signOnly = gpg.createKey('signer', { signOnly: true });
-  const backend = await openBackend(config);
-  s = await serve(config, buildCore(config, backend), backend);
+  s = await startUninitialisedServer('pgp');
 }, 60_000);
 afterAll(async () => {
   await s?.close();

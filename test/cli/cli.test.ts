@@ -13,7 +13,7 @@ import { buildCore, openBackend, serve } from '../../src/main.js';
 import type { RunningServer } from '../../src/main.js';
 import type { ServerConfig } from '../../src/config/server-config.js';
 import { createDevTls } from '../../src/http/dev-tls.js';
-import { startTestServer } from '../helpers/test-server.js';
+import { startTestServer, startUninitialisedServer } from '../helpers/test-server.js';
 import type { TestServer } from '../helpers/test-server.js';
 import { runProcess } from '../helpers/run-process.js';
 import { GnuPgHome } from '../helpers/gnupg.js';
@@ -625,9 +625,7 @@ describe('hush operator with PGP keys (real gpg on the holders\' side)', () => {
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'hush-cli-home-'));
     gpg = new GnuPgHome();
-    const config: ServerConfig = { storage: { type: 'memory' }, listen: { host: '127.0.0.1', port: 0 }, maxRequestBytes: 1 << 20, clusterName: 'pgp-cli' };
-    const backend = await openBackend(config);
-    server = await serve(config, buildCore(config, backend), backend);
+    server = await startUninitialisedServer('pgp-cli');
   }, 60_000);
   afterAll(async () => {
     await server?.close();

@@ -8,6 +8,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCore, openBackend, serve } from '../../src/main.js';
+import type { RunningServer } from '../../src/main.js';
 import { setUpDevServer } from '../../src/dev-setup.js';
 import type { ServerConfig } from '../../src/config/server-config.js';
 import type { Core } from '../../src/core/core.js';
@@ -54,6 +55,13 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A server on memory storage that nobody has initialised yet (for `sys/init` and what follows). */
+export async function startUninitialisedServer(clusterName: string): Promise<RunningServer> {
+  const config: ServerConfig = { storage: { type: 'memory' }, listen: { host: '127.0.0.1', port: 0 }, maxRequestBytes: 1 << 20, clusterName };
+  const backend = await openBackend(config);
+  return serve(config, buildCore(config, backend), backend);
 }
 
 /** A JSON request to the server; returns status, parsed body and headers. */

@@ -9,11 +9,9 @@ import { HVAC_VERSIONS, ensureVenv, runPython } from './python-env.js';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createDevTls } from '../../src/http/dev-tls.js';
-import { api, startTestServer } from '../helpers/test-server.js';
+import { api, startTestServer, startUninitialisedServer } from '../helpers/test-server.js';
 import { GnuPgHome } from '../helpers/gnupg.js';
-import { buildCore, openBackend, serve } from '../../src/main.js';
 import type { RunningServer } from '../../src/main.js';
-import type { ServerConfig } from '../../src/config/server-config.js';
 import type { TestServer } from '../helpers/test-server.js';
 
 const script = join(import.meta.dirname, 'hvac_workflow.py');
@@ -74,9 +72,7 @@ describe.each(HVAC_VERSIONS)('hvac %s with PGP keys', (name, packages) => {
   beforeAll(async () => {
     python = ensureVenv(`hvac-${name}`, packages);
     gpg = new GnuPgHome();
-    const config: ServerConfig = { storage: { type: 'memory' }, listen: { host: '127.0.0.1', port: 0 }, maxRequestBytes: 1 << 20, clusterName: 'hvac-pgp' };
-    const backend = await openBackend(config);
-    server = await serve(config, buildCore(config, backend), backend);
+    server = await startUninitialisedServer('hvac-pgp');
   }, 60_000);
   afterAll(async () => {
     await server?.close();
