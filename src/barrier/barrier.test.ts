@@ -141,6 +141,22 @@ describe('barrier', () => {
     expect(text(await barrier.get('app/db'))).toBe('hunter2');
   });
 
+  it('shows the new shares to an init companion first; a failing one leaves the storage uninitialised', async () => {
+    const barrier = createBarrier(createMemoryBackend());
+    const failing = async (): Promise<never> => {
+      throw new Error('cannot encrypt');
+    };
+    await expect(barrier.initialize({ secretShares: 2, secretThreshold: 2 }, failing)).rejects.toThrow('cannot encrypt');
+    expect(await barrier.isInitialized()).toBe(false);
+    let seen: string[] = [];
+    const { shares } = await barrier.initialize({ secretShares: 2, secretThreshold: 2 }, async (fresh) => {
+      seen = fresh.map((share) => Buffer.from(share).toString('hex'));
+      return [];
+    });
+    expect(shares.map((share) => Buffer.from(share).toString('hex'))).toEqual(seen);
+    expect(await barrier.isInitialized()).toBe(true);
+  });
+
   it("stores what a rekey's companion makes of the new shares in its transaction, encrypted; a failing one stores nothing", async () => {
     const backend = createMemoryBackend();
     const barrier = createBarrier(backend);

@@ -78,13 +78,18 @@ export interface InitializeOptions {
 }
 
 /**
+ * What is made from new unseal shares before they are stored (at init and rekey): PGP-encrypted
+ * copies, and entries (`sys/rekey`'s backup) stored encrypted in the same transaction (at a
+ * rekey only: at init the barrier is sealed and can encrypt nothing). When it throws, nothing is
+ * stored.
+ */
+export type ShareCompanion = (shares: readonly Uint8Array[]) => Promise<ReadonlyArray<{ readonly key: string; readonly value: Uint8Array }>>;
+
+/**
  * Storage that encrypts values and can be sealed. While sealed, `get`, `put`, `delete`, `list`
  * and `transaction` throw `HushError('sealed', 'Vault is sealed')`. The barrier does not own its
  * backend: closing the backend is the caller's job.
  */
-/** Entries made from a rekey's new shares, stored (encrypted) in the rekey's transaction. */
-export type RekeyCompanion = (shares: readonly Uint8Array[]) => Promise<ReadonlyArray<{ readonly key: string; readonly value: Uint8Array }>>;
-
 export interface Barrier extends Storage {
   /** Whether `initialize` has run on this storage (the seal configuration exists). */
   isInitialized(): Promise<boolean>;
@@ -92,8 +97,9 @@ export interface Barrier extends Storage {
    * Generates the unseal key, root key and keyring, stores them, and returns the unseal key
    * split into `secretShares` shares (`secretThreshold` of which unseal). The barrier stays
    * sealed. Throws `bad_request` when already initialised or the parameters are invalid.
+   * `alongside` sees the shares before anything is stored (see {@link ShareCompanion}).
    */
-  initialize(options: InitializeOptions): Promise<{ shares: Uint8Array[] }>;
+  initialize(options: InitializeOptions, alongside?: ShareCompanion): Promise<{ shares: Uint8Array[] }>;
   /** The seal configuration, or `undefined` before initialisation. */
   sealConfig(): Promise<SealConfig | undefined>;
   /**
@@ -111,11 +117,10 @@ export interface Barrier extends Storage {
    * barrier; the root key is sealed again under a new unseal key, stored with the new seal
    * configuration in one transaction, and the new key is returned split as asked. The old shares
    * no longer unseal; the root key and the data are untouched. Throws `bad_request` for shares
-   * that do not open the barrier or for invalid parameters. `alongside` makes entries from the new
-   * shares (PGP-encrypted copies, `sys/rekey`'s backup) that are stored encrypted in the same
-   * transaction; when it throws, nothing is stored and the old shares still unseal.
+   * that do not open the barrier or for invalid parameters. `alongside` sees the new shares before
+   * anything is stored (see {@link ShareCompanion}); when it throws, the old shares still unseal.
    */
-  rekey(shares: readonly Uint8Array[], options: InitializeOptions, alongside?: RekeyCompanion): Promise<{ shares: Uint8Array[] }>;
+  rekey(shares: readonly Uint8Array[], options: InitializeOptions, alongside?: ShareCompanion): Promise<{ shares: Uint8Array[] }>;
   /**
    * Whether `shares` combine into the key that opens this barrier: the proof of a quorum of
    * share holders that `sys/generate-root` asks for. Changes nothing, sealed or not.
@@ -275,7 +280,7 @@ class KeyringBarrier implements Barrier {
     return this.#config;
   }
 
-  initialize(options: InitializeOptions): Promise<{ shares: Uint8Array[] }> {
+  initialize(options: InitializeOptions, alongside?: ShareCompanion): Promise<{ shares: Uint8Array[] }> {
     return this.#exclusive(async () => {
       const config = checkInitOptions(options);
       if (await this.isInitialized()) throw new HushError('bad_request', 'Vault is already initialized');
@@ -286,7 +291,7 @@ class KeyringBarrier implements Barrier {
       try {
         return await this.#sealRootKey(unsealKey, rootKey, config, [
           { kind: 'put', key: BARRIER_KEYS.keyring, value: envelope(rootKey, 0, BARRIER_KEYS.keyring, keyringBytes) },
-        ]);
+        ], alongside);
       } finally {
         unsealKey.fill(0);
         rootKey.fill(0);
@@ -339,7 +344,7 @@ class KeyringBarrier implements Barrier {
     };
   }
 
-  rekey(shares: readonly Uint8Array[], options: InitializeOptions, alongside?: RekeyCompanion): Promise<{ shares: Uint8Array[] }> {
+  rekey(shares: readonly Uint8Array[], options: InitializeOptions, alongside?: ShareCompanion): Promise<{ shares: Uint8Array[] }> {
     return this.#exclusive(async () => {
       const config = checkInitOptions(options);
       if (!(await this.isInitialized())) throw new HushError('not_initialized', 'Vault is not initialized');
@@ -365,7 +370,7 @@ class KeyringBarrier implements Barrier {
     rootKey: Uint8Array,
     config: SealConfig,
     more: StorageOp[] = [],
-    alongside?: RekeyCompanion,
+    alongside?: ShareCompanion,
   ): Promise<{ shares: Uint8Array[] }> {
     const shares = splitSecret(unsealKey, config.secret_shares, config.secret_threshold);
     try {

@@ -3,7 +3,7 @@
  * unsealed is reached through accessors that throw `sealed` otherwise, so a route can never use
  * state left over from before a seal.
  */
-import type { Barrier } from '../barrier/barrier.js';
+import type { Barrier, ShareCompanion } from '../barrier/barrier.js';
 import type { HighAvailability } from '../storage/storage.js';
 import type { AuditBroker } from '../audit/audit-broker.js';
 import type { TokenStore } from '../auth/token-types.js';
@@ -42,7 +42,7 @@ export interface CoreServices {
   readonly identity: ServerIdentity;
   readonly engineRegistry: EngineRegistry;
   readonly authRegistry: AuthMethodRegistry;
-  initialize(opts: { secretShares: number; secretThreshold: number; rootTokenId?: string }): Promise<InitResult>;
+  initialize(opts: { secretShares: number; secretThreshold: number; rootTokenId?: string; alongside?: ShareCompanion }): Promise<InitResult>;
   /** Feeds one unseal share; finishes setting up when the threshold is reached. */
   submitUnsealShare(share: Uint8Array): Promise<void>;
   seal(): Promise<void>;

@@ -5,7 +5,7 @@
  * path is relative to the mount; the client token never reaches them.
  */
 import { HushError, isHushError } from '../lib/errors.js';
-import type { Barrier } from '../barrier/barrier.js';
+import type { Barrier, ShareCompanion } from '../barrier/barrier.js';
 import { createStorageView } from '../storage/storage-view.js';
 import type { AuditBroker } from '../audit/audit-broker.js';
 import type { AuditAuth } from '../audit/audit-entry.js';
@@ -368,12 +368,9 @@ export class Core implements RequestHandler, CoreServices {
 
   // ---- seal lifecycle -----------------------------------------------------------------------
 
-  async initialize(opts: { secretShares: number; secretThreshold: number; rootTokenId?: string }): Promise<InitResult> {
+  async initialize(opts: { secretShares: number; secretThreshold: number; rootTokenId?: string; alongside?: ShareCompanion }): Promise<InitResult> {
     if (await this.barrier.isInitialized()) throw new HushError('bad_request', 'Vault is already initialized');
-    const { shares } = await this.barrier.initialize({
-      secretShares: opts.secretShares,
-      secretThreshold: opts.secretThreshold,
-    });
+    const { shares } = await this.barrier.initialize({ secretShares: opts.secretShares, secretThreshold: opts.secretThreshold }, opts.alongside);
     // Unseal once with the shares to write the first mount tables and the root token.
     for (const share of shares.slice(0, opts.secretThreshold)) await this.barrier.unseal(share);
     const state = await this.#setUp();

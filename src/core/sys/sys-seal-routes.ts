@@ -109,12 +109,18 @@ export const sealRoutes = defineSysRoutes([
         if (secretShares > 1 && secretThreshold === 1) {
           throw new HushError('bad_request', 'threshold must be greater than one for multiple shares');
         }
-        // Checked before anything is made: a share nobody can open would be lost for good.
+        // Checked before anything is made, and the shares encrypted before they are stored: a
+        // share nobody can open would be lost for good.
         const shareRecipients = await pgpRecipients(data.pgp_keys, secretShares, 'pgp_keys');
         const rootRecipient = await optionalPgpRecipient(data.root_token_pgp_key, 'root_token_pgp_key');
-        const result = await services.initialize({ secretShares, secretThreshold });
+        let encrypted: Uint8Array[] | undefined;
+        const alongside = shareRecipients === undefined ? undefined : async (shares: readonly Uint8Array[]) => {
+          encrypted = await encryptShares(shares, shareRecipients);
+          return [];
+        };
+        const result = await services.initialize({ secretShares, secretThreshold, alongside });
         try {
-          const keys = shareRecipients ? await encryptShares(result.shares, shareRecipients) : result.shares;
+          const keys = encrypted ?? result.shares;
           return {
             rawBody: {
               keys: keys.map((k) => Buffer.from(k).toString('hex')),
