@@ -75,14 +75,14 @@ export async function optionalPgpRecipient(value: unknown, field: string): Promi
 
 /**
  * The recipients of `count` shares from `value` (a list, or a comma-separated string), in order;
- * undefined when `value` is absent or empty (no PGP). Without `count`, the caller checks it.
+ * undefined when `value` is absent or empty (no PGP). The count is checked before any key is read.
  */
-export async function pgpRecipients(value: unknown, count: number | undefined, field: string): Promise<PgpRecipient[] | undefined> {
+export async function pgpRecipients(value: unknown, count: number, field: string): Promise<PgpRecipient[] | undefined> {
   if (absent(value)) return undefined;
   const list = typeof value === 'string' ? value.split(',') : value;
   if (!Array.isArray(list)) throw refuse(field, 'must be a list of PGP public keys');
   if (list.length === 0) return undefined;
-  if (count !== undefined && list.length !== count) {
+  if (list.length !== count) {
     throw refuse(field, `${list.length} keys given for ${count} shares: give one public key for each share`);
   }
   const recipients: PgpRecipient[] = [];

@@ -15,7 +15,7 @@ import { checkInitOptions } from '../barrier/barrier.js';
 import type { Barrier } from '../barrier/barrier.js';
 import { HushError } from '../lib/errors.js';
 import { ShareQuorum, sharesRequired } from './share-quorum.js';
-import { encryptShares } from './pgp-recipients.js';
+import { encryptShares, pgpRecipients } from './pgp-recipients.js';
 import type { PgpRecipient } from './pgp-recipients.js';
 
 /** Where a rekey's PGP-encrypted shares are kept when a backup was asked for. */
@@ -69,8 +69,8 @@ interface Attempt {
 export interface RekeyOptions {
   readonly shares: number;
   readonly threshold: number;
-  /** One key for each new share (checked by the caller: `pgpRecipients`). */
-  readonly recipients?: readonly PgpRecipient[];
+  /** `pgp_keys` as given: one public key for each new share (`pgp-recipients.ts`), or none. */
+  readonly pgpKeys?: unknown;
   readonly backup?: boolean;
 }
 
@@ -105,15 +105,14 @@ export class Rekey {
 
   /** Starts an attempt for `shares` new shares with a `threshold` (checked as at init). */
   async start(options: RekeyOptions): Promise<RekeyStatus> {
+    // The cheap refusals first: the route takes no token, and reading keys costs time.
     if (this.#attempt !== undefined) throw new HushError('bad_request', 'rekey already in progress');
     const config = checkInitOptions({ secretShares: options.shares, secretThreshold: options.threshold });
-    const recipients = options.recipients !== undefined && options.recipients.length > 0 ? options.recipients : undefined;
-    if (recipients !== undefined && recipients.length !== config.secret_shares) {
-      throw new HushError('bad_request', `${recipients.length} PGP keys given for ${config.secret_shares} shares: give one public key for each share`);
-    }
+    const recipients = await pgpRecipients(options.pgpKeys, config.secret_shares, 'pgp_keys');
     if (options.backup === true && recipients === undefined) {
       throw new HushError('bad_request', 'a backup of the new shares needs pgp_keys to encrypt them with');
     }
+    if (this.#attempt !== undefined) throw new HushError('bad_request', 'rekey already in progress'); // started meanwhile
     this.#attempt = {
       quorum: new ShareQuorum(),
       shares: config.secret_shares,

@@ -17,7 +17,7 @@ import { GENERATED_TOKEN_LENGTH, randomBase62 } from '../auth/token-format.js';
 import { encodeRootToken } from '../lib/root-token-otp.js';
 import { ShareQuorum, sharesRequired } from './share-quorum.js';
 import type { TokenStore } from '../auth/token-types.js';
-import { encryptToken } from './pgp-recipients.js';
+import { encryptToken, optionalPgpRecipient } from './pgp-recipients.js';
 import type { PgpRecipient } from './pgp-recipients.js';
 
 /** The status body of `sys/generate-root/attempt` and `update` (Vault's fields). */
@@ -56,14 +56,16 @@ export class RootGeneration {
     return this.#status({});
   }
 
-  /** Starts an attempt with `otp`, with a PGP key's `recipient`, or with an OTP made here and
-   * returned in this answer. */
-  async start(options: { readonly otp?: string; readonly recipient?: PgpRecipient }): Promise<RootGenerationStatus> {
+  /** Starts an attempt with `otp`, with a PGP key (`pgp_key` as given), or with an OTP made here
+   * and returned in this answer. */
+  async start(options: { readonly otp?: string; readonly pgpKey?: unknown }): Promise<RootGenerationStatus> {
     if (this.#attempt !== undefined) throw new HushError('bad_request', 'root generation already in progress');
     const given = options.otp ?? '';
-    if (options.recipient !== undefined) {
+    const recipient = await optionalPgpRecipient(options.pgpKey, 'pgp_key');
+    if (this.#attempt !== undefined) throw new HushError('bad_request', 'root generation already in progress'); // started meanwhile
+    if (recipient !== undefined) {
       if (given !== '') throw new HushError('bad_request', 'give either an OTP or a PGP key, not both');
-      this.#attempt = { quorum: new ShareQuorum(), otp: '', recipient: options.recipient };
+      this.#attempt = { quorum: new ShareQuorum(), otp: '', recipient };
       return this.#status({});
     }
     if (given !== '' && given.length !== GENERATED_TOKEN_LENGTH) {

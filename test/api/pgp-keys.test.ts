@@ -98,12 +98,16 @@ describe('sys/init with PGP keys', () => {
 describe('sys/rekey with PGP keys and a backup', () => {
   it('encrypts the new shares, keeps them for sys/rekey/backup, and the decrypted ones unseal', async () => {
     expect((await call('PUT', 'sys/rekey/init', { secret_shares: 2, secret_threshold: 2, pgp_keys: [bob.publicBase64] })).body.errors[0]).toContain(
-      '1 PGP keys given for 2 shares',
+      'pgp_keys: 1 keys given for 2 shares',
     );
     const started = await call('PUT', 'sys/rekey/init', { secret_shares: 2, secret_threshold: 2, pgp_keys: [bob.publicBase64, carol.publicBase64], backup: true });
     expect(started.status).toBe(200);
     expect(started.body).toMatchObject({ started: true, n: 2, t: 2, backup: true, pgp_fingerprints: [bob.fingerprint, carol.fingerprint] });
     expect((await call('GET', 'sys/rekey/init')).body.pgp_fingerprints).toEqual([bob.fingerprint, carol.fingerprint]);
+    // refused before any key is read (the route takes no token; reading keys costs time)
+    expect((await call('PUT', 'sys/rekey/init', { secret_shares: 2, secret_threshold: 2, pgp_keys: ['not-a-key', 'not-a-key'] })).body.errors).toEqual([
+      'rekey already in progress',
+    ]);
     const nonce = started.body.nonce as string;
     await call('PUT', 'sys/rekey/update', { key: shares[0], nonce });
     const done = await call('PUT', 'sys/rekey/update', { key: shares[1], nonce });
@@ -146,6 +150,7 @@ describe('sys/generate-root with a PGP key', () => {
     const started = await call('PUT', 'sys/generate-root/attempt', { pgp_key: carol.publicBase64 });
     expect(started.status).toBe(200);
     expect(started.body).toMatchObject({ started: true, pgp_fingerprint: carol.fingerprint, otp: '' });
+    expect((await call('PUT', 'sys/generate-root/attempt', { pgp_key: 'not-a-key' })).body.errors).toEqual(['root generation already in progress']);
     const nonce = started.body.nonce as string;
     await call('PUT', 'sys/generate-root/update', { key: shares[0], nonce });
     const done = await call('PUT', 'sys/generate-root/update', { key: shares[1], nonce });

@@ -119,7 +119,8 @@ describe('sys/rekey', () => {
     expect((await call('PUT', 'kv/data/app', { data: { password: 'kept-across-rekey' } }, rootToken)).status).toBe(200);
     expect((await call('GET', 'sys/rekey/init')).body).toMatchObject({ started: false, t: 0, n: 0, progress: 0, required: 2 });
     expect((await call('PUT', 'sys/rekey/init', { secret_shares: 2, secret_threshold: 3 })).status).toBe(400);
-    expect((await call('PUT', 'sys/rekey/init', { secret_shares: 3, secret_threshold: 2, pgp_keys: ['abc'] })).body.errors[0]).toContain('pgp_keys[0]: not a PGP public key');
+    expect((await call('PUT', 'sys/rekey/init', { secret_shares: 3, secret_threshold: 2, pgp_keys: ['abc'] })).body.errors[0]).toContain('pgp_keys: 1 keys given for 3 shares');
+    expect((await call('PUT', 'sys/rekey/init', { secret_shares: 1, secret_threshold: 1, pgp_keys: ['abc'] })).body.errors[0]).toContain('pgp_keys[0]: not a PGP public key');
     expect((await call('PUT', 'sys/rekey/init', { secret_shares: 3, secret_threshold: 2, backup: true })).body.errors[0]).toContain('needs pgp_keys');
 
     const started = await call('PUT', 'sys/rekey/init', { secret_shares: 5, secret_threshold: 3 });

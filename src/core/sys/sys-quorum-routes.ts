@@ -8,7 +8,6 @@
 import { HushError } from '../../lib/errors.js';
 import { defineSysRoutes } from './sys-context.js';
 import { decodeShare } from './sys-seal-routes.js';
-import { optionalPgpRecipient, pgpRecipients } from '../pgp-recipients.js';
 import type { RekeyOptions } from '../rekey.js';
 
 /** A string field, or undefined when absent or empty. */
@@ -29,12 +28,12 @@ function nonceOf(data: Readonly<Record<string, unknown>>): string {
 const isTrue = (value: unknown): boolean => value === true || value === 'true';
 
 /** `sys/rekey/init`'s options: the new configuration, the keys the new shares go to, backup. */
-async function rekeyOptions(data: Readonly<Record<string, unknown>>): Promise<RekeyOptions> {
+function rekeyOptions(data: Readonly<Record<string, unknown>>): RekeyOptions {
   if (isTrue(data.require_verification)) throw new HushError('bad_request', 'require_verification is not supported');
   return {
     shares: Number(data.secret_shares ?? 0),
     threshold: Number(data.secret_threshold ?? 0),
-    recipients: await pgpRecipients(data.pgp_keys, undefined, 'pgp_keys'), // counted by the rekey
+    pgpKeys: data.pgp_keys,
     backup: isTrue(data.backup),
   };
 }
@@ -47,10 +46,7 @@ export const quorumRoutes = defineSysRoutes([
     operations: {
       read: async ({ services }) => ({ rawBody: await services.rootGeneration().status() }),
       update: async ({ services, data }) => ({
-        rawBody: await services.rootGeneration().start({
-          otp: optionalString(data, 'otp'),
-          recipient: await optionalPgpRecipient(data.pgp_key, 'pgp_key'),
-        }),
+        rawBody: await services.rootGeneration().start({ otp: optionalString(data, 'otp'), pgpKey: data.pgp_key }),
       }),
       delete: async ({ services }) => {
         services.rootGeneration().cancel();
@@ -72,7 +68,7 @@ export const quorumRoutes = defineSysRoutes([
     unauthenticated: true,
     operations: {
       read: async ({ services }) => ({ rawBody: await services.rekey().status() }),
-      update: async ({ services, data }) => ({ rawBody: await services.rekey().start(await rekeyOptions(data)) }),
+      update: async ({ services, data }) => ({ rawBody: await services.rekey().start(rekeyOptions(data)) }),
       delete: async ({ services }) => {
         services.rekey().cancel();
         return { status: 204 };
