@@ -39,6 +39,9 @@ export interface CoreServices {
   readonly barrier: Barrier;
   /** Present when this server shares its storage with others, one of them active (HA). */
   readonly highAvailability: HighAvailability | undefined;
+  /** Whether this server serves requests itself: not an HA standby, and done taking over (its
+   * state built) when it has just become the active one. */
+  isActive(): boolean;
   readonly identity: ServerIdentity;
   readonly engineRegistry: EngineRegistry;
   readonly authRegistry: AuthMethodRegistry;

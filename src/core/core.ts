@@ -60,6 +60,8 @@ export class Core implements RequestHandler, CoreServices {
   readonly #devMounts: boolean;
   readonly #sweepIntervalMs: number | undefined;
   #state: UnsealedState | undefined;
+  /** HA: the take-over under way (this server holds the lock and is building its state). */
+  #takingOver: Promise<void> | undefined;
   /** Requests being answered (a step-down waits for them). */
   #inFlight = 0;
   #steppingDown = false;
@@ -99,6 +101,8 @@ export class Core implements RequestHandler, CoreServices {
     if (sysMatch?.route.whileSealed && sysMatch.route.unauthenticated) {
       return this.#runSys(req, sysMatch, undefined);
     }
+    // Requests that reach a server taking over wait for its state rather than find it missing.
+    if (this.#takingOver !== undefined) await this.#takingOver;
     if (this.#steppingDown) throw new HushError('unavailable', 'this server is handing its role to a standby: try again');
     if (this.#isStandby()) return this.#toActive(req, viaStandby !== undefined);
     const state = this.#requireUnsealed();
@@ -398,6 +402,10 @@ export class Core implements RequestHandler, CoreServices {
     return this.highAvailability !== undefined && !this.highAvailability.isActive();
   }
 
+  isActive(): boolean {
+    return !this.#isStandby() && this.#takingOver === undefined;
+  }
+
   /**
    * A standby's answer: the request goes on to the active server (`forward`, which the HTTP layer
    * carries out), or, when it cannot (no forwarding key yet, or the request was already forwarded
@@ -462,7 +470,12 @@ export class Core implements RequestHandler, CoreServices {
    * time starts serving at that moment). */
   #awaitActive(): void {
     this.highAvailability?.whenActive(() => {
-      this.#takeOver().catch(() => undefined);
+      const run: Promise<void> = this.#takeOver()
+        .catch(() => undefined)
+        .finally(() => {
+          if (this.#takingOver === run) this.#takingOver = undefined;
+        });
+      this.#takingOver = run;
     });
   }
 

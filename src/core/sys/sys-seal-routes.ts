@@ -61,7 +61,8 @@ function standbyStatus(data: Readonly<Record<string, unknown>>): number {
 async function health(s: CoreServices, data: Readonly<Record<string, unknown>>): Promise<CoreResponse> {
   const initialized = await s.barrier.isInitialized();
   const sealed = s.barrier.isSealed();
-  const standby = s.highAvailability !== undefined && !s.highAvailability.isActive();
+  // a server still taking over answers as a standby: load balancers send traffic once it can serve
+  const standby = s.highAvailability !== undefined && !s.isActive();
   const status = !initialized
     ? intParam(data, 'uninitcode', 501)
     : sealed
