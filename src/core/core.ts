@@ -60,8 +60,9 @@ export class Core implements RequestHandler, CoreServices {
   readonly #devMounts: boolean;
   readonly #sweepIntervalMs: number | undefined;
   #state: UnsealedState | undefined;
-  /** HA: the take-over under way (this server holds the lock and is building its state). */
-  #takingOver: Promise<void> | undefined;
+  /** The state being built (after the last unseal share, or when taking over as the active
+   * server): requests wait for it rather than find no state. */
+  #settingUp: Promise<void> | undefined;
   /** Requests being answered (a step-down waits for them). */
   #inFlight = 0;
   #steppingDown = false;
@@ -101,8 +102,7 @@ export class Core implements RequestHandler, CoreServices {
     if (sysMatch?.route.whileSealed && sysMatch.route.unauthenticated) {
       return this.#runSys(req, sysMatch, undefined);
     }
-    // Requests that reach a server taking over wait for its state rather than find it missing.
-    if (this.#takingOver !== undefined) await this.#takingOver;
+    if (this.#settingUp !== undefined) await this.#settingUp;
     if (this.#steppingDown) throw new HushError('unavailable', 'this server is handing its role to a standby: try again');
     if (this.#isStandby()) return this.#toActive(req, viaStandby !== undefined);
     const state = this.#requireUnsealed();
@@ -393,7 +393,7 @@ export class Core implements RequestHandler, CoreServices {
   async submitUnsealShare(share: Uint8Array): Promise<void> {
     const progress = await this.barrier.unseal(share);
     // A standby only holds the keys: its state is built when it takes over (#takeOver).
-    if (!progress.sealed && !this.#state && !this.#isStandby()) await this.#setUp();
+    if (!progress.sealed && !this.#state && !this.#isStandby()) await this.#whileSettingUp(() => this.#setUp());
   }
 
   // ---- high availability ----------------------------------------------------------------------
@@ -403,7 +403,19 @@ export class Core implements RequestHandler, CoreServices {
   }
 
   isActive(): boolean {
-    return !this.#isStandby() && this.#takingOver === undefined;
+    return !this.#isStandby() && this.#settingUp === undefined;
+  }
+
+  /** Runs `build` (which builds the state) as the set-up requests wait for. */
+  async #whileSettingUp(build: () => Promise<unknown>): Promise<void> {
+    const run = build().then(() => undefined);
+    const settled = run.catch(() => undefined);
+    this.#settingUp = settled;
+    try {
+      await run;
+    } finally {
+      if (this.#settingUp === settled) this.#settingUp = undefined;
+    }
   }
 
   /**
@@ -470,12 +482,7 @@ export class Core implements RequestHandler, CoreServices {
    * time starts serving at that moment). */
   #awaitActive(): void {
     this.highAvailability?.whenActive(() => {
-      const run: Promise<void> = this.#takeOver()
-        .catch(() => undefined)
-        .finally(() => {
-          if (this.#takingOver === run) this.#takingOver = undefined;
-        });
-      this.#takingOver = run;
+      this.#whileSettingUp(() => this.#takeOver()).catch(() => undefined);
     });
   }
 

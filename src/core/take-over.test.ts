@@ -1,14 +1,16 @@
 /**
- * A standby that has just taken the storage's lock builds its state before it serves: meanwhile
- * `sys/health` still answers as a standby (429), and requests wait for the state instead of
- * failing as if sealed. The lock is a stand-in here (the real one, PostgreSQL's, is exercised by
- * `test/api/postgres-ha.test.ts`, where this race made a write right after a take-over fail
- * with 503 now and then).
+ * A server builds its state (mounts, tokens, policies) after the last unseal share and when it
+ * takes over as the active server; requests that arrive meanwhile wait for it instead of failing
+ * as if sealed, and `sys/health` answers a server taking over as a standby (429). The lock is a
+ * stand-in here (the real one, PostgreSQL's, is exercised by `test/api/postgres-ha.test.ts`,
+ * where this race made a write right after a take-over fail with 503 now and then); the slow
+ * storage too (a memory backend whose reads of anything but the barrier's own keys wait).
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildCore } from '../main.js';
 import type { ServerConfig } from '../config/server-config.js';
+import { BARRIER_KEYS } from '../barrier/barrier.js';
 import { createMemoryBackend } from '../storage/memory/memory-backend.js';
 import type { HighAvailability, StorageBackend } from '../storage/storage.js';
 import type { CoreRequest } from './request.js';
@@ -47,11 +49,37 @@ const request = (path: string, token?: string): CoreRequest => ({
   headers: {},
 });
 
+const config = { storage: { type: 'memory' }, listen: { host: '127.0.0.1', port: 0 }, maxRequestBytes: 1 << 20, clusterName: 'x' } as ServerConfig;
+
+describe('building the state after the last unseal share', () => {
+  it('holds requests that arrive while it is built', async () => {
+    const memory = createMemoryBackend();
+    let slow = false;
+    const barrierKeys = new Set<string>(Object.values(BARRIER_KEYS));
+    const backend: StorageBackend = {
+      ...memory,
+      get: async (key) => {
+        if (slow && !barrierKeys.has(key)) await new Promise((resolve) => setTimeout(resolve, 30));
+        return memory.get(key);
+      },
+    };
+    const core = buildCore(config, backend);
+    const { shares, rootToken } = await core.initialize({ secretShares: 1, secretThreshold: 1 });
+    slow = true;
+    const unsealing = core.submitUnsealShare(shares[0] as Uint8Array);
+    while (core.barrier.isSealed()) await new Promise((resolve) => setImmediate(resolve));
+    // the barrier is open, the state is still being read
+    const res = await core.handle(request('auth/token/lookup-self', rootToken));
+    expect(res.status ?? 200).toBe(200);
+    expect(res.data?.policies).toEqual(['root']);
+    await unsealing;
+  });
+});
+
 describe('taking over as the active server', () => {
   it('answers as a standby and holds requests until its state is built', async () => {
     const lock = standInLock();
     const backend: StorageBackend = { ...createMemoryBackend(), ha: lock.ha };
-    const config = { storage: { type: 'memory' }, listen: { host: '127.0.0.1', port: 0 }, maxRequestBytes: 1 << 20, clusterName: 'x' } as ServerConfig;
     const core = buildCore(config, backend);
     const { shares, rootToken } = await core.initialize({ secretShares: 1, secretThreshold: 1 });
     await core.submitUnsealShare(shares[0] as Uint8Array);
