@@ -141,6 +141,26 @@ describe('barrier', () => {
     expect(text(await barrier.get('app/db'))).toBe('hunter2');
   });
 
+  it('prepares a rekey without storing it, checks the new shares given back, and commits it', async () => {
+    const barrier = createBarrier(createMemoryBackend());
+    const { shares } = await barrier.initialize({ secretShares: 2, secretThreshold: 2 });
+    for (const share of shares) await barrier.unseal(share);
+    await expect(barrier.prepareRekey([shares[0] as Uint8Array], { secretShares: 3, secretThreshold: 2 })).rejects.toSatisfy(rejectsWith('bad_request'));
+    const pending = await barrier.prepareRekey(shares, { secretShares: 3, secretThreshold: 2 });
+    const fresh = pending.shares.map((share) => Uint8Array.from(share));
+    expect(fresh).toHaveLength(3);
+    expect(await barrier.sealConfig()).toEqual({ secret_shares: 2, secret_threshold: 2 }); // nothing stored
+    expect(await barrier.opensWith(shares)).toBe(true);
+    expect(pending.matches([fresh[0] as Uint8Array, fresh[2] as Uint8Array])).toBe(true);
+    expect(pending.matches([fresh[0] as Uint8Array])).toBe(false); // below the new threshold
+    expect(pending.matches([fresh[0] as Uint8Array, shares[0] as Uint8Array])).toBe(false);
+    await pending.commit();
+    pending.wipe();
+    expect(await barrier.sealConfig()).toEqual({ secret_shares: 3, secret_threshold: 2 });
+    expect(await barrier.opensWith(shares)).toBe(false);
+    expect(await barrier.opensWith([fresh[1] as Uint8Array, fresh[2] as Uint8Array])).toBe(true);
+  });
+
   it('shows the new shares to an init companion first; a failing one leaves the storage uninitialised', async () => {
     const barrier = createBarrier(createMemoryBackend());
     const failing = async (): Promise<never> => {

@@ -86,6 +86,23 @@ export interface InitializeOptions {
 export type ShareCompanion = (shares: readonly Uint8Array[]) => Promise<ReadonlyArray<{ readonly key: string; readonly value: Uint8Array }>>;
 
 /**
+ * A rekey whose new shares are checked before they take effect (`sys/rekey` with
+ * `require_verification`): the new unseal key exists, its shares have been made, nothing is
+ * stored yet. The old shares keep unsealing until `commit`.
+ */
+export interface PendingRekey {
+  /** The new shares, to hand out (the caller wipes its copies). */
+  readonly shares: readonly Uint8Array[];
+  /** Whether `shares` (a quorum of the new ones, given back) combine into the new key. */
+  matches(shares: readonly Uint8Array[]): boolean;
+  /** Seals the root key under the new key, with `alongside`'s entries, in one transaction (the
+   * barrier must be unsealed); the old shares stop unsealing. */
+  commit(alongside?: ShareCompanion): Promise<void>;
+  /** Forgets the new key (cancelled, or committed). */
+  wipe(): void;
+}
+
+/**
  * Storage that encrypts values and can be sealed. While sealed, `get`, `put`, `delete`, `list`
  * and `transaction` throw `HushError('sealed', 'Vault is sealed')`. The barrier does not own its
  * backend: closing the backend is the caller's job.
@@ -121,6 +138,8 @@ export interface Barrier extends Storage {
    * anything is stored (see {@link ShareCompanion}); when it throws, the old shares still unseal.
    */
   rekey(shares: readonly Uint8Array[], options: InitializeOptions, alongside?: ShareCompanion): Promise<{ shares: Uint8Array[] }>;
+  /** Checks `shares` as `rekey` does and makes the new key and its shares, storing nothing. */
+  prepareRekey(shares: readonly Uint8Array[], options: InitializeOptions): Promise<PendingRekey>;
   /**
    * Whether `shares` combine into the key that opens this barrier: the proof of a quorum of
    * share holders that `sys/generate-root` asks for. Changes nothing, sealed or not.
@@ -347,11 +366,7 @@ class KeyringBarrier implements Barrier {
   rekey(shares: readonly Uint8Array[], options: InitializeOptions, alongside?: ShareCompanion): Promise<{ shares: Uint8Array[] }> {
     return this.#exclusive(async () => {
       const config = checkInitOptions(options);
-      if (!(await this.isInitialized())) throw new HushError('not_initialized', 'Vault is not initialized');
-      const rootKey = await this.#rootKeyFrom(shares);
-      if (rootKey === undefined) {
-        throw new HushError('bad_request', 'the unseal keys given do not open this vault; rekey progress was reset');
-      }
+      const rootKey = await this.#rootKeyForRekey(shares);
       const newKey = randomBytes(AES_KEY_BYTES);
       try {
         return await this.#sealRootKey(newKey, rootKey, config, [], alongside);
@@ -362,17 +377,65 @@ class KeyringBarrier implements Barrier {
     });
   }
 
+  prepareRekey(shares: readonly Uint8Array[], options: InitializeOptions): Promise<PendingRekey> {
+    return this.#exclusive(async () => {
+      const config = checkInitOptions(options);
+      (await this.#rootKeyForRekey(shares)).fill(0); // the check only: the root key in memory seals it later
+      const newKey = randomBytes(AES_KEY_BYTES);
+      const newShares = splitSecret(newKey, config.secret_shares, config.secret_threshold);
+      return {
+        shares: newShares,
+        matches: (given) => {
+          if (given.length < config.secret_threshold || given.some((share) => share.length !== SHARE_BYTES)) return false;
+          let combined: Uint8Array | undefined;
+          try {
+            combined = combineShares(given);
+            return combined.length === newKey.length && timingSafeEqual(combined, newKey);
+          } catch {
+            return false;
+          } finally {
+            combined?.fill(0);
+          }
+        },
+        commit: (alongside) =>
+          this.#exclusive(async () => {
+            const rootKey = Uint8Array.from(this.#state().rootKey);
+            try {
+              await this.#sealRootKey(newKey, rootKey, config, [], alongside, newShares);
+            } finally {
+              rootKey.fill(0);
+            }
+          }),
+        wipe: () => {
+          newKey.fill(0);
+          for (const share of newShares) share.fill(0);
+        },
+      };
+    });
+  }
+
+  /** The root key `shares` open, for a rekey; throws `bad_request` when they do not. */
+  async #rootKeyForRekey(shares: readonly Uint8Array[]): Promise<Uint8Array> {
+    if (!(await this.isInitialized())) throw new HushError('not_initialized', 'Vault is not initialized');
+    const rootKey = await this.#rootKeyFrom(shares);
+    if (rootKey === undefined) {
+      throw new HushError('bad_request', 'the unseal keys given do not open this vault; rekey progress was reset');
+    }
+    return rootKey;
+  }
+
   /** Stores `rootKey` sealed under `unsealKey` with `config` (and `more` writes, and what
    * `alongside` makes of the shares, encrypted) in one transaction, and answers `unsealKey` split
-   * as `config` says. */
+   * as `config` says (or the split already made: `split`, which a failure leaves to its owner). */
   async #sealRootKey(
     unsealKey: Uint8Array,
     rootKey: Uint8Array,
     config: SealConfig,
     more: StorageOp[] = [],
     alongside?: ShareCompanion,
+    split?: Uint8Array[],
   ): Promise<{ shares: Uint8Array[] }> {
-    const shares = splitSecret(unsealKey, config.secret_shares, config.secret_threshold);
+    const shares = split ?? splitSecret(unsealKey, config.secret_shares, config.secret_threshold);
     try {
       const companions = alongside === undefined ? [] : await alongside(shares);
       for (const { key } of companions) this.#usable(key);
@@ -387,7 +450,7 @@ class KeyringBarrier implements Barrier {
       const plain = companions.map(({ key, value }): StorageOp => ({ kind: 'put', key, value }));
       await (plain.length === 0 ? write() : this.#invalidating(plain, write));
     } catch (err) {
-      for (const share of shares) share.fill(0);
+      if (split === undefined) for (const share of shares) share.fill(0);
       throw err;
     }
     this.#config = config;

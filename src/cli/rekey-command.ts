@@ -4,7 +4,8 @@
  * -key-threshold=T` starts, each holder runs it with a current share (prompted without echo when
  * not given), the last one gets the new shares; `-status` and `-cancel` as in vault. With
  * `-pgp-keys` the new shares come encrypted to their holders' keys, and with `-backup` the server
- * keeps them too (`-backup-retrieve`, `-backup-delete`).
+ * keeps them too (`-backup-retrieve`, `-backup-delete`). With `-init -verify` the new shares take
+ * effect once a quorum of their holders has run `-verify` with theirs.
  */
 import { Command } from 'commander';
 import { clientFromEnv } from './cli-context.js';
@@ -26,6 +27,7 @@ interface RekeyFlags extends OutputFlags {
   backup?: boolean;
   backupRetrieve?: boolean;
   backupDelete?: boolean;
+  verify?: boolean;
 }
 
 function statusRows(s: Readonly<Record<string, unknown>>): Record<string, unknown> {
@@ -46,20 +48,54 @@ function print(flags: OutputFlags, body: unknown): void {
   else process.stdout.write(`${formatTable(statusRows(s))}\n`);
 }
 
-/** The new shares, as vault prints them; `threshold` read back from the seal status. */
+/** The new shares, as vault prints them; `threshold` is the new one. */
 function printNewShares(flags: OutputFlags, body: Readonly<Record<string, unknown>>, threshold: unknown): void {
   if (flags.format === 'json' || flags.format === 'yaml') return printStructured(flags.format, body);
   const keys = Array.isArray(body.keys_base64) ? body.keys_base64.map(String) : [];
   const lines = keys.map((k, i) => `Key ${i + 1}: ${k}`);
-  lines.push(
-    '',
-    `Operation nonce: ${String(body.nonce)}`,
-    '',
-    `Hush rekeyed with ${keys.length} key shares and a key threshold of ${String(threshold)}. Please securely`,
-    'distribute the key shares printed above: the old ones no longer unseal the server. (A dev server',
-    'unseals itself on start with the share in its data directory: after a rekey, unseal it by hand.)',
-  );
+  lines.push('', `Operation nonce: ${String(body.nonce)}`, '');
+  if (body.verification_required === true) {
+    lines.push(
+      `Hush made ${keys.length} new key shares with a key threshold of ${String(threshold)}. Please securely distribute`,
+      `them: they take effect once ${String(threshold)} of their holders have given theirs back with`,
+      '`hush operator rekey -verify` (until then the old key shares still unseal the server).',
+    );
+  } else {
+    lines.push(
+      `Hush rekeyed with ${keys.length} key shares and a key threshold of ${String(threshold)}. Please securely`,
+      'distribute the key shares printed above: the old ones no longer unseal the server. (A dev server',
+      'unseals itself on start with the share in its data directory: after a rekey, unseal it by hand.)',
+    );
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function printVerification(flags: OutputFlags, body: unknown): void {
+  const s = isRecord(body) ? body : {};
+  const rows = {
+    Nonce: s.nonce,
+    Started: s.started,
+    'Verification Progress': `${String(s.progress)}/${String(s.t)}`,
+    'New Shares': s.n,
+    'New Threshold': s.t,
+  };
+  if (flags.format === 'json' || flags.format === 'yaml') printStructured(flags.format, body);
+  else if (flags.field) printRaw(pickField(flags.field, s, rows));
+  else process.stdout.write(`${formatTable(rows)}\n`);
+}
+
+/** `-verify`: give a new share back (or, with -status or -cancel, the verification's status or
+ * a fresh start of it). */
+async function verify(key: string | undefined, flags: RekeyFlags): Promise<void> {
+  const client = clientFromEnv();
+  if (flags.status) return printVerification(flags, (await client.read('sys/rekey/verify')).body);
+  if (flags.cancel) return printVerification(flags, (await client.delete('sys/rekey/verify')).body);
+  const nonce = flags.nonce || (await attemptNonce('sys/rekey/verify', 'rekey verification'));
+  const body = (await client.write('sys/rekey/verify', { key: await readUnsealKey(key), nonce })).body;
+  if (isRecord(body) && body.complete === true) {
+    return printSuccess(flags, 'Success! Rekey verified: the new key shares are in force, the old ones no longer unseal the server', body);
+  }
+  printVerification(flags, body);
 }
 
 async function rekey(key: string | undefined, flags: RekeyFlags): Promise<void> {
@@ -72,9 +108,15 @@ async function rekey(key: string | undefined, flags: RekeyFlags): Promise<void> 
     const threshold = parseIntFlag(flags.keyThreshold, '-key-threshold') ?? 3;
     const pgpKeys = readPgpKeyFiles(flags.pgpKeys, '-pgp-keys');
     if (flags.backup && !pgpKeys) throw new CliError('-backup keeps the PGP-encrypted shares: give -pgp-keys too', 1);
-    const body = { secret_shares: shares, secret_threshold: threshold, ...(pgpKeys ? { pgp_keys: pgpKeys, backup: flags.backup === true } : {}) };
+    const body = {
+      secret_shares: shares,
+      secret_threshold: threshold,
+      ...(pgpKeys ? { pgp_keys: pgpKeys, backup: flags.backup === true } : {}),
+      ...(flags.verify ? { require_verification: true } : {}),
+    };
     return print(flags, (await client.write('sys/rekey/init', body)).body);
   }
+  if (flags.verify) return verify(key, flags);
   if (flags.backupRetrieve) return printStructured(flags.format === 'yaml' ? 'yaml' : 'json', dataOf((await client.read('sys/rekey/backup')).body));
   if (flags.backupDelete) {
     await client.delete('sys/rekey/backup');
@@ -88,8 +130,8 @@ async function rekey(key: string | undefined, flags: RekeyFlags): Promise<void> 
   const nonce = flags.nonce || (await attemptNonce('sys/rekey/init', 'rekey'));
   const body = (await client.write('sys/rekey/update', { key: await readUnsealKey(key), nonce })).body;
   if (!isRecord(body) || body.complete !== true) return print(flags, body);
-  const seal = (await client.read('sys/seal-status')).body;
-  printNewShares(flags, body, isRecord(seal) ? seal.t : '?');
+  const status = (await client.read(body.verification_required === true ? 'sys/rekey/verify' : 'sys/seal-status')).body;
+  printNewShares(flags, body, isRecord(status) ? status.t : '?');
 }
 
 export function createRekeyCommand(): Command {
@@ -105,6 +147,7 @@ export function createRekeyCommand(): Command {
     .option('--backup', 'with -init and -pgp-keys: also keep the encrypted new shares on the server (-backup-retrieve)')
     .option('--backup-retrieve', 'print the encrypted shares the last rekey with -backup kept (needs a token with sudo)')
     .option('--backup-delete', 'delete the kept encrypted shares')
+    .option('--verify', 'with -init: the new shares take effect once given back; alone: give back a new share (with -status or -cancel: the verification)')
     .argument('[key]', 'a current unseal key share (prompted without echo when omitted; - reads stdin)')
     .action((key: string | undefined, flags: RekeyFlags) => rekey(key, flags));
 }

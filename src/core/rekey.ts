@@ -8,11 +8,13 @@
  *
  * With `pgp_keys` each new share is returned encrypted to its holder's key
  * (`pgp-recipients.ts`), and with `backup` those encrypted shares are also kept in the barrier
- * (`sys/rekey/backup`, Vault's), for when a holder loses theirs. Verification of the new shares
- * before they take effect (`require_verification`) is not supported.
+ * (`sys/rekey/backup`, Vault's), for when a holder loses theirs. With `require_verification` the
+ * new shares take effect only once a quorum of their holders has given them back
+ * (`sys/rekey/verify`): until then nothing is stored and the old shares keep unsealing, so a rekey
+ * cannot lock everyone out when the new shares did not reach their holders.
  */
 import { checkInitOptions } from '../barrier/barrier.js';
-import type { Barrier } from '../barrier/barrier.js';
+import type { Barrier, PendingRekey } from '../barrier/barrier.js';
 import { HushError } from '../lib/errors.js';
 import { ShareQuorum, sharesRequired } from './share-quorum.js';
 import { encryptShares, pgpRecipients } from './pgp-recipients.js';
@@ -42,7 +44,17 @@ export interface RekeyStatus {
   /** The fingerprints of the keys the new shares go to, in order; null without PGP. */
   readonly pgp_fingerprints: readonly string[] | null;
   readonly backup: boolean;
-  readonly verification_required: false;
+  readonly verification_required: boolean;
+}
+
+/** The status body of `sys/rekey/verify`: the verification's nonce, the new configuration and
+ * how many new shares have been given back. */
+export interface RekeyVerificationStatus {
+  readonly nonce: string;
+  readonly started: boolean;
+  readonly t: number;
+  readonly n: number;
+  readonly progress: number;
 }
 
 /** The answer to the share that completes a rekey. */
@@ -53,8 +65,17 @@ export interface RekeyResult {
   readonly keys_base64: string[];
   readonly pgp_fingerprints: readonly string[] | null;
   readonly backup: boolean;
-  readonly verification_required: false;
-  readonly verification_nonce: '';
+  readonly verification_required: boolean;
+  /** With verification: the nonce the holders give back their new shares with. */
+  readonly verification_nonce: string;
+}
+
+/** A rekey waiting for its new shares to be given back (`require_verification`). */
+interface Verification {
+  readonly rekey: PendingRekey;
+  quorum: ShareQuorum;
+  /** The new shares as handed out, when PGP-encrypted (for the backup). */
+  readonly encrypted: readonly Uint8Array[] | undefined;
 }
 
 interface Attempt {
@@ -63,6 +84,8 @@ interface Attempt {
   readonly threshold: number;
   readonly recipients: readonly PgpRecipient[] | undefined;
   readonly backup: boolean;
+  readonly verify: boolean;
+  verification?: Verification;
 }
 
 /** A rekey to start: the new configuration, and where the new shares go. */
@@ -72,6 +95,8 @@ export interface RekeyOptions {
   /** `pgp_keys` as given: one public key for each new share (`pgp-recipients.ts`), or none. */
   readonly pgpKeys?: unknown;
   readonly backup?: boolean;
+  /** `require_verification`: the new shares take effect once given back. */
+  readonly verify?: boolean;
 }
 
 /** Told of a completed rekey: the new shares (the listener's own copies) and their threshold. */
@@ -99,7 +124,7 @@ export class Rekey {
       required: await sharesRequired(this.#barrier),
       pgp_fingerprints: attempt?.recipients?.map((r) => r.fingerprint) ?? null,
       backup: attempt?.backup ?? false,
-      verification_required: false,
+      verification_required: attempt?.verify ?? false,
     };
   }
 
@@ -119,13 +144,17 @@ export class Rekey {
       threshold: config.secret_threshold,
       recipients,
       backup: options.backup === true,
+      verify: options.verify === true,
     };
     return this.status();
   }
 
   /** Forgets the attempt and any share given (on cancel and on seal). */
   cancel(): void {
-    this.#attempt?.quorum.wipe();
+    const attempt = this.#attempt;
+    attempt?.quorum.wipe();
+    attempt?.verification?.quorum.wipe();
+    attempt?.verification?.rekey.wipe();
     this.#attempt = undefined;
   }
 
@@ -133,7 +162,11 @@ export class Rekey {
   async update(share: Uint8Array, nonce: string): Promise<RekeyStatus | RekeyResult> {
     const attempt = this.#attempt;
     if (attempt === undefined) throw new HushError('bad_request', 'no rekey in progress');
+    if (attempt.verification !== undefined) {
+      throw new HushError('bad_request', 'the new keys are waiting for verification: give them back to sys/rekey/verify');
+    }
     if (attempt.quorum.add(share, nonce) < (await sharesRequired(this.#barrier))) return this.status();
+    if (attempt.verify) return this.#prepare(attempt);
     const recipients = attempt.recipients;
     let encrypted: Uint8Array[] | undefined;
     // With PGP the shares are encrypted before the rekey is stored (and the backup with it), so
@@ -167,6 +200,93 @@ export class Rekey {
       verification_required: false,
       verification_nonce: '',
     };
+  }
+
+  /** The quorum of current shares is there: makes the new shares, stores nothing yet. */
+  async #prepare(attempt: Attempt): Promise<RekeyResult> {
+    const config = { secretShares: attempt.shares, secretThreshold: attempt.threshold };
+    const pending = await attempt.quorum.spend((shares) => this.#barrier.prepareRekey(shares, config));
+    attempt.quorum.wipe();
+    let encrypted: Uint8Array[] | undefined;
+    try {
+      if (attempt.recipients !== undefined) encrypted = await encryptShares(pending.shares, attempt.recipients);
+    } catch (err) {
+      pending.wipe();
+      throw err;
+    }
+    const verification: Verification = { rekey: pending, quorum: new ShareQuorum(), encrypted };
+    attempt.verification = verification;
+    const given = encrypted ?? pending.shares;
+    return {
+      nonce: attempt.quorum.nonce,
+      complete: true,
+      keys: given.map((s) => Buffer.from(s).toString('hex')),
+      keys_base64: given.map((s) => Buffer.from(s).toString('base64')),
+      pgp_fingerprints: attempt.recipients?.map((r) => r.fingerprint) ?? null,
+      backup: attempt.backup,
+      verification_required: true,
+      verification_nonce: verification.quorum.nonce,
+    };
+  }
+
+  verificationStatus(): RekeyVerificationStatus {
+    const attempt = this.#attempt;
+    const verification = attempt?.verification;
+    return {
+      nonce: verification?.quorum.nonce ?? '',
+      started: verification !== undefined,
+      t: verification === undefined ? 0 : (attempt?.threshold ?? 0),
+      n: verification === undefined ? 0 : (attempt?.shares ?? 0),
+      progress: verification?.quorum.progress ?? 0,
+    };
+  }
+
+  /** Starts the verification over (a new nonce, no share given); the rekey itself stays. */
+  cancelVerification(): RekeyVerificationStatus {
+    const verification = this.#attempt?.verification;
+    if (verification !== undefined) {
+      verification.quorum.wipe();
+      verification.quorum = new ShareQuorum();
+    }
+    return this.verificationStatus();
+  }
+
+  /** Adds one new share given back; at the new threshold, checks them and stores the rekey. */
+  async verify(share: Uint8Array, nonce: string): Promise<RekeyVerificationStatus | { nonce: string; complete: true }> {
+    const attempt = this.#attempt;
+    const verification = attempt?.verification;
+    if (attempt === undefined || verification === undefined) throw new HushError('bad_request', 'no rekey verification in progress');
+    if (verification.quorum.add(share, nonce) < attempt.threshold) return this.verificationStatus();
+    const given = await verification.quorum.spend(async (shares) =>
+      verification.rekey.matches(shares) ? shares.map((s) => Uint8Array.from(s)) : undefined,
+    );
+    if (given === undefined) {
+      throw new HushError('bad_request', 'the keys given back do not make the new key; verification progress was reset');
+    }
+    const recipients = attempt.recipients;
+    const encrypted = verification.encrypted;
+    const backup =
+      attempt.backup && recipients !== undefined && encrypted !== undefined
+        ? async () => [{ key: REKEY_BACKUP_KEY, value: backupBytes(attempt.quorum.nonce, recipients, encrypted) }]
+        : undefined;
+    try {
+      await verification.rekey.commit(backup);
+    } catch (err) {
+      for (const s of given) s.fill(0);
+      throw err;
+    }
+    verification.rekey.wipe();
+    if (this.#attempt === attempt) this.#attempt = undefined;
+    if (this.#onRekeyed === undefined) {
+      for (const s of given) s.fill(0);
+    } else {
+      try {
+        this.#onRekeyed(given, attempt.threshold); // a quorum of the new shares is all a listener needs
+      } catch {
+        // the rekey is stored: a listener's failure changes nothing for the caller
+      }
+    }
+    return { nonce: verification.quorum.nonce, complete: true };
   }
 
   /** The encrypted shares the last rekey with `backup` kept; undefined when none are kept. */

@@ -163,3 +163,21 @@ describe('sys/generate-root with a PGP key', () => {
     expect((await call('GET', 'auth/token/lookup-self', undefined, token)).body.data.policies).toEqual(['root']);
   });
 });
+
+describe('sys/rekey with PGP keys, a backup and verification', () => {
+  it('keeps the backup only once the new shares have been given back', async () => {
+    const started = await call('PUT', 'sys/rekey/init', { secret_shares: 1, secret_threshold: 1, pgp_keys: [alice.publicBase64], backup: true, require_verification: true });
+    expect(started.body).toMatchObject({ verification_required: true, backup: true, pgp_fingerprints: [alice.fingerprint] });
+    await call('PUT', 'sys/rekey/update', { key: shares[0], nonce: started.body.nonce });
+    const done = await call('PUT', 'sys/rekey/update', { key: shares[1], nonce: started.body.nonce });
+    expect(done.body).toMatchObject({ complete: true, verification_required: true });
+    expect((await call('GET', 'sys/rekey/backup', undefined, rootToken)).status).toBe(400); // nothing stored yet
+    const newShare = gpg.decryptBase64(done.body.keys_base64[0]);
+    const verified = await call('PUT', 'sys/rekey/verify', { key: newShare, nonce: done.body.verification_nonce });
+    expect(verified.body).toMatchObject({ complete: true });
+    const backup = await call('GET', 'sys/rekey/backup', undefined, rootToken);
+    expect(backup.body.data.keys_base64).toEqual({ [alice.fingerprint]: done.body.keys_base64 });
+    expect((await call('PUT', 'sys/seal', undefined, rootToken)).status).toBe(204);
+    await unsealWith([newShare]);
+  });
+});

@@ -679,6 +679,40 @@ describe('hush operator with PGP keys (real gpg on the holders\' side)', () => {
   });
 });
 
+describe('hush operator rekey -verify', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'hush-cli-home-'));
+    server = await startUninitialisedServer('rekey-verify-cli');
+  });
+  afterAll(async () => {
+    await server?.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('the new key shares take effect once their holders give them back', async () => {
+    const env = { HUSH_ADDR: server.address };
+    const init = await hush(['operator', 'init', '-key-shares=1', '-key-threshold=1', '-format=json'], { env });
+    const { unseal_keys_b64: [oldKey], root_token: root } = JSON.parse(init.stdout) as { unseal_keys_b64: string[]; root_token: string };
+    await hush(['operator', 'unseal', oldKey!], { env });
+    expect((await hush(['operator', 'rekey', '-init', '-key-shares=2', '-key-threshold=2', '-verify'], { env })).code).toBe(0);
+    const rekeyed = await hush(['operator', 'rekey', oldKey!], { env });
+    expect(rekeyed.stdout).toContain('they take effect once 2 of their holders');
+    const newKeys = [...rekeyed.stdout.matchAll(/^Key (\d): (\S+)$/gm)].map((m) => m[2]!);
+    expect(newKeys).toHaveLength(2);
+    expect((await hush(['operator', 'rekey', '-status', '-verify'], { env })).stdout).toMatch(/Verification Progress\s+0\/2/);
+    expect((await hush(['operator', 'rekey', '-verify', newKeys[1]!], { env })).stdout).toMatch(/Verification Progress\s+1\/2/);
+    const verified = await hush(['operator', 'rekey', '-verify', '-'], { env, input: `${newKeys[0]}\n` });
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toContain('Rekey verified');
+    expect((await hush(['operator', 'seal'], { env: { ...env, HUSH_TOKEN: root } })).code).toBe(0);
+    expect((await hush(['operator', 'unseal', oldKey!], { env })).stdout).toMatch(/Unseal Progress\s+1\/2/);
+    expectOneLineError(await hush(['operator', 'unseal', newKeys[0]!], { env }), 2); // old and new: no key
+    for (const key of newKeys) await hush(['operator', 'unseal', key], { env });
+    expect((await hush(['status'], { env })).code).toBe(0);
+  });
+});
+
 describe('hush over TLS', () => {
   let server: TestServer;
   let caFile: string;

@@ -79,7 +79,7 @@ describe.each(HVAC_VERSIONS)('hvac %s with PGP keys', (name, packages) => {
     gpg?.remove();
   });
 
-  it('initialize, start_rekey(backup=True), read_backup_keys and start_root_token_generation(pgp_key=…)', async () => {
+  it('initialize, start_rekey(backup=True), read_backup_keys, start_root_token_generation(pgp_key=…), rekey_verify', async () => {
     const [ada, bo] = [gpg.createKey('ada'), gpg.createKey('bo')];
     const step = async (name: string, env: Record<string, string> = {}) =>
       JSON.parse(await runPython(python, [pgpScript], { VAULT_ADDR: server.address, HUSH_PGP_KEYS: `${ada.publicBase64},${bo.publicBase64}`, HUSH_STEP: name, ...env }));
@@ -101,6 +101,13 @@ describe.each(HVAC_VERSIONS)('hvac %s with PGP keys', (name, packages) => {
     expect(generated.pgp_fingerprint).toBe(bo.fingerprint);
     const token = gpg.decryptBase64(generated.encoded_token);
     expect((await api(server, 'GET', 'auth/token/lookup-self', { token })).body.data.policies).toEqual(['root']);
+
+    // start_rekey(require_verification=True), rekey_verify: the new shares in force once given back
+    const verified = await step('rekey-verify', { HUSH_UNSEAL_KEYS: newShare as string });
+    expect(verified).toMatchObject({ verification_required: true, progress_before: 0, restarted_nonce_differs: true, verified: true });
+    expect((await api(server, 'PUT', 'sys/seal', { token })).status).toBe(204);
+    for (const key of verified.new_keys as string[]) await api(server, 'PUT', 'sys/unseal', { body: { key } });
+    expect((await api(server, 'GET', 'sys/seal-status')).body.sealed).toBe(false);
   });
 });
 

@@ -2,8 +2,9 @@
  * @module What a quorum of unseal-share holders authorises: `sys/generate-root/attempt` (status,
  * start, cancel) and `update`, a new root token (`root-generation.ts`); `sys/rekey/init` (status,
  * start, cancel) and `update`, new unseal shares (`rekey.ts`). Like Vault, these take no token:
- * the shares are the credential. `sys/rekey/backup` (the PGP-encrypted shares a rekey kept)
- * takes a token with sudo.
+ * the shares are the credential, as for `sys/rekey/verify` (the new shares given back, when the
+ * rekey asked for it). `sys/rekey/backup` (the PGP-encrypted shares a rekey kept) takes a token
+ * with sudo.
  */
 import { HushError } from '../../lib/errors.js';
 import { defineSysRoutes } from './sys-context.js';
@@ -29,12 +30,12 @@ const isTrue = (value: unknown): boolean => value === true || value === 'true';
 
 /** `sys/rekey/init`'s options: the new configuration, the keys the new shares go to, backup. */
 function rekeyOptions(data: Readonly<Record<string, unknown>>): RekeyOptions {
-  if (isTrue(data.require_verification)) throw new HushError('bad_request', 'require_verification is not supported');
   return {
     shares: Number(data.secret_shares ?? 0),
     threshold: Number(data.secret_threshold ?? 0),
     pgpKeys: data.pgp_keys,
     backup: isTrue(data.backup),
+    verify: isTrue(data.require_verification),
   };
 }
 
@@ -81,6 +82,16 @@ export const quorumRoutes = defineSysRoutes([
     unauthenticated: true,
     operations: {
       update: async ({ services, data }) => ({ rawBody: await services.rekey().update(decodeShare(data.key), nonceOf(data)) }),
+    },
+  },
+  {
+    pattern: /^rekey\/verify\/?$/,
+    summary: 'The verification of a rekey with require_verification (read), give back one new share with its nonce (update), start it over (delete).',
+    unauthenticated: true,
+    operations: {
+      read: async ({ services }) => ({ rawBody: services.rekey().verificationStatus() }),
+      update: async ({ services, data }) => ({ rawBody: await services.rekey().verify(decodeShare(data.key), nonceOf(data)) }),
+      delete: async ({ services }) => ({ rawBody: services.rekey().cancelVerification() }),
     },
   },
   {
