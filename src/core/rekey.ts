@@ -173,7 +173,7 @@ export class Rekey {
     // that a failure leaves the old shares in force rather than new ones nobody received.
     const alongside = recipients === undefined ? undefined : async (shares: readonly Uint8Array[]) => {
       encrypted = await encryptShares(shares, recipients);
-      return attempt.backup ? [{ key: REKEY_BACKUP_KEY, value: backupBytes(attempt.quorum.nonce, recipients, encrypted) }] : [];
+      return backupEntries(attempt, encrypted);
     };
     const rekeyed = await attempt.quorum.spend((shares) =>
       this.#barrier.rekey(shares, { secretShares: attempt.shares, secretThreshold: attempt.threshold }, alongside),
@@ -263,14 +263,9 @@ export class Rekey {
     if (given === undefined) {
       throw new HushError('bad_request', 'the keys given back do not make the new key; verification progress was reset');
     }
-    const recipients = attempt.recipients;
     const encrypted = verification.encrypted;
-    const backup =
-      attempt.backup && recipients !== undefined && encrypted !== undefined
-        ? async () => [{ key: REKEY_BACKUP_KEY, value: backupBytes(attempt.quorum.nonce, recipients, encrypted) }]
-        : undefined;
     try {
-      await verification.rekey.commit(backup);
+      await verification.rekey.commit(encrypted === undefined ? undefined : async () => backupEntries(attempt, encrypted));
     } catch (err) {
       for (const s of given) s.fill(0);
       throw err;
@@ -299,6 +294,13 @@ export class Rekey {
   async deleteBackup(): Promise<void> {
     await this.#barrier.delete(REKEY_BACKUP_KEY);
   }
+}
+
+/** The backup of `attempt`'s PGP-encrypted new shares to store with the rekey, if it asked for one. */
+function backupEntries(attempt: Attempt, encrypted: readonly Uint8Array[]): Array<{ key: string; value: Uint8Array }> {
+  const recipients = attempt.recipients;
+  if (!attempt.backup || recipients === undefined) return [];
+  return [{ key: REKEY_BACKUP_KEY, value: backupBytes(attempt.quorum.nonce, recipients, encrypted) }];
 }
 
 /** The stored form of a backup: the shares by the fingerprint of the key each went to. */
