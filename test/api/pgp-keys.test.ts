@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/main.js';
-import { api, startUninitialisedServer } from '../helpers/test-server.js';
+import { api, startUninitialisedServer, unsealWith } from '../helpers/test-server.js';
 import { GnuPgHome } from '../helpers/gnupg.js';
 import type { GpgKey } from '../helpers/gnupg.js';
 
@@ -23,10 +23,6 @@ let rootToken: string;
 
 const call = (method: string, path: string, body?: unknown, token?: string) => api(s, method, path, { body, token });
 
-async function unsealWith(keys: readonly string[]): Promise<void> {
-  for (const key of keys) await call('PUT', 'sys/unseal', { key });
-  expect((await call('GET', 'sys/seal-status')).body.sealed).toBe(false);
-}
 
 beforeAll(async () => {
   gpg = new GnuPgHome();
@@ -88,7 +84,7 @@ describe('sys/init with PGP keys', () => {
     rootToken = gpg.decryptBase64(encryptedRoot);
     expect(rootToken).toMatch(/^hvs\./);
 
-    await unsealWith([shares[2] as string, shares[0] as string]);
+    await unsealWith(s, [shares[2] as string, shares[0] as string]);
     const self = await call('GET', 'auth/token/lookup-self', undefined, rootToken);
     expect(self.status).toBe(200);
     expect(self.body.data.policies).toEqual(['root']);
@@ -131,7 +127,7 @@ describe('sys/rekey with PGP keys and a backup', () => {
     await call('PUT', 'sys/unseal', { key: shares[0] });
     const oldSecond = await call('PUT', 'sys/unseal', { key: shares[1] });
     expect(oldSecond.status).toBe(400);
-    await unsealWith(newShares);
+    await unsealWith(s, newShares);
     shares = newShares;
 
     expect((await call('GET', 'sys/rekey/backup', undefined, rootToken)).status).toBe(200); // kept across a seal
@@ -178,6 +174,6 @@ describe('sys/rekey with PGP keys, a backup and verification', () => {
     const backup = await call('GET', 'sys/rekey/backup', undefined, rootToken);
     expect(backup.body.data.keys_base64).toEqual({ [alice.fingerprint]: done.body.keys_base64 });
     expect((await call('PUT', 'sys/seal', undefined, rootToken)).status).toBe(204);
-    await unsealWith([newShare]);
+    await unsealWith(s, [newShare]);
   });
 });

@@ -7,17 +7,13 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/main.js';
-import { api, startUninitialisedServer } from '../helpers/test-server.js';
+import { api, startUninitialisedServer, unsealWith } from '../helpers/test-server.js';
 
 let s: RunningServer;
 let keys: string[];
 let root: string;
 const call = (method: string, path: string, body?: unknown, token?: string) => api(s, method, path, { body, token });
 
-async function unsealWith(shares: readonly string[]): Promise<void> {
-  for (const key of shares) await call('PUT', 'sys/unseal', { key });
-  expect((await call('GET', 'sys/seal-status')).body.sealed).toBe(false);
-}
 
 /** Starts a rekey to 3 shares (threshold 2) that needs verification; answers the new shares. */
 async function rekeyNeedingVerification(): Promise<{ newKeys: string[]; verificationNonce: string }> {
@@ -37,7 +33,7 @@ beforeAll(async () => {
   const init = await call('PUT', 'sys/init', { secret_shares: 2, secret_threshold: 2 });
   keys = init.body.keys;
   root = init.body.root_token;
-  await unsealWith(keys);
+  await unsealWith(s, keys);
 });
 afterAll(async () => s?.close());
 
@@ -50,7 +46,7 @@ describe('sys/rekey with require_verification', () => {
     expect((await call('PUT', 'sys/seal', undefined, root)).status).toBe(204);
     await call('PUT', 'sys/unseal', { key: newKeys[0] });
     expect((await call('PUT', 'sys/unseal', { key: newKeys[1] })).status).toBe(400); // never stored
-    await unsealWith(keys);
+    await unsealWith(s, keys);
   });
 
   it('takes effect once a quorum of the new shares is given back; wrong ones reset the progress', async () => {
@@ -81,6 +77,6 @@ describe('sys/rekey with require_verification', () => {
     expect((await call('PUT', 'sys/seal', undefined, root)).status).toBe(204);
     await call('PUT', 'sys/unseal', { key: keys[0] });
     expect((await call('PUT', 'sys/unseal', { key: keys[1] })).status).toBe(400);
-    await unsealWith([newKeys[2] as string, newKeys[0] as string]);
+    await unsealWith(s, [newKeys[2] as string, newKeys[0] as string]);
   });
 });

@@ -64,6 +64,13 @@ export async function startUninitialisedServer(clusterName: string): Promise<Run
   return serve(config, buildCore(config, backend), backend);
 }
 
+/** Gives `keys` to `sys/unseal` one after the other; throws unless the server is then unsealed. */
+export async function unsealWith(server: Pick<TestServer, 'address'>, keys: readonly string[]): Promise<void> {
+  for (const key of keys) await api(server, 'PUT', 'sys/unseal', { body: { key } });
+  const status = await api(server, 'GET', 'sys/seal-status');
+  if (status.body?.sealed !== false) throw new Error(`still sealed after ${keys.length} unseal keys`);
+}
+
 /** A JSON request to the server; returns status, parsed body and headers. */
 export async function api(
   server: Pick<TestServer, 'address'>,
