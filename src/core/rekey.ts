@@ -186,20 +186,9 @@ export class Rekey {
     } catch {
       // the rekey is stored: a listener's failure must not keep the new shares from the caller
     }
-    const given = encrypted ?? rekeyed.shares;
-    const keys = given.map((s) => Buffer.from(s).toString('hex'));
-    const keysBase64 = given.map((s) => Buffer.from(s).toString('base64'));
+    const result = newSharesAnswer(attempt, encrypted ?? rekeyed.shares, undefined);
     for (const s of rekeyed.shares) s.fill(0);
-    return {
-      nonce: attempt.quorum.nonce,
-      complete: true,
-      keys,
-      keys_base64: keysBase64,
-      pgp_fingerprints: recipients?.map((r) => r.fingerprint) ?? null,
-      backup: attempt.backup,
-      verification_required: false,
-      verification_nonce: '',
-    };
+    return result;
   }
 
   /** The quorum of current shares is there: makes the new shares, stores nothing yet. */
@@ -216,17 +205,7 @@ export class Rekey {
     }
     const verification: Verification = { rekey: pending, quorum: new ShareQuorum(), encrypted };
     attempt.verification = verification;
-    const given = encrypted ?? pending.shares;
-    return {
-      nonce: attempt.quorum.nonce,
-      complete: true,
-      keys: given.map((s) => Buffer.from(s).toString('hex')),
-      keys_base64: given.map((s) => Buffer.from(s).toString('base64')),
-      pgp_fingerprints: attempt.recipients?.map((r) => r.fingerprint) ?? null,
-      backup: attempt.backup,
-      verification_required: true,
-      verification_nonce: verification.quorum.nonce,
-    };
+    return newSharesAnswer(attempt, encrypted ?? pending.shares, verification.quorum.nonce);
   }
 
   verificationStatus(): RekeyVerificationStatus {
@@ -294,6 +273,21 @@ export class Rekey {
   async deleteBackup(): Promise<void> {
     await this.#barrier.delete(REKEY_BACKUP_KEY);
   }
+}
+
+/** The answer that hands out the new shares (`given`: PGP-encrypted, or as they are), hex and
+ * base64; with `verificationNonce` when they still have to be given back. */
+function newSharesAnswer(attempt: Attempt, given: readonly Uint8Array[], verificationNonce: string | undefined): RekeyResult {
+  return {
+    nonce: attempt.quorum.nonce,
+    complete: true,
+    keys: given.map((s) => Buffer.from(s).toString('hex')),
+    keys_base64: given.map((s) => Buffer.from(s).toString('base64')),
+    pgp_fingerprints: attempt.recipients?.map((r) => r.fingerprint) ?? null,
+    backup: attempt.backup,
+    verification_required: verificationNonce !== undefined,
+    verification_nonce: verificationNonce ?? '',
+  };
 }
 
 /** The backup of `attempt`'s PGP-encrypted new shares to store with the rekey, if it asked for one. */

@@ -8,7 +8,7 @@
  */
 import { HushError } from '../../lib/errors.js';
 import { defineSysRoutes } from './sys-context.js';
-import { decodeShare } from './sys-seal-routes.js';
+import { boolParam, decodeShare } from './sys-seal-routes.js';
 import type { RekeyOptions } from '../rekey.js';
 
 /** A string field, or undefined when absent or empty. */
@@ -26,16 +26,14 @@ function nonceOf(data: Readonly<Record<string, unknown>>): string {
   return nonce;
 }
 
-const isTrue = (value: unknown): boolean => value === true || value === 'true';
-
 /** `sys/rekey/init`'s options: the new configuration, the keys the new shares go to, backup. */
 function rekeyOptions(data: Readonly<Record<string, unknown>>): RekeyOptions {
   return {
     shares: Number(data.secret_shares ?? 0),
     threshold: Number(data.secret_threshold ?? 0),
     pgpKeys: data.pgp_keys,
-    backup: isTrue(data.backup),
-    verify: isTrue(data.require_verification),
+    backup: boolParam(data.backup),
+    verify: boolParam(data.require_verification),
   };
 }
 

@@ -39,7 +39,8 @@ function intParam(data: Readonly<Record<string, unknown>>, name: string, fallbac
   return n;
 }
 
-function boolParam(v: unknown): boolean {
+/** A boolean field as clients send it (JSON `true`, or `"true"`, `"True"`, `"1"`, `1`). */
+export function boolParam(v: unknown): boolean {
   return v === true || v === 'true' || v === 'True' || v === '1' || v === 1;
 }
 

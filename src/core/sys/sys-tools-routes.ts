@@ -32,8 +32,9 @@ function encode(bytes: Buffer, format: unknown, fallback: 'hex' | 'base64'): str
   return bytes.toString(chosen);
 }
 
-/** `sys/tools/random(/:source)(/:bytes)`: the URL's words, then the body's fields. */
-function randomRequest(data: Readonly<Record<string, unknown>>, first?: string, second?: string): { bytes: number; source: string } {
+/** How many bytes `sys/tools/random(/:source)(/:bytes)` asks for (the URL's words, then the
+ * body's fields), once the source is checked. */
+function randomByteCount(data: Readonly<Record<string, unknown>>, first?: string, second?: string): number {
   let source = data.source ?? 'platform';
   let bytes = data.bytes ?? 32;
   if (first !== undefined && second !== undefined) [source, bytes] = [first, second];
@@ -46,7 +47,7 @@ function randomRequest(data: Readonly<Record<string, unknown>>, first?: string, 
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_RANDOM_BYTES) {
     throw new HushError('bad_request', `the number of bytes must be between 1 and ${MAX_RANDOM_BYTES}`);
   }
-  return { bytes: n, source };
+  return n;
 }
 
 export const toolsRoutes = defineSysRoutes([
@@ -55,8 +56,7 @@ export const toolsRoutes = defineSysRoutes([
     summary: "Random bytes from the system's CSPRNG (bytes, format hex or base64).",
     operations: {
       update: async ({ data }, { first, second }) => {
-        const { bytes } = randomRequest(data, first, second);
-        return { data: { random_bytes: encode(randomBytes(bytes), data.format, 'base64') } };
+        return { data: { random_bytes: encode(randomBytes(randomByteCount(data, first, second)), data.format, 'base64') } };
       },
     },
   },
