@@ -97,7 +97,7 @@ describe('config and roles', () => {
     expect(listed.body.data.keys).toContain('shop-main');
   });
 
-  it("refuses a role without a bound constraint, without user_claim, or of role_type oidc", async () => {
+  it('refuses a role without a bound constraint, without user_claim, or of role_type oidc without a redirect URI', async () => {
     const write = (body: unknown) => api(s, 'PUT', 'auth/jwt/role/bad', { token: root, body });
     const unbound = await write({ role_type: 'jwt', user_claim: 'sub', token_policies: ['shop-ci'] });
     expect(unbound.status).toBe(400);
@@ -107,7 +107,7 @@ describe('config and roles', () => {
     expect(noUser.body.errors[0]).toMatch(/user claim must be defined/);
     const oidc = await write({ role_type: 'oidc', user_claim: 'sub', bound_audiences: ['x'] });
     expect(oidc.status).toBe(400);
-    expect(oidc.body.errors[0]).toMatch(/not supported yet/);
+    expect(oidc.body.errors[0]).toMatch(/allowed_redirect_uris' must contain at least one URI/);
     const badType = await write({ user_claim: 'sub', bound_claims: { sub: 'a' }, bound_claims_type: 'regex' });
     expect(badType.status).toBe(400);
     expect((await api(s, 'GET', 'auth/jwt/role/bad', { token: root })).status).toBe(404);

@@ -64,6 +64,10 @@ async function makeKey(alg: 'RS256' | 'ES256', kid: string): Promise<IssuerKey> 
 export interface OidcIssuerOptions {
   /** Serve HTTPS with this certificate and key (PEM), e.g. from `createDevTls`. */
   readonly tls?: { readonly cert: string; readonly key: string };
+  /** More members of the discovery document (endpoints of a login provider built on this). */
+  readonly discovery?: (url: string) => Record<string, unknown>;
+  /** Answers other paths; returns false for a 404. */
+  readonly routes?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export async function startOidcIssuer(opts: OidcIssuerOptions = {}): Promise<OidcIssuer> {
@@ -87,11 +91,12 @@ export async function startOidcIssuer(opts: OidcIssuerOptions = {}): Promise<Oid
         claims_supported: ['sub', 'aud', 'exp', 'iat', 'iss', 'jti', 'nbf', 'ref', 'repository', 'repository_owner'],
         id_token_signing_alg_values_supported: ['RS256', 'ES256'],
         scopes_supported: ['openid'],
+        ...opts.discovery?.(url),
       });
     } else if (req.url === '/.well-known/jwks') {
       fetches += 1;
       send({ keys: published.map((k) => k.publicJwk) });
-    } else {
+    } else if (!opts.routes?.(req, res)) {
       res.writeHead(404).end();
     }
   };

@@ -49,15 +49,40 @@ export function checkIssuer(claims: Claims, expected: string | undefined): void 
   if (claims.iss !== expected) throw fail('the issuer (iss claim) does not match the bound issuer');
 }
 
+const audiencesOf = (claims: Claims): unknown[] => (claims.aud === undefined ? [] : Array.isArray(claims.aud) ? claims.aud : [claims.aud]);
+
 export function checkAudience(claims: Claims, role: JwtRole): void {
-  const aud = claims.aud;
-  const audiences = aud === undefined ? [] : Array.isArray(aud) ? aud : [aud];
+  const audiences = audiencesOf(claims);
   if (role.bound_audiences.length === 0) {
     if (audiences.length > 0) throw fail('the token has an audience (aud claim) but the role has no bound_audiences');
     return;
   }
   if (!audiences.some((a) => typeof a === 'string' && role.bound_audiences.includes(a))) {
     throw fail('the audience (aud claim) does not match any of the role\'s bound_audiences');
+  }
+}
+
+/**
+ * The checks OpenID Connect Core (section 3.1.3.7) adds for an ID token from the browser flow:
+ * issued to this client (`aud` holds the client ID; `azp`, when present, is it), carrying the
+ * nonce this login sent, with an expiry, and recent enough a sign-in when the role sets `max_age`.
+ * A role's `bound_audiences`, when set, must match as well.
+ */
+export function checkOidcIdToken(claims: Claims, role: JwtRole, clientId: string, nonceMatches: (nonce: string) => boolean, nowMs: number): void {
+  const audiences = audiencesOf(claims);
+  if (!audiences.includes(clientId)) throw fail('the ID token was not issued to this client (aud claim)');
+  if (claims.azp !== undefined && claims.azp !== clientId) throw fail('the ID token was not issued to this client (azp claim)');
+  if (role.bound_audiences.length > 0 && !audiences.some((a) => typeof a === 'string' && role.bound_audiences.includes(a))) {
+    throw fail('the audience (aud claim) does not match any of the role\'s bound_audiences');
+  }
+  if (typeof claims.nonce !== 'string' || !nonceMatches(claims.nonce)) throw fail('the ID token\'s nonce does not match this login');
+  if (claims.exp === undefined) throw fail('the ID token has no expiry (exp claim)');
+  const maxAge = role.max_age ?? 0;
+  if (maxAge > 0) {
+    const authTime = claims.auth_time;
+    if (typeof authTime !== 'number' || !Number.isFinite(authTime)) throw fail('the ID token has no auth_time claim, which the role\'s max_age needs');
+    const skew = leewaySeconds(role.clock_skew_leeway, 60);
+    if (nowMs / 1000 - skew > authTime + maxAge) throw fail('the last sign-in at the provider is older than the role\'s max_age (auth_time claim)');
   }
 }
 

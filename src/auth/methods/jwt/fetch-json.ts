@@ -1,7 +1,8 @@
 /**
- * @module Fetching a small JSON document (an OIDC discovery document or a JWKS) over HTTP(S),
- * optionally trusting an extra CA (`oidc_discovery_ca_pem`, `jwks_ca_pem`) on top of the system
- * roots. Bounded in time and size. Errors say what failed without echoing the body.
+ * @module Fetching a small JSON document (an OIDC discovery document, a JWKS, or a provider's
+ * token endpoint answer to a form POST) over HTTP(S), optionally trusting an extra CA
+ * (`oidc_discovery_ca_pem`, `jwks_ca_pem`) on top of the system roots. Bounded in time and size.
+ * Errors say what failed without echoing the body (an OAuth error code excepted).
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -12,15 +13,37 @@ const TIMEOUT_MS = 10_000;
 
 export class FetchJsonError extends Error {
   override readonly name = 'FetchJsonError';
+  /** The OAuth `error` code of a refusal (`invalid_grant` …), when the answer named one. */
+  readonly oauthError: string | undefined;
+
+  constructor(message: string, oauthError?: string) {
+    super(message);
+    this.oauthError = oauthError;
+  }
 }
 
 export interface FetchJsonOptions {
   /** Extra CA certificate(s), PEM; added to the system roots. */
   readonly caPem?: string;
   readonly timeoutMs?: number;
+  /** POSTs this form (`application/x-www-form-urlencoded`) instead of a GET. */
+  readonly form?: URLSearchParams;
+  /** Extra request headers (e.g. the client's Basic credentials). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** GETs `url` and parses its JSON body; rejects with a {@link FetchJsonError} on any failure. */
+/** The OAuth error code in a refusal's body (RFC 6749 section 5.2), if it has a sane one. */
+function oauthErrorOf(body: Buffer): string | undefined {
+  try {
+    const code = (JSON.parse(body.toString('utf8')) as { error?: unknown } | null)?.error;
+    return typeof code === 'string' && /^[a-z_]{1,64}$/.test(code) ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** GETs `url` (or POSTs `opts.form` to it) and parses its JSON body; rejects with a
+ * {@link FetchJsonError} on any failure. */
 export function fetchJson(url: string, opts: FetchJsonOptions = {}): Promise<unknown> {
   let parsed: URL;
   try {
@@ -33,17 +56,19 @@ export function fetchJson(url: string, opts: FetchJsonOptions = {}): Promise<unk
   }
   const tlsOptions = parsed.protocol === 'https:' && opts.caPem ? { ca: [...rootCertificates, opts.caPem] } : {};
   const send = parsed.protocol === 'https:' ? httpsRequest : httpRequest;
+  const body = opts.form === undefined ? undefined : Buffer.from(opts.form.toString(), 'utf8');
+  const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
+  if (body !== undefined) {
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    headers['content-length'] = String(body.length);
+  }
   return new Promise((resolve, reject) => {
     const req = send(
       parsed,
-      { method: 'GET', headers: { accept: 'application/json' }, timeout: opts.timeoutMs ?? TIMEOUT_MS, ...tlsOptions },
+      { method: body === undefined ? 'GET' : 'POST', headers, timeout: opts.timeoutMs ?? TIMEOUT_MS, ...tlsOptions },
       (res) => {
         const status = res.statusCode ?? 0;
-        if (status < 200 || status >= 300) {
-          res.resume();
-          reject(new FetchJsonError(`server answered HTTP ${status}`));
-          return;
-        }
+        const failed = status < 200 || status >= 300;
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (chunk: Buffer) => {
@@ -56,6 +81,10 @@ export function fetchJson(url: string, opts: FetchJsonOptions = {}): Promise<unk
         });
         res.on('error', (err) => reject(new FetchJsonError(err.message)));
         res.on('end', () => {
+          if (failed) {
+            reject(new FetchJsonError(`server answered HTTP ${status}`, oauthErrorOf(Buffer.concat(chunks))));
+            return;
+          }
           try {
             resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown);
           } catch {
@@ -66,6 +95,6 @@ export function fetchJson(url: string, opts: FetchJsonOptions = {}): Promise<unk
     );
     req.on('timeout', () => req.destroy(new FetchJsonError('request timed out')));
     req.on('error', (err) => reject(err instanceof FetchJsonError ? err : new FetchJsonError(err.message)));
-    req.end();
+    req.end(body);
   });
 }

@@ -1,10 +1,11 @@
 /**
  * @module The `jwt` auth method (also mountable as type `oidc`): CI systems such as GitHub
- * Actions and GitLab CI log in with the OIDC ID token their job was given, with no stored secret.
+ * Actions and GitLab CI log in with the OIDC ID token their job was given, with no stored secret,
+ * and people log in through their browser at an OIDC provider (`role_type: oidc`).
  * Paths, as Vault's JWT/OIDC method: `config`, `role/:name`, `login` (`{role, jwt}`, role falling
- * back to `default_role`). A login returns who logged in (the role's `user_claim`) and the token
- * parameters; the core issues the token, counts failures for lockout and audits. The OIDC browser
- * flow (`role_type: oidc`, `oidc/auth_url`, `oidc/callback`) answers a clear "not supported yet".
+ * back to `default_role`), and the browser flow's `oidc/auth_url` and `oidc/callback`
+ * (`oidc-flow.ts`). A login returns who logged in (the role's `user_claim`) and the token
+ * parameters; the core issues the token, counts failures for lockout and audits.
  */
 import { badRequest, notFound, permissionDenied } from '../../../lib/errors.js';
 import { definePath, dispatch } from '../../../engines/path-table.js';
@@ -12,19 +13,15 @@ import type { PathDeclaration } from '../../../engines/path-table.js';
 import type { Storage } from '../../../storage/storage.js';
 import { isAddressAllowed } from '../../bound-cidrs.js';
 import { readString } from '../../token-fields.js';
-import type { AuthMethod, AuthMethodContext, AuthMethodFactory, AuthRequest, AuthResponse, LoginResult } from '../auth-method.js';
-import {
-  checkAudience,
-  checkBoundClaims,
-  checkIssuer,
-  checkSubject,
-  checkTimes,
-  mappedMetadata,
-  userClaimValue,
-} from './claim-checks.js';
+import type { AuthMethod, AuthMethodContext, AuthMethodFactory, AuthRequest, AuthResponse } from '../auth-method.js';
+import { checkAudience, checkBoundClaims, checkIssuer, checkSubject, checkTimes } from './claim-checks.js';
 import { checkConfigReachable, configResponse, loadConfig, parseConfig, saveConfig } from './jwt-config.js';
 import type { JwtConfig } from './jwt-config.js';
+import { loginResultFor } from './jwt-login-result.js';
 import { ROLE_NAME, deleteRole, listRoles, loadRole, parseRole, roleResponse, saveRole } from './jwt-role.js';
+import { finishOidcLogin, startOidcLogin } from './oidc-flow.js';
+import type { OidcFlowContext } from './oidc-flow.js';
+import { PendingOidcLogins } from './oidc-pending-logins.js';
 import { createPemSigningKeys, createRemoteSigningKeys } from './signing-keys.js';
 import type { SigningKeys } from './signing-keys.js';
 import { verifySignature } from './token-signature.js';
@@ -37,8 +34,6 @@ export interface JwtAuthMethodOptions {
   /** `default_role` of the stored config, so lockout can name it before the first login. */
   readonly defaultRole?: string;
 }
-
-const OIDC_FLOW_UNSUPPORTED = 'the OIDC browser login flow is not supported yet; log in with a JWT (role_type "jwt")';
 
 export function createJwtAuthMethod(opts: JwtAuthMethodOptions): AuthMethod {
   const { view, now } = opts;
@@ -80,6 +75,9 @@ export function createJwtAuthMethod(opts: JwtAuthMethodOptions): AuthMethod {
     if (name === '') throw badRequest('missing role');
     const role = ROLE_NAME.test(name) ? await loadRole(view, name) : undefined;
     if (!role) throw badRequest(`role ${JSON.stringify(name.slice(0, 128))} could not be found`);
+    if (role.role_type !== 'jwt') {
+      throw badRequest(`role ${JSON.stringify(name.slice(0, 128))} is an OIDC role: log in through the browser (oidc/auth_url), or use a role_type "jwt" role`);
+    }
     if (!isAddressAllowed(role.token_bound_cidrs, req.remoteAddress)) {
       throw permissionDenied('request originated from invalid CIDR');
     }
@@ -93,29 +91,12 @@ export function createJwtAuthMethod(opts: JwtAuthMethodOptions): AuthMethod {
     checkAudience(claims, role);
     checkSubject(claims, role);
     checkBoundClaims(claims, role);
-    const user = userClaimValue(claims, role);
-
-    const result: LoginResult = {
-      policies: role.token_policies,
-      noDefaultPolicy: role.token_no_default_policy,
-      metadata: { ...mappedMetadata(claims, role), role: name },
-      displayName: user,
-      aliasName: user,
-      ttl: role.token_ttl,
-      maxTtl: role.token_max_ttl,
-      explicitMaxTtl: role.token_explicit_max_ttl,
-      period: role.token_period,
-      numUses: role.token_num_uses,
-      boundCidrs: role.token_bound_cidrs,
-      renewable: true,
-      tokenType: role.token_type,
-    };
-    return { login: result };
+    return { login: loginResultFor(claims, role, name) };
   }
 
-  const unsupported = async (): Promise<AuthResponse> => {
-    throw badRequest(OIDC_FLOW_UNSUPPORTED);
-  };
+  const oidc: OidcFlowContext = { view, now, pending: new PendingOidcLogins(now), signingKeys };
+  const startOidc = (req: AuthRequest) => startOidcLogin(oidc, req);
+  const finishOidc = (req: AuthRequest) => finishOidcLogin(oidc, req);
 
   const table: readonly PathDeclaration<AuthRequest>[] = [
     definePath<AuthRequest>({
@@ -175,9 +156,14 @@ export function createJwtAuthMethod(opts: JwtAuthMethodOptions): AuthMethod {
       },
     }),
     definePath<AuthRequest>({
-      pattern: /^oidc\/(?:auth_url|callback)\/?$/,
-      summary: 'The OIDC browser login flow (not supported yet).',
-      operations: { read: unsupported, update: unsupported },
+      pattern: /^oidc\/auth_url\/?$/,
+      summary: 'Start a browser login: the provider URL for {"role", "redirect_uri", "client_nonce"}.',
+      operations: { update: startOidc, create: startOidc },
+    }),
+    definePath<AuthRequest>({
+      pattern: /^oidc\/callback\/?$/,
+      summary: 'Finish a browser login with what the provider sent back (state, code or id_token).',
+      operations: { read: finishOidc, update: finishOidc, create: finishOidc },
     }),
   ];
 
@@ -200,5 +186,5 @@ async function create(ctx: AuthMethodContext): Promise<AuthMethod> {
 /** `hush auth enable jwt`: logins with signed JWTs (GitHub Actions, GitLab CI, any OIDC issuer). */
 export const jwtAuthMethodFactory: AuthMethodFactory = { type: 'jwt', create };
 
-/** `hush auth enable oidc`: the same method; only `role_type: jwt` logins are supported so far. */
+/** `hush auth enable oidc`: the same method, the name Vault uses for browser logins. */
 export const oidcAuthMethodFactory: AuthMethodFactory = { type: 'oidc', create };

@@ -2,8 +2,11 @@
  * @module `auth/<mount>/role/:name` of the JWT method: who may log in (`bound_audiences`,
  * `bound_subject`, `bound_claims` matched as strings or globs), which claim names them
  * (`user_claim`), which claims become token metadata (`claim_mappings`), the time leeways, and
- * the token the core issues (`token_*` fields, with Vault's legacy names accepted). Vault's rules
- * are enforced on write: a `user_claim`, and at least one bound constraint for `jwt` roles.
+ * the token the core issues (`token_*` fields, with Vault's legacy names accepted). A role is
+ * for JWT logins (`role_type: jwt`) or for the OIDC browser flow (`role_type: oidc`, with the
+ * `allowed_redirect_uris`, extra `oidc_scopes` and `max_age` it asks the provider for). Vault's
+ * rules are enforced on write: a `user_claim`, at least one bound constraint for `jwt` roles
+ * (an `oidc` role's tokens are bound to the client ID), and a redirect URI for `oidc` roles.
  */
 import { badRequest } from '../../../lib/errors.js';
 import { parseBoundCidrs } from '../../bound-cidrs.js';
@@ -13,8 +16,10 @@ import type { Storage } from '../../../storage/storage.js';
 
 export type BoundClaimValue = string | number | boolean;
 
+export type RoleType = 'jwt' | 'oidc';
+
 export interface JwtRole {
-  readonly role_type: 'jwt';
+  readonly role_type: RoleType;
   readonly user_claim: string;
   readonly user_claim_json_pointer: boolean;
   readonly bound_audiences: readonly string[];
@@ -36,6 +41,15 @@ export interface JwtRole {
   readonly token_bound_cidrs: readonly string[];
   readonly token_no_default_policy: boolean;
   readonly token_type: string;
+  /** OIDC roles: where the provider may send the browser back (loopback ports are free). Absent
+   * in roles stored before the OIDC flow existed, as are the next three. */
+  readonly allowed_redirect_uris?: readonly string[];
+  /** Scopes asked for besides `openid`. */
+  readonly oidc_scopes?: readonly string[];
+  /** Seconds: the longest time since the user last signed in at the provider (0: no limit). */
+  readonly max_age?: number;
+  /** Accepted for Vault's API; Hush never logs claims, whatever it says. */
+  readonly verbose_oidc_logging?: boolean;
 }
 
 export const ROLE_NAME = /^[\w](?:[\w.@-]*[\w])?$/;
@@ -106,6 +120,22 @@ function readClaimMappings(data: Data): Record<string, string> {
   return out;
 }
 
+/** Redirect URIs: absolute http(s) URLs without a fragment (RFC 6749 section 3.1.2). */
+function readRedirectUris(data: Data, field: string): string[] {
+  const uris = readStringList(data, field);
+  for (const [i, uri] of uris.entries()) {
+    let parsed: URL;
+    try {
+      parsed = new URL(uri);
+    } catch (err) {
+      throw badRequest(`${field}[${i}] is not an absolute URL`, err);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw badRequest(`${field}[${i}] must be an http(s) URL`);
+    if (parsed.hash !== '' || uri.includes('#')) throw badRequest(`${field}[${i}] must not have a fragment`);
+  }
+  return uris;
+}
+
 /** Builds a role from a write, on top of `existing` when updating. */
 export function parseRole(data: Data, existing: JwtRole | undefined): JwtRole {
   const pick = <T>(fields: readonly string[], read: (field: string) => T, fallback: T): T => {
@@ -113,10 +143,9 @@ export function parseRole(data: Data, existing: JwtRole | undefined): JwtRole {
     return field === undefined ? fallback : read(field);
   };
   const roleType = pick(['role_type'], (f) => readString(data, f).trim(), existing?.role_type ?? 'jwt') || 'jwt';
-  if (roleType === 'oidc') {
-    throw badRequest('role_type "oidc" (the browser login flow) is not supported yet; use role_type "jwt"');
+  if (roleType !== 'jwt' && roleType !== 'oidc') {
+    throw badRequest(`invalid role_type ${JSON.stringify(roleType.slice(0, 32))}: must be "jwt" or "oidc"`);
   }
-  if (roleType !== 'jwt') throw badRequest(`invalid role_type ${JSON.stringify(roleType.slice(0, 32))}: must be "jwt"`);
   const boundClaimsType = pick(['bound_claims_type'], (f) => readString(data, f).trim(), existing?.bound_claims_type ?? 'string') || 'string';
   if (boundClaimsType !== 'string' && boundClaimsType !== 'glob') {
     throw badRequest(`invalid bound_claims_type ${JSON.stringify(boundClaimsType.slice(0, 32))}: must be "string" or "glob"`);
@@ -124,7 +153,7 @@ export function parseRole(data: Data, existing: JwtRole | undefined): JwtRole {
   const parseCommas = !readBool(data, 'disable_bound_claims_parsing');
   const tokenType = pick(['token_type'], (f) => parseTokenTypeSetting(readString(data, f)), existing?.token_type ?? 'default');
   const role: JwtRole = {
-    role_type: 'jwt',
+    role_type: roleType,
     user_claim: pick(['user_claim'], (f) => readString(data, f).trim(), existing?.user_claim ?? ''),
     user_claim_json_pointer: pick(['user_claim_json_pointer'], (f) => readBool(data, f), existing?.user_claim_json_pointer ?? false),
     bound_audiences: pick(['bound_audiences'], (f) => readStringList(data, f), existing?.bound_audiences ?? []),
@@ -145,9 +174,21 @@ export function parseRole(data: Data, existing: JwtRole | undefined): JwtRole {
     token_bound_cidrs: pick(['token_bound_cidrs', 'bound_cidrs'], (f) => parseBoundCidrs(readStringList(data, f)), existing?.token_bound_cidrs ?? []),
     token_no_default_policy: pick(['token_no_default_policy'], (f) => readBool(data, f), existing?.token_no_default_policy ?? false),
     token_type: tokenType,
+    allowed_redirect_uris: pick(['allowed_redirect_uris'], (f) => readRedirectUris(data, f), existing?.allowed_redirect_uris ?? []),
+    oidc_scopes: pick(['oidc_scopes'], (f) => readStringList(data, f), existing?.oidc_scopes ?? []),
+    max_age: pick(['max_age'], (f) => readDuration(data, f), existing?.max_age ?? 0),
+    verbose_oidc_logging: pick(['verbose_oidc_logging'], (f) => readBool(data, f), existing?.verbose_oidc_logging ?? false),
   };
   if (role.user_claim === '') throw badRequest('a user claim must be defined on the role (user_claim)');
-  if (role.bound_audiences.length === 0 && role.bound_subject === '' && Object.keys(role.bound_claims).length === 0) {
+  if (role.role_type === 'oidc' && (role.allowed_redirect_uris ?? []).length === 0) {
+    throw badRequest("'allowed_redirect_uris' must contain at least one URI for an oidc role");
+  }
+  if (
+    role.role_type === 'jwt' &&
+    role.bound_audiences.length === 0 &&
+    role.bound_subject === '' &&
+    Object.keys(role.bound_claims).length === 0
+  ) {
     throw badRequest('must have at least one bound constraint when creating/updating a role (bound_audiences, bound_subject or bound_claims)');
   }
   if (role.bound_claims_type === 'glob') {
@@ -182,10 +223,10 @@ export function roleResponse(role: JwtRole): Record<string, unknown> {
     clock_skew_leeway: role.clock_skew_leeway,
     expiration_leeway: role.expiration_leeway,
     not_before_leeway: role.not_before_leeway,
-    allowed_redirect_uris: [],
-    oidc_scopes: [],
-    verbose_oidc_logging: false,
-    max_age: 0,
+    allowed_redirect_uris: [...(role.allowed_redirect_uris ?? [])],
+    oidc_scopes: [...(role.oidc_scopes ?? [])],
+    verbose_oidc_logging: role.verbose_oidc_logging ?? false,
+    max_age: role.max_age ?? 0,
     token_policies: [...role.token_policies],
     policies: [...role.token_policies],
     token_ttl: role.token_ttl,

@@ -19,6 +19,8 @@ export interface SigningKeys {
   keysFor(alg: string, kid: string | undefined): Promise<VerificationKey[]>;
   /** The issuer named by a discovery document, when keys come from one. */
   discoveredIssuer(): Promise<string | undefined>;
+  /** The discovery document, when keys come from one (the OIDC flow needs its endpoints). */
+  discovered(): Promise<DiscoveryDocument | undefined>;
 }
 
 export interface RemoteKeyOptions {
@@ -90,6 +92,7 @@ export function createPemSigningKeys(pems: readonly string[]): SigningKeys {
       return found;
     },
     discoveredIssuer: async () => undefined,
+    discovered: async () => undefined,
   };
 }
 
@@ -115,7 +118,14 @@ export function parseJwks(doc: unknown): JWK[] {
 export interface DiscoveryDocument {
   readonly issuer: string;
   readonly jwksUri: string;
+  /** The provider's endpoints for the browser flow, when it publishes them. */
+  readonly authorizationEndpoint?: string;
+  readonly tokenEndpoint?: string;
+  /** How the provider lets clients authenticate at its token endpoint (default: Basic). */
+  readonly tokenEndpointAuthMethods: readonly string[];
 }
+
+const optionalUrl = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 /** Fetches and checks `<url>/.well-known/openid-configuration`. */
 export async function fetchDiscovery(url: string, caPem: string | undefined): Promise<DiscoveryDocument> {
@@ -129,7 +139,14 @@ export async function fetchDiscovery(url: string, caPem: string | undefined): Pr
   if (issuer.replace(/\/+$/, '') !== base) {
     throw new Error('the issuer in the discovery document does not match the discovery URL');
   }
-  return { issuer, jwksUri };
+  const methods = doc?.token_endpoint_auth_methods_supported;
+  return {
+    issuer,
+    jwksUri,
+    authorizationEndpoint: optionalUrl(doc?.authorization_endpoint),
+    tokenEndpoint: optionalUrl(doc?.token_endpoint),
+    tokenEndpointAuthMethods: Array.isArray(methods) ? methods.filter((m): m is string => typeof m === 'string') : [],
+  };
 }
 
 /** Keys from a JWKS URL, or from the JWKS of an OIDC discovery document. */
@@ -183,6 +200,12 @@ export function createRemoteSigningKeys(
     return key;
   }
 
+  async function discovered(): Promise<DiscoveryDocument | undefined> {
+    if (!('discoveryUrl' in source)) return undefined;
+    if (!discovery) await refresh();
+    return discovery;
+  }
+
   const matching = (alg: string, kid: string | undefined) =>
     (keys ?? []).filter((k) => (kid === undefined || k.kid === kid) && jwkFits(k, alg));
 
@@ -214,10 +237,7 @@ export function createRemoteSigningKeys(
       if (out.length === 0) throw badRequest(`error validating token: the matching JWKS key is unusable for ${alg}`);
       return out;
     },
-    async discoveredIssuer() {
-      if (!('discoveryUrl' in source)) return undefined;
-      if (!discovery) await refresh();
-      return discovery?.issuer;
-    },
+    discoveredIssuer: async () => (await discovered())?.issuer,
+    discovered,
   };
 }

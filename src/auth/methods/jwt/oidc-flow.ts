@@ -1,0 +1,120 @@
+/**
+ * @module The OIDC browser login of the JWT method, Vault's two unauthenticated steps:
+ *
+ * - `oidc/auth_url` (`{role, redirect_uri, client_nonce}`): checks the role is an `oidc` role
+ *   that allows the redirect URI, records a pending login and answers the provider's
+ *   authorization URL (with state, nonce and a PKCE challenge) for the user's browser.
+ * - `oidc/callback` (`state`, `code` or `id_token`, `client_nonce`; query or body): takes the
+ *   pending login the state names (once), trades the code for the ID token at the provider,
+ *   verifies it (signature, issuer, times, audience = client ID, the login's nonce, `max_age`)
+ *   and the role's bounds, and answers who logged in; the core issues the token.
+ *
+ * Failures are Vault-shaped 400s that say which check failed, never a token, code or secret.
+ */
+import { HushError, badRequest, permissionDenied } from '../../../lib/errors.js';
+import { isAddressAllowed } from '../../bound-cidrs.js';
+import { readString } from '../../token-fields.js';
+import type { AuthRequest, AuthResponse } from '../auth-method.js';
+import { checkBoundClaims, checkIssuer, checkOidcIdToken, checkSubject, checkTimes } from './claim-checks.js';
+import type { JwtConfig } from './jwt-config.js';
+import { loadConfig, usesImplicitFlow } from './jwt-config.js';
+import { loginResultFor } from './jwt-login-result.js';
+import { ROLE_NAME, loadRole } from './jwt-role.js';
+import type { JwtRole } from './jwt-role.js';
+import type { PendingOidcLogins } from './oidc-pending-logins.js';
+import { sameSecret } from './oidc-pending-logins.js';
+import { authorizationUrl, exchangeCode } from './oidc-provider.js';
+import { isAllowedRedirect } from './redirect-uris.js';
+import type { DiscoveryDocument, SigningKeys } from './signing-keys.js';
+import { verifySignature } from './token-signature.js';
+import type { Storage } from '../../../storage/storage.js';
+
+export interface OidcFlowContext {
+  readonly view: Storage;
+  readonly now: () => number;
+  readonly pending: PendingOidcLogins;
+  readonly signingKeys: (config: JwtConfig) => SigningKeys;
+}
+
+const FAILED = 'OIDC login failed';
+const quoted = (value: string) => JSON.stringify(value.slice(0, 256));
+
+/** The mount's config, which must name an OIDC client. */
+async function oidcConfig(view: Storage): Promise<JwtConfig> {
+  const config = await loadConfig(view);
+  if (!config) throw badRequest('could not load configuration: write auth/<mount>/config first');
+  if (!config.oidc_client_id) {
+    throw badRequest('the OIDC browser login is not configured: set oidc_discovery_url, oidc_client_id and oidc_client_secret in auth/<mount>/config');
+  }
+  return config;
+}
+
+/** An `oidc` role by name. */
+async function oidcRole(view: Storage, name: string): Promise<JwtRole> {
+  const role = ROLE_NAME.test(name) ? await loadRole(view, name) : undefined;
+  if (!role) throw badRequest(`role ${quoted(name)} could not be found`);
+  if (role.role_type !== 'oidc') {
+    throw badRequest(`role ${quoted(name)} is not an OIDC role (role_type "${role.role_type}"): log in at auth/<mount>/login with a JWT`);
+  }
+  return role;
+}
+
+async function discovery(ctx: OidcFlowContext, config: JwtConfig): Promise<DiscoveryDocument> {
+  const doc = await ctx.signingKeys(config).discovered();
+  if (!doc) throw badRequest('the OIDC browser login needs oidc_discovery_url in auth/<mount>/config');
+  return doc;
+}
+
+/** `oidc/auth_url`. */
+export async function startOidcLogin(ctx: OidcFlowContext, req: AuthRequest): Promise<AuthResponse> {
+  const config = await oidcConfig(ctx.view);
+  const name = readString(req.data, 'role').trim() || config.default_role;
+  if (name === '') throw badRequest('missing role');
+  const redirectUri = readString(req.data, 'redirect_uri').trim();
+  if (redirectUri === '') throw badRequest('missing redirect_uri');
+  const role = await oidcRole(ctx.view, name);
+  if (!isAllowedRedirect(redirectUri, role.allowed_redirect_uris ?? [])) {
+    throw badRequest(`unauthorized redirect_uri ${quoted(redirectUri)}: it is not in the role's allowed_redirect_uris`);
+  }
+  const doc = await discovery(ctx, config);
+  const started = ctx.pending.start(name, redirectUri, readString(req.data, 'client_nonce'));
+  if (!started) throw new HushError('rate_limited', 'too many OIDC logins are under way on this mount; try again in a few minutes');
+  return { data: { auth_url: authorizationUrl(doc, config, role, redirectUri, started) } };
+}
+
+/** `oidc/callback`. */
+export async function finishOidcLogin(ctx: OidcFlowContext, req: AuthRequest): Promise<AuthResponse> {
+  const login = ctx.pending.take(readString(req.data, 'state'));
+  if (!login) throw badRequest(`${FAILED}: expired or missing OAuth state; start the login again`);
+  if (login.clientNonce !== '' && !sameSecret(readString(req.data, 'client_nonce'), login.clientNonce)) {
+    throw badRequest(`${FAILED}: invalid client_nonce`);
+  }
+  const providerError = readString(req.data, 'error');
+  if (providerError !== '') {
+    const code = /^[a-z_]{1,64}$/.test(providerError) ? ` (${providerError})` : '';
+    throw badRequest(`${FAILED}: the provider answered with an error${code}`);
+  }
+  const config = await oidcConfig(ctx.view);
+  const role = await oidcRole(ctx.view, login.role);
+  if (!isAddressAllowed(role.token_bound_cidrs, req.remoteAddress)) throw permissionDenied('request originated from invalid CIDR');
+  const doc = await discovery(ctx, config);
+
+  let idToken: string;
+  if (usesImplicitFlow(config)) {
+    idToken = readString(req.data, 'id_token').trim();
+    if (idToken === '') throw badRequest(`${FAILED}: missing id_token`);
+  } else {
+    const code = readString(req.data, 'code').trim();
+    if (code === '') throw badRequest(`${FAILED}: missing code`);
+    idToken = await exchangeCode(doc, config, code, login.redirectUri, login.codeVerifier);
+  }
+
+  const claims = await verifySignature(idToken, ctx.signingKeys(config), config.jwt_supported_algs);
+  checkIssuer(claims, config.bound_issuer || doc.issuer);
+  const now = ctx.now();
+  checkTimes(claims, role, now);
+  checkOidcIdToken(claims, role, config.oidc_client_id ?? '', (nonce) => sameSecret(nonce, login.nonce), now);
+  checkSubject(claims, role);
+  checkBoundClaims(claims, role);
+  return { login: loginResultFor(claims, role, login.role) };
+}

@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { PENDING_LOGIN_TTL_MS, PendingOidcLogins, sameSecret } from './oidc-pending-logins.js';
+
+describe('PendingOidcLogins', () => {
+  it('gives each login fresh random values and a PKCE S256 challenge of its verifier', () => {
+    const logins = new PendingOidcLogins(() => 0);
+    const a = logins.start('dev', 'http://localhost:8250/oidc/callback', '');
+    const b = logins.start('dev', 'http://localhost:8250/oidc/callback', '');
+    expect(a!.state).not.toBe(b!.state);
+    expect(a!.nonce).not.toBe(b!.nonce);
+    const taken = logins.take(a!.state)!;
+    expect(createHash('sha256').update(taken.codeVerifier).digest('base64url')).toBe(a!.codeChallenge);
+    expect(taken).toMatchObject({ role: 'dev', nonce: a!.nonce, clientNonce: '' });
+  });
+
+  it('hands a state out once, and not after ten minutes', () => {
+    let now = 1_000;
+    const logins = new PendingOidcLogins(() => now);
+    const first = logins.start('dev', 'http://x/cb', 'n')!;
+    expect(logins.take(first.state)?.clientNonce).toBe('n');
+    expect(logins.take(first.state)).toBeUndefined();
+    const late = logins.start('dev', 'http://x/cb', '')!;
+    now += PENDING_LOGIN_TTL_MS;
+    expect(logins.take(late.state)).toBeUndefined();
+    expect(logins.size).toBe(0);
+  });
+
+  it('refuses new logins past its bound until older ones expire, never dropping those under way', () => {
+    let now = 0;
+    const logins = new PendingOidcLogins(() => now, 2);
+    const kept = logins.start('dev', 'http://x/cb', '')!;
+    expect(logins.start('dev', 'http://x/cb', '')).toBeDefined();
+    expect(logins.start('dev', 'http://x/cb', '')).toBeUndefined();
+    expect(logins.take(kept.state)).toBeDefined();
+    expect(logins.start('dev', 'http://x/cb', '')).toBeDefined();
+    now += PENDING_LOGIN_TTL_MS;
+    expect(logins.start('dev', 'http://x/cb', '')).toBeDefined();
+    expect(logins.size).toBe(1);
+  });
+
+  it('compares nonces exactly', () => {
+    expect(sameSecret('abc', 'abc')).toBe(true);
+    expect(sameSecret('abc', 'abd')).toBe(false);
+    expect(sameSecret('abc', 'abcd')).toBe(false);
+    expect(sameSecret('', 'x')).toBe(false);
+  });
+});
