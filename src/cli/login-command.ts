@@ -1,8 +1,8 @@
 /**
- * @module `hush login [TOKEN|-]`, or `hush login -method=userpass|approle|jwt K=V…` as the vault
- * CLI spells it: logs in, checks the token with `lookup-self` and stores it in the token file
- * (mode 0600) that every other command reads. A userpass password that is not given is prompted
- * for without echo.
+ * @module `hush login [TOKEN|-]`, or `hush login -method=userpass|approle|jwt|oidc K=V…` as the
+ * vault CLI spells it: logs in, checks the token with `lookup-self` and stores it in the token
+ * file (mode 0600) that every other command reads. A userpass password that is not given is
+ * prompted for without echo; `oidc` is the browser login (`oidc-login.ts`).
  */
 import { Command } from 'commander';
 import { clientFromEnv, tokenFilePath } from './cli-context.js';
@@ -10,6 +10,7 @@ import { CliError } from './cli-errors.js';
 import { promptSecret, readStdin } from './cli-input.js';
 import { formatDuration, formatTable, printRaw, printStructured, pickField, withOutputFlags } from './output.js';
 import type { OutputFlags } from './output.js';
+import { oidcBrowserLogin } from './oidc-login.js';
 import { dataOf } from './secret-display.js';
 import { writeSecretFile } from '../lib/secret-file.js';
 
@@ -33,7 +34,7 @@ function tokenRows(token: string, data: Readonly<Record<string, unknown>>): Reco
 }
 
 /** Methods whose login is `POST auth/<path>/login` (userpass adds `/<username>`). */
-const LOGIN_METHODS = new Set(['userpass', 'approle', 'jwt', 'oidc']);
+const LOGIN_METHODS = new Set(['userpass', 'approle', 'jwt']);
 
 function keyValues(args: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -62,6 +63,8 @@ async function methodLogin(method: string, mount: string, args: readonly string[
   return token;
 }
 
+const mountOf = (flags: LoginFlags, method: string) => (flags.path ?? method).replace(/^\/+|\/+$/g, '');
+
 async function login(args: readonly string[], flags: LoginFlags): Promise<void> {
   const method = flags.method ?? 'token';
   let token: string | undefined;
@@ -71,9 +74,11 @@ async function login(args: readonly string[], flags: LoginFlags): Promise<void> 
     if (!token) token = await promptSecret('Token (will be hidden): ');
     if (!token) throw new CliError('no token given', 1);
   } else if (LOGIN_METHODS.has(method)) {
-    token = await methodLogin(method, (flags.path ?? method).replace(/^\/+|\/+$/g, ''), args);
+    token = await methodLogin(method, mountOf(flags, method), args);
+  } else if (method === 'oidc') {
+    token = await oidcBrowserLogin(clientFromEnv().withToken(''), mountOf(flags, method), keyValues(args));
   } else {
-    throw new CliError(`login method "${method}" is not supported: use token, userpass, approle or jwt`, 1);
+    throw new CliError(`login method "${method}" is not supported: use token, userpass, approle, jwt or oidc`, 1);
   }
 
   const client = clientFromEnv().withToken(token);
@@ -106,7 +111,7 @@ async function login(args: readonly string[], flags: LoginFlags): Promise<void> 
 export function createLoginCommand(): Command {
   return withOutputFlags(new Command('login'))
     .description('Check a token and store it for later commands (~/.hush-token, mode 0600)')
-    .option('--method <method>', 'auth method: token, userpass, approle or jwt', 'token')
+    .option('--method <method>', 'auth method: token, userpass, approle, jwt or oidc (browser login)', 'token')
     .option('--no-store', 'check the token but do not store it')
     .option('--path <path>', 'auth method mount path (defaults to the method name)')
     .argument('[args...]', 'the token (or - for stdin) with -method=token; KEY=VALUE login fields otherwise')

@@ -1,7 +1,7 @@
 /**
  * @module Whether a redirect URI is one an OIDC role allows. Exact match, except on loopback
  * hosts, where the port is ignored (RFC 8252 section 7.3: a native app such as `hush login
- * -method=oidc` listens on whatever port is free), as Vault does.
+ * -method=oidc port=N` may listen on another port than the one registered), as Vault does.
  */
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
