@@ -194,6 +194,21 @@ describe('the browser login', () => {
     expect(res.body.auth.metadata.email).toBe('alice@acme.test');
   });
 
+  it('adds the UserInfo endpoint\'s claims (groups the ID token lacks), but only about the same user', async () => {
+    const { groups: _groups, ...withoutGroups } = ALICE.claims;
+    provider.user = { sub: ALICE.sub, claims: withoutGroups, userinfo: { groups: ['developers'], name: 'Not Alice' } };
+    try {
+      const res = await callback(await signIn());
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      // the ID token's own claims win over UserInfo's
+      expect(res.body.auth.metadata.name).toBe('Alice');
+      provider.user = { sub: ALICE.sub, claims: withoutGroups, userinfo: { sub: 'someone-else', groups: ['developers'] } };
+      await expectRefused(await callback(await signIn()), /claim "groups" is missing from the token/);
+    } finally {
+      provider.user = ALICE;
+    }
+  });
+
   it('sends client_secret_post credentials when the provider takes only those', async () => {
     const postOnly = await startOidcLoginProvider({ authMethods: ['client_secret_post'] });
     try {

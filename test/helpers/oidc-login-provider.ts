@@ -1,9 +1,10 @@
 /**
  * @module A local OIDC provider for browser-login tests, built on the test issuer: one
  * registered client, an authorization endpoint where a configured user is signed in at once
- * (no login page: the "browser" is a test following redirects), and a token endpoint that trades
+ * (no login page: the "browser" is a test following redirects), a token endpoint that trades
  * codes for ID tokens, checking what a real provider checks: the client's credentials (Basic or
- * in the body), the code (once, for the redirect URI it was issued for) and the PKCE verifier.
+ * in the body), the code (once, for the redirect URI it was issued for) and the PKCE verifier,
+ * and a UserInfo endpoint answering the access tokens it issued.
  * Answers follow OpenID Connect Core 1.0 and RFC 6749 / 7636; nothing here is Hush's own code.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -17,6 +18,8 @@ export interface ProviderUser {
   readonly claims?: Readonly<Record<string, unknown>>;
   /** When the user last signed in (Unix seconds); default: now. */
   readonly authTime?: number;
+  /** Claims only the UserInfo endpoint gives (with `sub`, unless this sets another). */
+  readonly userinfo?: Readonly<Record<string, unknown>>;
 }
 
 export interface TokenRequestSeen {
@@ -76,6 +79,7 @@ export async function startOidcLoginProvider(opts: OidcLoginProviderOptions = {}
   const clientId = `hush-${randomBytes(4).toString('hex')}`;
   const clientSecret = randomBytes(18).toString('base64url');
   const codes = new Map<string, IssuedCode>();
+  const accessTokens = new Map<string, ProviderUser>();
   const authorizations: Record<string, string>[] = [];
   const tokenRequests: TokenRequestSeen[] = [];
   let refusal: string | undefined;
@@ -149,8 +153,20 @@ export async function startOidcLoginProvider(opts: OidcLoginProviderOptions = {}
       const computed = verifier === undefined ? '' : createHash('sha256').update(verifier).digest('base64url');
       if (computed !== issued.challenge) return refuse(400, 'invalid_grant');
     }
+    const accessToken = randomBytes(16).toString('hex');
+    accessTokens.set(accessToken, issued.user);
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ access_token: randomBytes(16).toString('hex'), token_type: 'Bearer', expires_in: 300, id_token: await idToken(issued.user, issued.nonce) }));
+    res.end(JSON.stringify({ access_token: accessToken, token_type: 'Bearer', expires_in: 300, id_token: await idToken(issued.user, issued.nonce) }));
+  };
+
+  const userinfo = (req: IncomingMessage, res: ServerResponse) => {
+    const user = accessTokens.get(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
+    if (!user) {
+      res.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token"' }).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ sub: user.sub, ...user.userinfo }));
   };
 
   // (the handlers above run only once requests come, after this is set)
@@ -158,6 +174,7 @@ export async function startOidcLoginProvider(opts: OidcLoginProviderOptions = {}
     discovery: (url) => ({
       authorization_endpoint: `${url}/authorize`,
       token_endpoint: `${url}/token`,
+      userinfo_endpoint: `${url}/userinfo`,
       response_types_supported: ['code', 'id_token'],
       response_modes_supported: ['query', 'form_post'],
       code_challenge_methods_supported: ['S256'],
@@ -168,6 +185,7 @@ export async function startOidcLoginProvider(opts: OidcLoginProviderOptions = {}
       const fail = () => res.writeHead(500).end();
       if (req.method === 'GET' && url.pathname === '/authorize') authorize(url, res).catch(fail);
       else if (req.method === 'POST' && url.pathname === '/token') token(req, res).catch(fail);
+      else if (req.method === 'GET' && url.pathname === '/userinfo') userinfo(req, res);
       else return false;
       return true;
     },

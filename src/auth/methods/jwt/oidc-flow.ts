@@ -6,8 +6,10 @@
  *   authorization URL (with state, nonce and a PKCE challenge) for the user's browser.
  * - `oidc/callback` (`state`, `code` or `id_token`, `client_nonce`; query or body): takes the
  *   pending login the state names (once), trades the code for the ID token at the provider,
- *   verifies it (signature, issuer, times, audience = client ID, the login's nonce, `max_age`)
- *   and the role's bounds, and answers who logged in; the core issues the token.
+ *   verifies it (signature, issuer, times, audience = client ID, the login's nonce, `max_age`),
+ *   adds the claims of the provider's UserInfo endpoint (the ID token's win; a failure there
+ *   is logged and the login goes on, as in Vault), checks the role's bounds, and answers who
+ *   logged in; the core issues the token.
  *
  * Failures are Vault-shaped 400s that say which check failed, never a token, code or secret.
  */
@@ -16,6 +18,7 @@ import { isAddressAllowed } from '../../bound-cidrs.js';
 import { readString } from '../../token-fields.js';
 import type { AuthRequest, AuthResponse } from '../auth-method.js';
 import { checkBoundClaims, checkIssuer, checkOidcIdToken, checkSubject, checkTimes } from './claim-checks.js';
+import type { Claims } from './claim-checks.js';
 import type { JwtConfig } from './jwt-config.js';
 import { loadConfig, usesImplicitFlow } from './jwt-config.js';
 import { loginResultFor } from './jwt-login-result.js';
@@ -23,7 +26,8 @@ import { ROLE_NAME, loadRole } from './jwt-role.js';
 import type { JwtRole } from './jwt-role.js';
 import type { PendingOidcLogins } from './oidc-pending-logins.js';
 import { sameSecret } from './oidc-pending-logins.js';
-import { authorizationUrl, exchangeCode } from './oidc-provider.js';
+import { authorizationUrl, exchangeCode, userInfoClaims } from './oidc-provider.js';
+import type { TokenAnswer } from './oidc-provider.js';
 import { isAllowedRedirect } from './redirect-uris.js';
 import type { DiscoveryDocument, SigningKeys } from './signing-keys.js';
 import { verifySignature } from './token-signature.js';
@@ -34,6 +38,8 @@ export interface OidcFlowContext {
   readonly now: () => number;
   readonly pending: PendingOidcLogins;
   readonly signingKeys: (config: JwtConfig) => SigningKeys;
+  /** Where a failed UserInfo request is reported (never with a token in it). */
+  readonly warn?: (message: string) => void;
 }
 
 const FAILED = 'OIDC login failed';
@@ -99,22 +105,34 @@ export async function finishOidcLogin(ctx: OidcFlowContext, req: AuthRequest): P
   if (!isAddressAllowed(role.token_bound_cidrs, req.remoteAddress)) throw permissionDenied('request originated from invalid CIDR');
   const doc = await discovery(ctx, config);
 
-  let idToken: string;
+  let answer: TokenAnswer;
   if (usesImplicitFlow(config)) {
-    idToken = readString(req.data, 'id_token').trim();
-    if (idToken === '') throw badRequest(`${FAILED}: missing id_token`);
+    answer = { idToken: readString(req.data, 'id_token').trim(), accessToken: undefined };
+    if (answer.idToken === '') throw badRequest(`${FAILED}: missing id_token`);
   } else {
     const code = readString(req.data, 'code').trim();
     if (code === '') throw badRequest(`${FAILED}: missing code`);
-    idToken = await exchangeCode(doc, config, code, login.redirectUri, login.codeVerifier);
+    answer = await exchangeCode(doc, config, code, login.redirectUri, login.codeVerifier);
   }
 
-  const claims = await verifySignature(idToken, ctx.signingKeys(config), config.jwt_supported_algs);
-  checkIssuer(claims, config.bound_issuer || doc.issuer);
+  const idClaims = await verifySignature(answer.idToken, ctx.signingKeys(config), config.jwt_supported_algs);
+  checkIssuer(idClaims, config.bound_issuer || doc.issuer);
   const now = ctx.now();
-  checkTimes(claims, role, now);
-  checkOidcIdToken(claims, role, config.oidc_client_id ?? '', (nonce) => sameSecret(nonce, login.nonce), now);
+  checkTimes(idClaims, role, now);
+  checkOidcIdToken(idClaims, role, config.oidc_client_id ?? '', (nonce) => sameSecret(nonce, login.nonce), now);
+  const claims = await withUserInfo(ctx, doc, config, answer.accessToken, idClaims);
   checkSubject(claims, role);
   checkBoundClaims(claims, role);
   return { login: loginResultFor(claims, role, login.role) };
+}
+
+/** The ID token's claims over the UserInfo endpoint's, when the provider has one. */
+async function withUserInfo(ctx: OidcFlowContext, doc: DiscoveryDocument, config: JwtConfig, accessToken: string | undefined, idClaims: Claims): Promise<Claims> {
+  if (accessToken === undefined || doc.userinfoEndpoint === undefined) return idClaims;
+  try {
+    return { ...(await userInfoClaims(doc, config, accessToken, idClaims.sub)), ...idClaims };
+  } catch (err) {
+    (ctx.warn ?? console.error)(`OIDC login: reading the provider's UserInfo endpoint failed (${err instanceof Error ? err.message : 'error'}); using the ID token's claims only`);
+    return idClaims;
+  }
 }

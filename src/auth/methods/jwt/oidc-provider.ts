@@ -1,13 +1,15 @@
 /**
  * @module Talking to the OIDC provider for the browser flow (OpenID Connect Core 1.0, section
  * 3.1): the authorization URL the user's browser is sent to (authorization code with PKCE S256,
- * or the implicit flow's ID token by form post), and the exchange of the code the browser brings
- * back for an ID token at the provider's token endpoint, the client authenticated with its secret.
+ * or the implicit flow's ID token by form post), the exchange of the code the browser brings
+ * back for an ID token at the provider's token endpoint, the client authenticated with its
+ * secret, and the user's claims at the UserInfo endpoint (section 5.3).
  */
 import { badRequest, HushError } from '../../../lib/errors.js';
 import { FetchJsonError, fetchJson } from './fetch-json.js';
 import type { JwtConfig } from './jwt-config.js';
 import { usesImplicitFlow } from './jwt-config.js';
+import type { Claims } from './claim-checks.js';
 import type { JwtRole } from './jwt-role.js';
 import type { StartedOidcLogin } from './oidc-pending-logins.js';
 import type { DiscoveryDocument } from './signing-keys.js';
@@ -46,6 +48,12 @@ function basicCredentials(id: string, secret: string): string {
   return `Basic ${Buffer.from(`${encode(id)}:${encode(secret)}`).toString('base64')}`;
 }
 
+/** What the token endpoint answered: the ID token, and the access token for UserInfo. */
+export interface TokenAnswer {
+  readonly idToken: string;
+  readonly accessToken: string | undefined;
+}
+
 /**
  * Trades an authorization code for the ID token. The client authenticates with Basic
  * credentials unless the provider lists only `client_secret_post`. Errors name the provider's
@@ -57,7 +65,7 @@ export async function exchangeCode(
   code: string,
   redirectUri: string,
   codeVerifier: string,
-): Promise<string> {
+): Promise<TokenAnswer> {
   if (doc.tokenEndpoint === undefined) throw badRequest('the OIDC provider publishes no token_endpoint');
   const id = config.oidc_client_id ?? '';
   const secret = config.oidc_client_secret ?? '';
@@ -80,7 +88,23 @@ export async function exchangeCode(
     }
     throw new HushError('unavailable', 'OIDC login failed: the provider\'s token endpoint could not be reached', { cause: err });
   }
-  const idToken = (answer as { id_token?: unknown } | null)?.id_token;
+  const { id_token: idToken, access_token: accessToken } = (answer ?? {}) as { id_token?: unknown; access_token?: unknown };
   if (typeof idToken !== 'string' || idToken === '') throw badRequest('OIDC login failed: the provider answered without an ID token');
-  return idToken;
+  return { idToken, accessToken: typeof accessToken === 'string' && accessToken !== '' ? accessToken : undefined };
+}
+
+/**
+ * The user's claims from the provider's UserInfo endpoint, read with the access token. Only
+ * when they are about the same user (`sub` equal to the ID token's, section 5.3.2); rejects
+ * otherwise and on any failure (the caller goes on with the ID token's claims, as Vault does).
+ */
+export async function userInfoClaims(doc: DiscoveryDocument, config: JwtConfig, accessToken: string, subject: unknown): Promise<Claims> {
+  if (doc.userinfoEndpoint === undefined) throw new Error('the provider publishes no userinfo_endpoint');
+  const claims = await fetchJson(doc.userinfoEndpoint, {
+    headers: { authorization: `Bearer ${accessToken}` },
+    caPem: config.oidc_discovery_ca_pem || undefined,
+  });
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw new Error('the UserInfo answer is not a JSON object');
+  if ((claims as Claims).sub !== subject) throw new Error('the UserInfo answer is about another subject');
+  return claims as Claims;
 }

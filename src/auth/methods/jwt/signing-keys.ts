@@ -121,6 +121,7 @@ export interface DiscoveryDocument {
   /** The provider's endpoints for the browser flow, when it publishes them. */
   readonly authorizationEndpoint?: string;
   readonly tokenEndpoint?: string;
+  readonly userinfoEndpoint?: string;
   /** How the provider lets clients authenticate at its token endpoint (default: Basic). */
   readonly tokenEndpointAuthMethods: readonly string[];
 }
@@ -145,6 +146,7 @@ export async function fetchDiscovery(url: string, caPem: string | undefined): Pr
     jwksUri,
     authorizationEndpoint: optionalUrl(doc?.authorization_endpoint),
     tokenEndpoint: optionalUrl(doc?.token_endpoint),
+    userinfoEndpoint: optionalUrl(doc?.userinfo_endpoint),
     tokenEndpointAuthMethods: Array.isArray(methods) ? methods.filter((m): m is string => typeof m === 'string') : [],
   };
 }
