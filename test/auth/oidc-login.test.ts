@@ -209,18 +209,23 @@ describe('the browser login', () => {
     }
   });
 
-  it('sends client_secret_post credentials when the provider takes only those', async () => {
-    const postOnly = await startOidcLoginProvider({ authMethods: ['client_secret_post'] });
+  it.each([
+    ['client_secret_post, when the provider takes only that', ['client_secret_post'], 'post'],
+    ['client_secret_basic with a secret that needs form-encoding', ['client_secret_basic'], 'basic'],
+  ] as const)('sends %s', async (_, authMethods, clientAuth) => {
+    const other = await startOidcLoginProvider({ authMethods, clientSecret: 'p@ss:w/rd+%&= ~é' });
+    const mount = `oidc-${clientAuth}`;
     try {
-      postOnly.user = ALICE;
-      await put('sys/auth/oidc-post', { type: 'oidc' });
-      await put('auth/oidc-post/config', { oidc_discovery_url: postOnly.url, oidc_client_id: postOnly.clientId, oidc_client_secret: postOnly.clientSecret });
-      await put('auth/oidc-post/role/dev', DEV_ROLE);
-      const answer = await signIn({ role: 'dev', redirect_uri: REDIRECT }, 'oidc-post');
-      expect((await callback(answer, {}, 'oidc-post')).status).toBe(200);
-      expect(postOnly.tokenRequests()).toEqual([{ clientAuth: 'post', withVerifier: true }]);
+      other.user = ALICE;
+      await put(`sys/auth/${mount}`, { type: 'oidc' });
+      await put(`auth/${mount}/config`, { oidc_discovery_url: other.url, oidc_client_id: other.clientId, oidc_client_secret: other.clientSecret });
+      await put(`auth/${mount}/role/dev`, DEV_ROLE);
+      const answer = await signIn({ role: 'dev', redirect_uri: REDIRECT }, mount);
+      const res = await callback(answer, {}, mount);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(other.tokenRequests()).toEqual([{ clientAuth, withVerifier: true }]);
     } finally {
-      await postOnly.close();
+      await other.close();
     }
   });
 });

@@ -46,6 +46,8 @@ export interface OidcLoginProvider extends OidcIssuer {
 export interface OidcLoginProviderOptions {
   /** `token_endpoint_auth_methods_supported` (default: Basic and in the body). */
   readonly authMethods?: readonly string[];
+  /** The client's secret (default: random base64url). */
+  readonly clientSecret?: string;
 }
 
 interface IssuedCode {
@@ -77,7 +79,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 export async function startOidcLoginProvider(opts: OidcLoginProviderOptions = {}): Promise<OidcLoginProvider> {
   const clientId = `hush-${randomBytes(4).toString('hex')}`;
-  const clientSecret = randomBytes(18).toString('base64url');
+  const clientSecret = opts.clientSecret ?? randomBytes(18).toString('base64url');
   const codes = new Map<string, IssuedCode>();
   const accessTokens = new Map<string, ProviderUser>();
   const authorizations: Record<string, string>[] = [];
