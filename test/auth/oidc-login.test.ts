@@ -34,6 +34,13 @@ async function put(path: string, body: unknown): Promise<void> {
   expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
 }
 
+/** Enables an `oidc` mount for `idp`'s client (config over-written by `config`) with the dev role. */
+async function mountOidc(mount: string, config: Record<string, unknown> = {}, idp: OidcLoginProvider = provider): Promise<void> {
+  await put(`sys/auth/${mount}`, { type: 'oidc' });
+  await put(`auth/${mount}/config`, { oidc_discovery_url: idp.url, oidc_client_id: idp.clientId, oidc_client_secret: idp.clientSecret, ...config });
+  await put(`auth/${mount}/role/dev`, DEV_ROLE);
+}
+
 /** `oidc/auth_url` for a role and redirect URI; the answer. */
 const authUrl = (body: Record<string, unknown>, mount = 'oidc') => api(s, 'POST', `auth/${mount}/oidc/auth_url`, { body });
 
@@ -73,17 +80,10 @@ beforeAll(async () => {
   root = s.rootToken;
   provider.user = ALICE;
   await put('sys/audit/file', { type: 'file', options: { file_path: join(s.dataDir, 'oidc-audit.log') } });
-  await put('sys/auth/oidc', { type: 'oidc' });
-  await put('auth/oidc/config', {
-    oidc_discovery_url: provider.url,
-    oidc_client_id: provider.clientId,
-    oidc_client_secret: provider.clientSecret,
-    default_role: 'dev',
-  });
+  await mountOidc('oidc', { default_role: 'dev' });
   await put('sys/policies/acl/dev-read', { policy: 'path "secret/data/dev/*" {\n  capabilities = ["read"]\n}\n' });
   await put('secret/data/dev/app', { data: { DATABASE_URL: 'postgres://dev@db/app' } });
   await put('secret/data/prod/app', { data: { DATABASE_URL: 'postgres://prod@db/app' } });
-  await put('auth/oidc/role/dev', DEV_ROLE);
 });
 afterAll(async () => {
   await s?.close();
@@ -174,15 +174,7 @@ describe('the browser login', () => {
   });
 
   it('takes the ID token straight from a form post in the implicit flow', async () => {
-    await put('sys/auth/oidc-implicit', { type: 'oidc' });
-    await put('auth/oidc-implicit/config', {
-      oidc_discovery_url: provider.url,
-      oidc_client_id: provider.clientId,
-      oidc_client_secret: provider.clientSecret,
-      oidc_response_mode: 'form_post',
-      oidc_response_types: ['id_token'],
-    });
-    await put('auth/oidc-implicit/role/dev', DEV_ROLE);
+    await mountOidc('oidc-implicit', { oidc_response_mode: 'form_post', oidc_response_types: ['id_token'] });
     const start = await authUrl({ role: 'dev', redirect_uri: REDIRECT }, 'oidc-implicit');
     const q = new URL(start.body.data.auth_url).searchParams;
     expect([q.get('response_type'), q.get('response_mode'), q.has('code_challenge')]).toEqual(['id_token', 'form_post', false]);
@@ -217,9 +209,7 @@ describe('the browser login', () => {
     const mount = `oidc-${clientAuth}`;
     try {
       other.user = ALICE;
-      await put(`sys/auth/${mount}`, { type: 'oidc' });
-      await put(`auth/${mount}/config`, { oidc_discovery_url: other.url, oidc_client_id: other.clientId, oidc_client_secret: other.clientSecret });
-      await put(`auth/${mount}/role/dev`, DEV_ROLE);
+      await mountOidc(mount, {}, other);
       const answer = await signIn({ role: 'dev', redirect_uri: REDIRECT }, mount);
       const res = await callback(answer, {}, mount);
       expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -267,9 +257,7 @@ describe('refusals', () => {
     const answer = await signIn();
     await expectRefused(await callback({ ...answer, code: 'forged-code' }), /refused the authorization code \(invalid_grant\)/);
 
-    await put('sys/auth/oidc-wrong', { type: 'oidc' });
-    await put('auth/oidc-wrong/config', { oidc_discovery_url: provider.url, oidc_client_id: provider.clientId, oidc_client_secret: 'not-the-secret' });
-    await put('auth/oidc-wrong/role/dev', DEV_ROLE);
+    await mountOidc('oidc-wrong', { oidc_client_secret: 'not-the-secret' });
     const wrong = await signIn({ role: 'dev', redirect_uri: REDIRECT }, 'oidc-wrong');
     const res = await callback(wrong, {}, 'oidc-wrong');
     await expectRefused(res, /refused the authorization code \(invalid_client\)/);
