@@ -86,6 +86,20 @@ function portField(value: string | undefined, field: string, fallback: number): 
   return port;
 }
 
+/** Hands what the provider sent to the listener on to the server's `oidc/callback`; the token. */
+async function finishLogin(client: HushClient, mount: string, clientNonce: string, req: IncomingMessage, url: URL): Promise<string> {
+  const answer = await providerAnswer(req, url);
+  const query: Record<string, string> = { state: answer.get('state') ?? '', code: answer.get('code') ?? '', client_nonce: clientNonce };
+  for (const field of ['id_token', 'error']) {
+    const value = answer.get(field);
+    if (value) query[field] = value;
+  }
+  const done = await client.read<{ auth?: { client_token?: string } }>(`auth/${mount}/oidc/callback`, query);
+  const token = done.body?.auth?.client_token;
+  if (!token) throw new CliError('the OIDC login returned no token', 2);
+  return token;
+}
+
 /** Runs the browser login against `auth/<mount>/` and resolves to the new token. */
 export async function oidcBrowserLogin(client: HushClient, mount: string, fields: OidcLoginFields): Promise<string> {
   const listenAddress = fields.listenaddress || 'localhost';
@@ -95,14 +109,6 @@ export async function oidcBrowserLogin(client: HushClient, mount: string, fields
     const callbackPort = portField(fields.callbackport, 'callbackport', port);
     const redirectUri = `${fields.callbackmethod || 'http'}://${fields.callbackhost || 'localhost'}:${callbackPort}${CALLBACK_PATH}`;
     const clientNonce = randomBytes(20).toString('base64url');
-    const started = await client.write<{ data?: { auth_url?: string } }>(`auth/${mount}/oidc/auth_url`, {
-      role: fields.role ?? '',
-      redirect_uri: redirectUri,
-      client_nonce: clientNonce,
-    });
-    const authUrl = started.body?.data?.auth_url;
-    if (!authUrl) throw new CliError(`the server gave no authorization URL for role "${fields.role ?? ''}" and redirect_uri ${redirectUri}`, 2);
-
     const answered = new Promise<string>((resolve, reject) => {
       server.on('request', (req: IncomingMessage, res: ServerResponse) => {
         const url = new URL(req.url ?? '/', 'http://localhost');
@@ -110,25 +116,27 @@ export async function oidcBrowserLogin(client: HushClient, mount: string, fields
           res.writeHead(404).end();
           return;
         }
-        providerAnswer(req, url)
-          .then(async (answer) => {
-            const query: Record<string, string> = { state: answer.get('state') ?? '', code: answer.get('code') ?? '', client_nonce: clientNonce };
-            const idToken = answer.get('id_token');
-            if (idToken) query['id_token'] = idToken;
-            const error = answer.get('error');
-            if (error) query['error'] = error;
-            const done = await client.read<{ auth?: { client_token?: string } }>(`auth/${mount}/oidc/callback`, query);
-            const token = done.body?.auth?.client_token;
-            if (!token) throw new CliError('the OIDC login returned no token', 2);
+        finishLogin(client, mount, clientNonce, req, url).then(
+          (token) => {
             page(res, 200, 'Hush: signed in', 'You are logged in. You can close this window and go back to the terminal.');
             resolve(token);
-          })
-          .catch((err: unknown) => {
+          },
+          (err: unknown) => {
             page(res, 400, 'Hush: login failed', err instanceof Error ? err.message : 'the login failed');
             reject(err);
-          });
+          },
+        );
       });
     });
+    answered.catch(() => undefined); // awaited below; a request before the URL is out must not go unhandled
+
+    const started = await client.write<{ data?: { auth_url?: string } }>(`auth/${mount}/oidc/auth_url`, {
+      role: fields.role ?? '',
+      redirect_uri: redirectUri,
+      client_nonce: clientNonce,
+    });
+    const authUrl = started.body?.data?.auth_url;
+    if (!authUrl) throw new CliError(`the server gave no authorization URL for role "${fields.role ?? ''}" and redirect_uri ${redirectUri}`, 2);
 
     const skip = /^(1|t|true|yes)$/i.test(fields.skip_browser ?? '');
     process.stderr.write(`Complete the login via your OIDC provider. ${skip ? 'Open this URL in your browser' : 'Launching browser to'}:\n\n    ${authUrl}\n\n`);
