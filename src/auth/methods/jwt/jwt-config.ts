@@ -11,7 +11,7 @@ import { X509Certificate } from 'node:crypto';
 import { badRequest } from '../../../lib/errors.js';
 import { readString, readStringList } from '../../token-fields.js';
 import type { Storage } from '../../../storage/storage.js';
-import { fetchJson } from './fetch-json.js';
+import { fetchJson } from '../../../lib/fetch-json.js';
 import { PUBLIC_KEY_ALGORITHMS, fetchDiscovery, parseJwks, parsePemKeys } from './signing-keys.js';
 
 export interface JwtConfig {

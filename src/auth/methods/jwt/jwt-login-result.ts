@@ -5,25 +5,12 @@
  * the role's `token_*` fields shape the token the core issues.
  */
 import type { LoginResult } from '../auth-method.js';
+import { loginTokenParams } from '../role-token-fields.js';
 import { mappedMetadata, userClaimValue } from './claim-checks.js';
 import type { Claims } from './claim-checks.js';
 import type { JwtRole } from './jwt-role.js';
 
 export function loginResultFor(claims: Claims, role: JwtRole, roleName: string): LoginResult {
   const user = userClaimValue(claims, role);
-  return {
-    policies: role.token_policies,
-    noDefaultPolicy: role.token_no_default_policy,
-    metadata: { ...mappedMetadata(claims, role), role: roleName },
-    displayName: user,
-    aliasName: user,
-    ttl: role.token_ttl,
-    maxTtl: role.token_max_ttl,
-    explicitMaxTtl: role.token_explicit_max_ttl,
-    period: role.token_period,
-    numUses: role.token_num_uses,
-    boundCidrs: role.token_bound_cidrs,
-    renewable: true,
-    tokenType: role.token_type,
-  };
+  return { ...loginTokenParams(role), metadata: { ...mappedMetadata(claims, role), role: roleName }, displayName: user, aliasName: user };
 }

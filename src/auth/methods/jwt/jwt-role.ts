@@ -9,16 +9,16 @@
  * (an `oidc` role's tokens are bound to the client ID), and a redirect URI for `oidc` roles.
  */
 import { badRequest } from '../../../lib/errors.js';
-import { parseBoundCidrs } from '../../bound-cidrs.js';
-import { readBool, readDuration, readInt, readString, readStringList } from '../../token-fields.js';
-import { checkBatchTokenFields, parseTokenTypeSetting } from '../../token-type-setting.js';
+import { readBool, readDuration, readString, readStringList } from '../../token-fields.js';
 import type { Storage } from '../../../storage/storage.js';
+import { parseRoleTokenFields, roleTokenFieldsResponse } from '../role-token-fields.js';
+import type { RoleTokenFields } from '../role-token-fields.js';
 
 export type BoundClaimValue = string | number | boolean;
 
 export type RoleType = 'jwt' | 'oidc';
 
-export interface JwtRole {
+export interface JwtRole extends RoleTokenFields {
   readonly role_type: RoleType;
   readonly user_claim: string;
   readonly user_claim_json_pointer: boolean;
@@ -32,15 +32,6 @@ export interface JwtRole {
   readonly clock_skew_leeway: number;
   readonly expiration_leeway: number;
   readonly not_before_leeway: number;
-  readonly token_policies: readonly string[];
-  readonly token_ttl: number;
-  readonly token_max_ttl: number;
-  readonly token_explicit_max_ttl: number;
-  readonly token_period: number;
-  readonly token_num_uses: number;
-  readonly token_bound_cidrs: readonly string[];
-  readonly token_no_default_policy: boolean;
-  readonly token_type: string;
   /** OIDC roles: where the provider may send the browser back (loopback ports are free). Absent
    * in roles stored before the OIDC flow existed, as are the next three. */
   readonly allowed_redirect_uris?: readonly string[];
@@ -151,8 +142,8 @@ export function parseRole(data: Data, existing: JwtRole | undefined): JwtRole {
     throw badRequest(`invalid bound_claims_type ${JSON.stringify(boundClaimsType.slice(0, 32))}: must be "string" or "glob"`);
   }
   const parseCommas = !readBool(data, 'disable_bound_claims_parsing');
-  const tokenType = pick(['token_type'], (f) => parseTokenTypeSetting(readString(data, f)), existing?.token_type ?? 'default');
   const role: JwtRole = {
+    ...parseRoleTokenFields(data, existing),
     role_type: roleType,
     user_claim: pick(['user_claim'], (f) => readString(data, f).trim(), existing?.user_claim ?? ''),
     user_claim_json_pointer: pick(['user_claim_json_pointer'], (f) => readBool(data, f), existing?.user_claim_json_pointer ?? false),
@@ -165,15 +156,6 @@ export function parseRole(data: Data, existing: JwtRole | undefined): JwtRole {
     clock_skew_leeway: pick(['clock_skew_leeway'], (f) => readLeeway(data, f), existing?.clock_skew_leeway ?? 0),
     expiration_leeway: pick(['expiration_leeway'], (f) => readLeeway(data, f), existing?.expiration_leeway ?? 0),
     not_before_leeway: pick(['not_before_leeway'], (f) => readLeeway(data, f), existing?.not_before_leeway ?? 0),
-    token_policies: pick(['token_policies', 'policies'], (f) => readStringList(data, f), existing?.token_policies ?? []),
-    token_ttl: pick(['token_ttl', 'ttl'], (f) => readDuration(data, f), existing?.token_ttl ?? 0),
-    token_max_ttl: pick(['token_max_ttl', 'max_ttl'], (f) => readDuration(data, f), existing?.token_max_ttl ?? 0),
-    token_explicit_max_ttl: pick(['token_explicit_max_ttl'], (f) => readDuration(data, f), existing?.token_explicit_max_ttl ?? 0),
-    token_period: pick(['token_period', 'period'], (f) => readDuration(data, f), existing?.token_period ?? 0),
-    token_num_uses: pick(['token_num_uses', 'num_uses'], (f) => readInt(data, f), existing?.token_num_uses ?? 0),
-    token_bound_cidrs: pick(['token_bound_cidrs', 'bound_cidrs'], (f) => parseBoundCidrs(readStringList(data, f)), existing?.token_bound_cidrs ?? []),
-    token_no_default_policy: pick(['token_no_default_policy'], (f) => readBool(data, f), existing?.token_no_default_policy ?? false),
-    token_type: tokenType,
     allowed_redirect_uris: pick(['allowed_redirect_uris'], (f) => readRedirectUris(data, f), existing?.allowed_redirect_uris ?? []),
     oidc_scopes: pick(['oidc_scopes'], (f) => readStringList(data, f), existing?.oidc_scopes ?? []),
     max_age: pick(['max_age'], (f) => readDuration(data, f), existing?.max_age ?? 0),
@@ -199,9 +181,6 @@ export function parseRole(data: Data, existing: JwtRole | undefined): JwtRole {
       }
     }
   }
-  if (role.token_num_uses < 0) throw badRequest('token_num_uses cannot be negative');
-  checkBatchTokenFields(role.token_type, { period: role.token_period, numUses: role.token_num_uses });
-  if (role.token_max_ttl > 0 && role.token_ttl > role.token_max_ttl) throw badRequest('token_ttl should not be greater than token_max_ttl');
   for (const field of ['clock_skew_leeway', 'expiration_leeway', 'not_before_leeway'] as const) {
     if (role[field] < -1) throw badRequest(`${field} must be -1 (disabled), 0 (default) or a positive number of seconds`);
   }
@@ -227,20 +206,6 @@ export function roleResponse(role: JwtRole): Record<string, unknown> {
     oidc_scopes: [...(role.oidc_scopes ?? [])],
     verbose_oidc_logging: role.verbose_oidc_logging ?? false,
     max_age: role.max_age ?? 0,
-    token_policies: [...role.token_policies],
-    policies: [...role.token_policies],
-    token_ttl: role.token_ttl,
-    ttl: role.token_ttl,
-    token_max_ttl: role.token_max_ttl,
-    max_ttl: role.token_max_ttl,
-    token_explicit_max_ttl: role.token_explicit_max_ttl,
-    token_period: role.token_period,
-    period: role.token_period,
-    token_num_uses: role.token_num_uses,
-    num_uses: role.token_num_uses,
-    token_bound_cidrs: [...role.token_bound_cidrs],
-    bound_cidrs: [...role.token_bound_cidrs],
-    token_no_default_policy: role.token_no_default_policy,
-    token_type: role.token_type,
+    ...roleTokenFieldsResponse(role),
   };
 }

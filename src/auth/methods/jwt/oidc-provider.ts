@@ -6,7 +6,7 @@
  * secret, and the user's claims at the UserInfo endpoint (section 5.3).
  */
 import { badRequest, HushError } from '../../../lib/errors.js';
-import { FetchJsonError, fetchJson } from './fetch-json.js';
+import { FetchJsonError, fetchJson } from '../../../lib/fetch-json.js';
 import type { JwtConfig } from './jwt-config.js';
 import { usesImplicitFlow } from './jwt-config.js';
 import type { Claims } from './claim-checks.js';

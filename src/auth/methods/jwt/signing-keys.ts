@@ -10,7 +10,7 @@ import type { KeyObject } from 'node:crypto';
 import { importJWK } from 'jose';
 import type { CryptoKey, JWK } from 'jose';
 import { HushError, badRequest } from '../../../lib/errors.js';
-import { fetchJson } from './fetch-json.js';
+import { fetchJson } from '../../../lib/fetch-json.js';
 
 export type VerificationKey = CryptoKey | KeyObject;
 

@@ -1,8 +1,8 @@
 /**
- * @module Fetching a small JSON document (an OIDC discovery document, a JWKS, or a provider's
- * token endpoint answer to a form POST) over HTTP(S), optionally trusting an extra CA
- * (`oidc_discovery_ca_pem`, `jwks_ca_pem`) on top of the system roots. Bounded in time and size.
- * Errors say what failed without echoing the body (an OAuth error code excepted).
+ * @module Fetching a small JSON document (an OIDC discovery document, a JWKS, a provider's token
+ * endpoint answer to a form POST, a Kubernetes TokenReview) over HTTP(S), optionally trusting an
+ * extra CA (`oidc_discovery_ca_pem`, `kubernetes_ca_cert` …) on top of the system roots. Bounded
+ * in time and size. Errors say what failed without echoing the body (an OAuth error code excepted).
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -28,6 +28,8 @@ export interface FetchJsonOptions {
   readonly timeoutMs?: number;
   /** POSTs this form (`application/x-www-form-urlencoded`) instead of a GET. */
   readonly form?: URLSearchParams;
+  /** POSTs this value as JSON instead of a GET. */
+  readonly json?: unknown;
   /** Extra request headers (e.g. the client's Basic credentials). */
   readonly headers?: Readonly<Record<string, string>>;
 }
@@ -42,7 +44,7 @@ function oauthErrorOf(body: Buffer): string | undefined {
   }
 }
 
-/** GETs `url` (or POSTs `opts.form` to it) and parses its JSON body; rejects with a
+/** GETs `url` (or POSTs `opts.form` or `opts.json` to it) and parses its JSON body; rejects with a
  * {@link FetchJsonError} on any failure. */
 export function fetchJson(url: string, opts: FetchJsonOptions = {}): Promise<unknown> {
   let parsed: URL;
@@ -56,10 +58,11 @@ export function fetchJson(url: string, opts: FetchJsonOptions = {}): Promise<unk
   }
   const tlsOptions = parsed.protocol === 'https:' && opts.caPem ? { ca: [...rootCertificates, opts.caPem] } : {};
   const send = parsed.protocol === 'https:' ? httpsRequest : httpRequest;
-  const body = opts.form === undefined ? undefined : Buffer.from(opts.form.toString(), 'utf8');
+  const body =
+    opts.form !== undefined ? Buffer.from(opts.form.toString(), 'utf8') : opts.json !== undefined ? Buffer.from(JSON.stringify(opts.json), 'utf8') : undefined;
   const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
   if (body !== undefined) {
-    headers['content-type'] = 'application/x-www-form-urlencoded';
+    headers['content-type'] = opts.form !== undefined ? 'application/x-www-form-urlencoded' : 'application/json';
     headers['content-length'] = String(body.length);
   }
   return new Promise((resolve, reject) => {
