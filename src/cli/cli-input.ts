@@ -17,7 +17,8 @@ export async function readStdin(): Promise<string> {
   return stdinText;
 }
 
-function readFileArg(file: string): string {
+/** A file's text for a `K=@file` argument; a one-line CLI error when it cannot be read. */
+export function readFileArg(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {

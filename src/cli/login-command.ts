@@ -1,5 +1,5 @@
 /**
- * @module `hush login [TOKEN|-]`, or `hush login -method=userpass|approle|jwt|oidc K=V…` as the
+ * @module `hush login [TOKEN|-]`, or `hush login -method=userpass|approle|jwt|kubernetes|oidc K=V…` as the
  * vault CLI spells it: logs in, checks the token with `lookup-self` and stores it in the token
  * file (mode 0600) that every other command reads. A userpass password that is not given is
  * prompted for without echo; `oidc` is the browser login (`oidc-login.ts`).
@@ -7,7 +7,7 @@
 import { Command } from 'commander';
 import { clientFromEnv, tokenFilePath } from './cli-context.js';
 import { CliError } from './cli-errors.js';
-import { promptSecret, readStdin } from './cli-input.js';
+import { promptSecret, readFileArg, readStdin } from './cli-input.js';
 import { formatDuration, formatTable, printRaw, printStructured, pickField, withOutputFlags } from './output.js';
 import type { OutputFlags } from './output.js';
 import { oidcBrowserLogin } from './oidc-login.js';
@@ -34,14 +34,16 @@ function tokenRows(token: string, data: Readonly<Record<string, unknown>>): Reco
 }
 
 /** Methods whose login is `POST auth/<path>/login` (userpass adds `/<username>`). */
-const LOGIN_METHODS = new Set(['userpass', 'approle', 'jwt']);
+const LOGIN_METHODS = new Set(['userpass', 'approle', 'jwt', 'kubernetes']);
 
 function keyValues(args: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const a of args) {
     const eq = a.indexOf('=');
     if (eq <= 0) throw new CliError(`expected KEY=VALUE, got "${a.split('=')[0]}": e.g. hush login -method=userpass username=alice`, 1);
-    out[a.slice(0, eq)] = a.slice(eq + 1);
+    const value = a.slice(eq + 1);
+    // K=@file: the file's text without its final newline (jwt=@/var/run/secrets/…/token)
+    out[a.slice(0, eq)] = value.startsWith('@') ? readFileArg(value.slice(1)).replace(/\r?\n$/, '') : value;
   }
   return out;
 }
@@ -78,7 +80,7 @@ async function login(args: readonly string[], flags: LoginFlags): Promise<void> 
   } else if (method === 'oidc') {
     token = await oidcBrowserLogin(clientFromEnv().withToken(''), mountOf(flags, method), keyValues(args));
   } else {
-    throw new CliError(`login method "${method}" is not supported: use token, userpass, approle, jwt or oidc`, 1);
+    throw new CliError(`login method "${method}" is not supported: use token, userpass, approle, jwt, kubernetes or oidc`, 1);
   }
 
   const client = clientFromEnv().withToken(token);
@@ -111,7 +113,7 @@ async function login(args: readonly string[], flags: LoginFlags): Promise<void> 
 export function createLoginCommand(): Command {
   return withOutputFlags(new Command('login'))
     .description('Check a token and store it for later commands (~/.hush-token, mode 0600)')
-    .option('--method <method>', 'auth method: token, userpass, approle, jwt or oidc (browser login)', 'token')
+    .option('--method <method>', 'auth method: token, userpass, approle, jwt, kubernetes or oidc (browser login)', 'token')
     .option('--no-store', 'check the token but do not store it')
     .option('--path <path>', 'auth method mount path (defaults to the method name)')
     .argument('[args...]', 'the token (or - for stdin) with -method=token; KEY=VALUE login fields otherwise')

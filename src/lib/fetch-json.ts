@@ -25,6 +25,8 @@ export class FetchJsonError extends Error {
 export interface FetchJsonOptions {
   /** Extra CA certificate(s), PEM; added to the system roots. */
   readonly caPem?: string;
+  /** With `caPem`: trust only it, not the system roots (a private API server's own CA). */
+  readonly caOnly?: boolean;
   readonly timeoutMs?: number;
   /** POSTs this form (`application/x-www-form-urlencoded`) instead of a GET. */
   readonly form?: URLSearchParams;
@@ -56,7 +58,7 @@ export function fetchJson(url: string, opts: FetchJsonOptions = {}): Promise<unk
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
     return Promise.reject(new FetchJsonError('URL must use http or https'));
   }
-  const tlsOptions = parsed.protocol === 'https:' && opts.caPem ? { ca: [...rootCertificates, opts.caPem] } : {};
+  const tlsOptions = parsed.protocol === 'https:' && opts.caPem ? { ca: opts.caOnly ? [opts.caPem] : [...rootCertificates, opts.caPem] } : {};
   const send = parsed.protocol === 'https:' ? httpsRequest : httpRequest;
   const body =
     opts.form !== undefined ? Buffer.from(opts.form.toString(), 'utf8') : opts.json !== undefined ? Buffer.from(JSON.stringify(opts.json), 'utf8') : undefined;

@@ -17,6 +17,7 @@ export const defaultAuthMethodFactories: readonly AuthMethodFactory[] = [
   loadedOnUse('userpass', async () => (await import('./userpass/userpass-method.js')).userpassAuthMethodFactory),
   loadedOnUse('jwt', async () => (await import('./jwt/jwt-auth-method.js')).jwtAuthMethodFactory),
   loadedOnUse('oidc', async () => (await import('./jwt/jwt-auth-method.js')).oidcAuthMethodFactory),
+  loadedOnUse('kubernetes', async () => (await import('./kubernetes/kubernetes-auth-method.js')).kubernetesAuthMethodFactory),
 ];
 
 export function createDefaultAuthMethodRegistry(): AuthMethodRegistry {

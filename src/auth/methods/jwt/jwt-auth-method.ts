@@ -18,7 +18,8 @@ import { checkAudience, checkBoundClaims, checkIssuer, checkSubject, checkTimes 
 import { checkConfigReachable, configResponse, loadConfig, parseConfig, saveConfig } from './jwt-config.js';
 import type { JwtConfig } from './jwt-config.js';
 import { loginResultFor } from './jwt-login-result.js';
-import { ROLE_NAME, deleteRole, listRoles, loadRole, parseRole, roleResponse, saveRole } from './jwt-role.js';
+import { ROLE_NAME } from '../login-role-fields.js';
+import { deleteRole, listRoles, loadRole, parseRole, roleResponse, saveRole } from './jwt-role.js';
 import { finishOidcLogin, startOidcLogin } from './oidc-flow.js';
 import type { OidcFlowContext } from './oidc-flow.js';
 import { PendingOidcLogins } from './oidc-pending-logins.js';

@@ -5,7 +5,7 @@
  * the role's `token_*` fields shape the token the core issues.
  */
 import type { LoginResult } from '../auth-method.js';
-import { loginTokenParams } from '../role-token-fields.js';
+import { loginTokenParams } from '../login-role-fields.js';
 import { mappedMetadata, userClaimValue } from './claim-checks.js';
 import type { Claims } from './claim-checks.js';
 import type { JwtRole } from './jwt-role.js';

@@ -11,8 +11,8 @@
 import { badRequest } from '../../../lib/errors.js';
 import { readBool, readDuration, readString, readStringList } from '../../token-fields.js';
 import type { Storage } from '../../../storage/storage.js';
-import { parseRoleTokenFields, roleTokenFieldsResponse } from '../role-token-fields.js';
-import type { RoleTokenFields } from '../role-token-fields.js';
+import { parseRoleTokenFields, roleTokenFieldsResponse } from '../login-role-fields.js';
+import type { RoleTokenFields } from '../login-role-fields.js';
 
 export type BoundClaimValue = string | number | boolean;
 
@@ -42,8 +42,6 @@ export interface JwtRole extends RoleTokenFields {
   /** Accepted for Vault's API; Hush never logs claims, whatever it says. */
   readonly verbose_oidc_logging?: boolean;
 }
-
-export const ROLE_NAME = /^[\w](?:[\w.@-]*[\w])?$/;
 
 const roleKey = (name: string) => `role/${name.toLowerCase()}`;
 

@@ -86,7 +86,8 @@ export async function exchangeCode(
     if (err instanceof FetchJsonError && err.oauthError !== undefined) {
       throw badRequest(`OIDC login failed: the provider refused the authorization code (${err.oauthError})`, err);
     }
-    throw new HushError('unavailable', 'OIDC login failed: the provider\'s token endpoint could not be reached', { cause: err });
+    // 500, as Vault answers: 503 would tell clients (hvac's VaultDown) the server is sealed
+    throw new HushError('internal', 'OIDC login failed: the provider\'s token endpoint could not be reached', { cause: err });
   }
   const { id_token: idToken, access_token: accessToken } = (answer ?? {}) as { id_token?: unknown; access_token?: unknown };
   if (typeof idToken !== 'string' || idToken === '') throw badRequest('OIDC login failed: the provider answered without an ID token');

@@ -1,5 +1,6 @@
 /**
- * @module The token fields of a login role, as Vault's plugins share them (`tokenutil`):
+ * @module What the roles of login methods share: the form of their names, and the token fields
+ * as Vault's plugins share them (`tokenutil`):
  * `token_policies`, `token_ttl`, `token_max_ttl`, `token_explicit_max_ttl`, `token_period`,
  * `token_num_uses`, `token_bound_cidrs`, `token_no_default_policy`, `token_type`, with the legacy
  * names (`policies`, `ttl`, `max_ttl`, `period`, `num_uses`, `bound_cidrs`) read too. Used by the
@@ -12,6 +13,9 @@ import { checkBatchTokenFields, parseTokenTypeSetting } from '../token-type-sett
 import type { LoginResult } from './auth-method.js';
 
 type Data = Readonly<Record<string, unknown>>;
+
+/** A role's name: word characters, with `.`, `@` and `-` inside. */
+export const ROLE_NAME = /^[\w](?:[\w.@-]*[\w])?$/;
 
 export interface RoleTokenFields {
   readonly token_policies: readonly string[];

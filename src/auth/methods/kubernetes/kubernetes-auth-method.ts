@@ -1,0 +1,165 @@
+/**
+ * @module The `kubernetes` auth method: workloads in a cluster (External Secrets Operator, an
+ * agent, any pod) log in with their service account token. Paths as Vault's: `config`,
+ * `role/:name`, `login` (`{role, jwt}`). A login reads which service account the token names and
+ * checks the role allows it (name, namespace, audience; the signature too when `pem_keys` are
+ * configured), then asks the API server (TokenReview) whether the token is genuine and still
+ * valid, and that it belongs to that same account. The core issues the token.
+ */
+import { decodeJwt } from 'jose';
+import { badRequest, notFound, permissionDenied } from '../../../lib/errors.js';
+import { definePath, dispatch } from '../../../engines/path-table.js';
+import type { PathDeclaration } from '../../../engines/path-table.js';
+import type { Storage } from '../../../storage/storage.js';
+import { isAddressAllowed } from '../../bound-cidrs.js';
+import { readString } from '../../token-fields.js';
+import type { AuthMethod, AuthMethodContext, AuthMethodFactory, AuthRequest, AuthResponse } from '../auth-method.js';
+import { createPemSigningKeys } from '../jwt/signing-keys.js';
+import { verifySignature } from '../jwt/token-signature.js';
+import { ROLE_NAME, loginTokenParams } from '../login-role-fields.js';
+import { configResponse, loadConfig, parseConfig, reviewAccess, saveConfig } from './kubernetes-config.js';
+import type { KubernetesConfig } from './kubernetes-config.js';
+import { deleteRole, isBound, listRoles, loadRole, parseRole, roleResponse, saveRole } from './kubernetes-role.js';
+import { serviceAccountOf, serviceAccountUser } from './service-account.js';
+import { reviewToken } from './token-review.js';
+
+type Claims = Readonly<Record<string, unknown>>;
+
+export interface KubernetesAuthMethodOptions {
+  readonly view: Storage;
+  /** Where the pod's own CA and token are (tests give another directory). */
+  readonly podServiceAccountDir?: string;
+}
+
+/** The token's claims: verified against `pem_keys` when configured, else only decoded (the
+ * TokenReview is what vouches for them). */
+async function tokenClaims(config: KubernetesConfig, jwt: string): Promise<Claims> {
+  if (config.pem_keys.length > 0) return verifySignature(jwt, createPemSigningKeys(config.pem_keys), []);
+  try {
+    return decodeJwt(jwt);
+  } catch (err) {
+    throw badRequest('the service account token is not a JWT', err);
+  }
+}
+
+export function createKubernetesAuthMethod(opts: KubernetesAuthMethodOptions): AuthMethod {
+  const { view } = opts;
+
+  function roleName(params: Readonly<Record<string, string>>): string {
+    const name = params.name ?? '';
+    if (!ROLE_NAME.test(name)) throw badRequest('invalid role name');
+    return name;
+  }
+
+  async function login(req: AuthRequest): Promise<AuthResponse> {
+    const config = await loadConfig(view);
+    if (!config) throw badRequest('could not load backend configuration: write auth/<mount>/config first');
+    const name = readString(req.data, 'role').trim();
+    if (name === '') throw badRequest('missing role');
+    const jwt = readString(req.data, 'jwt').trim();
+    if (jwt === '') throw badRequest('missing jwt');
+    const role = ROLE_NAME.test(name) ? await loadRole(view, name) : undefined;
+    if (!role) throw badRequest(`invalid role name ${JSON.stringify(name.slice(0, 128))}`);
+    if (!isAddressAllowed(role.token_bound_cidrs, req.remoteAddress)) throw permissionDenied('request originated from invalid CIDR');
+
+    const claims = await tokenClaims(config, jwt);
+    if (!config.disable_iss_validation && claims.iss !== (config.issuer || 'kubernetes/serviceaccount')) {
+      throw badRequest('invalid issuer (iss) claim');
+    }
+    const sa = serviceAccountOf(claims);
+    if (!isBound(role.bound_service_account_names, sa.name)) throw permissionDenied('service account name not authorized');
+    if (!isBound(role.bound_service_account_namespaces, sa.namespace)) throw permissionDenied('namespace not authorized');
+    if (role.audience !== '') {
+      const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+      if (!aud.includes(role.audience)) throw permissionDenied('invalid audience (aud) claim: the token was not issued for the role\'s audience');
+    }
+
+    const reviewed = await reviewToken(reviewAccess(config, opts.podServiceAccountDir), jwt, role.audience);
+    if (reviewed.username !== serviceAccountUser(sa) || (sa.uid !== '' && reviewed.uid !== sa.uid)) {
+      throw permissionDenied('the Kubernetes API server says the token belongs to another service account');
+    }
+    return {
+      login: {
+        ...loginTokenParams(role),
+        metadata: {
+          role: name,
+          service_account_name: sa.name,
+          service_account_namespace: sa.namespace,
+          service_account_secret_name: sa.secretName,
+          service_account_uid: sa.uid,
+        },
+        displayName: `${sa.namespace}-${sa.name}`,
+        aliasName: role.alias_name_source === 'serviceaccount_name' ? `${sa.namespace}/${sa.name}` : sa.uid || `${sa.namespace}/${sa.name}`,
+      },
+    };
+  }
+
+  const table: readonly PathDeclaration<AuthRequest>[] = [
+    definePath<AuthRequest>({
+      pattern: /^login\/?$/,
+      summary: 'Log in with a service account token: {"role": …, "jwt": …}.',
+      operations: { update: login, create: login },
+    }),
+    definePath<AuthRequest>({
+      pattern: /^config\/?$/,
+      summary: 'Read or write how to reach the cluster\'s API server.',
+      operations: {
+        read: async () => {
+          const config = await loadConfig(view);
+          if (!config) throw notFound();
+          return { data: configResponse(config) };
+        },
+        update: async (req) => {
+          await saveConfig(view, parseConfig(req.data));
+          return {};
+        },
+      },
+    }),
+    definePath<AuthRequest>({
+      pattern: /^role\/?$/,
+      summary: 'List the roles.',
+      operations: {
+        list: async () => {
+          const keys = await listRoles(view);
+          if (keys.length === 0) throw notFound();
+          return { data: { keys } };
+        },
+      },
+    }),
+    definePath<AuthRequest>({
+      pattern: /^role\/(?<name>[^/]+)$/,
+      summary: 'Create, read, update or delete a role: which service accounts may log in, and the token they get.',
+      operations: {
+        read: async (_req, params) => {
+          const role = await loadRole(view, roleName(params));
+          if (!role) throw notFound();
+          return { data: roleResponse(role) };
+        },
+        update: async (req, params) => {
+          const name = roleName(params);
+          await saveRole(view, name, parseRole(req.data, await loadRole(view, name)));
+          return {};
+        },
+        delete: async (_req, params) => {
+          await deleteRole(view, roleName(params));
+          return {};
+        },
+      },
+    }),
+  ];
+
+  return {
+    handle: (req) => dispatch(table, req),
+    isUnauthenticatedPath: (path) => /^login\/?$/.test(path),
+    loginIdentifier(req) {
+      const role = typeof req.data.role === 'string' ? req.data.role.trim() : '';
+      return role === '' ? undefined : role.toLowerCase();
+    },
+  };
+}
+
+/** `hush auth enable kubernetes`: logins with Kubernetes service account tokens. */
+export const kubernetesAuthMethodFactory: AuthMethodFactory = {
+  type: 'kubernetes',
+  create: async (ctx: AuthMethodContext) => createKubernetesAuthMethod({ view: ctx.view }),
+};

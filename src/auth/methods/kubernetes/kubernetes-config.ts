@@ -1,0 +1,116 @@
+/**
+ * @module `auth/<mount>/config` of the Kubernetes method: where the cluster's API server is
+ * (`kubernetes_host`), the CA that signs its certificate (`kubernetes_ca_cert`), the token Hush
+ * shows it to review service account tokens (`token_reviewer_jwt`, never shown again), optional
+ * keys to check their signatures before asking (`pem_keys`), and Vault's deprecated issuer check.
+ * When Hush itself runs in a pod and the CA or reviewer token is not given, the pod's own are
+ * used (`disable_local_ca_jwt` turns that off), read again at each login since they rotate.
+ */
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { badRequest } from '../../../lib/errors.js';
+import type { Storage } from '../../../storage/storage.js';
+import { readBool, readString, readStringList } from '../../token-fields.js';
+
+export interface KubernetesConfig {
+  readonly kubernetes_host: string;
+  readonly kubernetes_ca_cert: string;
+  readonly token_reviewer_jwt: string;
+  readonly pem_keys: readonly string[];
+  readonly disable_local_ca_jwt: boolean;
+  readonly issuer: string;
+  readonly disable_iss_validation: boolean;
+}
+
+/** Where a pod finds its service account's token and the cluster's CA. */
+export const POD_SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+const CONFIG_KEY = 'config';
+
+export async function loadConfig(view: Storage): Promise<KubernetesConfig | undefined> {
+  const raw = await view.get(CONFIG_KEY);
+  return raw ? (JSON.parse(Buffer.from(raw).toString('utf8')) as KubernetesConfig) : undefined;
+}
+
+export async function saveConfig(view: Storage, config: KubernetesConfig): Promise<void> {
+  await view.put(CONFIG_KEY, Buffer.from(JSON.stringify(config), 'utf8'));
+}
+
+/** `https://host:port` from a host, a host:port pair or a URL, without a trailing slash. */
+function apiBase(host: string): string {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(host) ? host : `https://${host}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch (err) {
+    throw badRequest('kubernetes_host must be a host, a host:port pair or a URL', err);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw badRequest('kubernetes_host must be an http(s) URL');
+  return url.toString().replace(/\/+$/, '');
+}
+
+function checkPem(pem: string, field: string): void {
+  try {
+    new X509Certificate(pem);
+  } catch (err) {
+    throw badRequest(`${field} is not a PEM certificate`, err);
+  }
+}
+
+/** Reads and checks a config write (a write replaces the whole config, as in Vault). */
+export function parseConfig(data: Readonly<Record<string, unknown>>): KubernetesConfig {
+  const host = readString(data, 'kubernetes_host').trim();
+  if (host === '') throw badRequest('no host provided (kubernetes_host)');
+  const pemKeys = readStringList(data, 'pem_keys');
+  const config: KubernetesConfig = {
+    kubernetes_host: apiBase(host),
+    kubernetes_ca_cert: readString(data, 'kubernetes_ca_cert').trim(),
+    token_reviewer_jwt: readString(data, 'token_reviewer_jwt').trim(),
+    pem_keys: pemKeys,
+    disable_local_ca_jwt: readBool(data, 'disable_local_ca_jwt'),
+    issuer: readString(data, 'issuer').trim(),
+    disable_iss_validation: readBool(data, 'disable_iss_validation', true),
+  };
+  if (config.kubernetes_ca_cert !== '') checkPem(config.kubernetes_ca_cert, 'kubernetes_ca_cert');
+  return config;
+}
+
+/** The config as `read auth/<mount>/config` shows it: never the reviewer token. */
+export function configResponse(config: KubernetesConfig): Record<string, unknown> {
+  return {
+    kubernetes_host: config.kubernetes_host,
+    kubernetes_ca_cert: config.kubernetes_ca_cert,
+    pem_keys: [...config.pem_keys],
+    disable_local_ca_jwt: config.disable_local_ca_jwt,
+    issuer: config.issuer,
+    disable_iss_validation: config.disable_iss_validation,
+  };
+}
+
+/** What a login uses to reach the API server. */
+export interface ReviewAccess {
+  readonly apiBase: string;
+  /** The CA to trust for the API server ('' for the system roots). */
+  readonly caCert: string;
+  /** The bearer token for the TokenReview ('' to use the token under review, as Vault does). */
+  readonly reviewerJwt: string;
+}
+
+function readLocal(dir: string, name: string): string {
+  try {
+    return readFileSync(join(dir, name), 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** The config's CA and reviewer token, or the pod's own when they are not set. */
+export function reviewAccess(config: KubernetesConfig, podDir = POD_SERVICE_ACCOUNT_DIR): ReviewAccess {
+  const local = !config.disable_local_ca_jwt;
+  return {
+    apiBase: config.kubernetes_host,
+    caCert: config.kubernetes_ca_cert || (local ? readLocal(podDir, 'ca.crt') : ''),
+    reviewerJwt: config.token_reviewer_jwt || (local ? readLocal(podDir, 'token') : ''),
+  };
+}
