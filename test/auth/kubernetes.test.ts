@@ -118,6 +118,12 @@ describe('login', () => {
     expect(k8s.reviews().length).toBe(before);
   });
 
+  it('does not lock the role when some other account keeps failing (only its address counts)', async () => {
+    const wrong = await k8s.mint({ namespace: 'external-secrets', name: 'crash-looping' });
+    for (let i = 0; i < 7; i++) expect((await login(wrong)).status).toBe(403);
+    expect((await login(await k8s.mint(ESO))).status).toBe(200);
+  });
+
   it('refuses what the API server does not vouch for: a deleted account, a forged token', async () => {
     await put('auth/kubernetes/role/ci', { bound_service_account_names: 'ci-runner', bound_service_account_namespaces: 'ci', token_policies: 'app-read' });
     const ci = await k8s.mint({ namespace: 'ci', name: 'ci-runner' });

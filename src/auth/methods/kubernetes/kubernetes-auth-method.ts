@@ -148,13 +148,13 @@ export function createKubernetesAuthMethod(opts: KubernetesAuthMethodOptions): A
     }),
   ];
 
+  // No loginIdentifier: failures are counted per source address only. A service account token
+  // cannot be guessed, so locking a role would protect nothing, and one crash-looping pod with
+  // the wrong account would lock every other workload out of the role (Vault does not lock
+  // Kubernetes logins either).
   return {
     handle: (req) => dispatch(table, req),
     isUnauthenticatedPath: (path) => /^login\/?$/.test(path),
-    loginIdentifier(req) {
-      const role = typeof req.data.role === 'string' ? req.data.role.trim() : '';
-      return role === '' ? undefined : role.toLowerCase();
-    },
   };
 }
 
