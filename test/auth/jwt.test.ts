@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDevTls } from '../../src/http/dev-tls.js';
-import { api, startTestServer } from '../helpers/test-server.js';
+import { api, apiFrom, startTestServer } from '../helpers/test-server.js';
 import type { TestServer } from '../helpers/test-server.js';
 import { githubClaims, gitlabClaims, startOidcIssuer } from '../helpers/oidc-issuer.js';
 import type { OidcIssuer } from '../helpers/oidc-issuer.js';
@@ -37,10 +37,12 @@ const login = (jwt: string, role: string | null = 'shop-main', mount = 'jwt') =>
   api(s, 'POST', `auth/${mount}/login`, { body: role === null ? { jwt } : { jwt, role } });
 
 function resetLockout(): void {
+  const addresses = ['127.0.0.1', '::ffff:127.0.0.1'];
   for (const accessor of accessors) {
-    for (const key of ['shop-main', 'gitlab-deploy', 'no-aud', 'shop-prod', 'rot', '127.0.0.1', '::ffff:127.0.0.1']) {
-      while (s.core.lockout().unlock(accessor, key));
+    for (const role of ['shop-main', 'gitlab-deploy', 'no-aud', 'shop-prod', 'rot']) {
+      for (const address of addresses) while (s.core.lockout().unlock(accessor, `${role} from ${address}`));
     }
+    for (const address of addresses) while (s.core.lockout().unlock(accessor, address));
   }
 }
 
@@ -254,11 +256,16 @@ describe('GitHub Actions login (as hashicorp/vault-action sends it)', () => {
     await expectRejected(jwt, /role "nope" could not be found/, 'nope');
   });
 
-  it('locks the role out after repeated failures (429), then an operator can unlock', async () => {
+  it('locks the role out for the failing address after repeated failures (429), then an operator can unlock', async () => {
     const bad = await issuer.mint(githubClaims({ aud: 'sigstore' }));
     for (let i = 0; i < 5; i++) expect((await login(bad)).status).toBe(400);
     const locked = await login(await issuer.mint(githubClaims()));
     expect(locked.status).toBe(429);
+    // other runners (other addresses) still log in with the role
+    const elsewhere = await apiFrom(s, '127.0.0.11', 'POST', 'auth/jwt/login', { role: 'shop-main', jwt: await issuer.mint(githubClaims()) });
+    expect(elsewhere.status, JSON.stringify(elsewhere.body)).toBe(200);
+    const listed = await api(s, 'GET', 'sys/locked-users', { token: root });
+    expect(JSON.stringify(listed.body)).toMatch(/shop-main from (::ffff:)?127\.0\.0\.1/);
     resetLockout();
     expect((await login(await issuer.mint(githubClaims()))).status).toBe(200);
   });

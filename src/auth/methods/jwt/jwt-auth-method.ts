@@ -171,10 +171,14 @@ export function createJwtAuthMethod(opts: JwtAuthMethodOptions): AuthMethod {
   return {
     handle: (req) => dispatch(table, req),
     isUnauthenticatedPath: (path) => /^(?:login|oidc\/auth_url|oidc\/callback)\/?$/.test(path),
+    // Failures lock a role for one source address only: a role's name is public (it is in the
+    // workflow file) and a JWT cannot be guessed, so a lock of the role itself would let anyone,
+    // or one branch's failing jobs, keep every other pipeline from logging in.
     loginIdentifier(req) {
       if (!/^login\/?$/.test(req.path)) return undefined;
       const role = typeof req.data.role === 'string' ? req.data.role.trim() : '';
-      return (role || defaultRole || undefined)?.toLowerCase();
+      const name = (role || defaultRole).toLowerCase();
+      return name === '' ? undefined : `${name} from ${req.remoteAddress}`;
     },
   };
 }
