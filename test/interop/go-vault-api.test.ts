@@ -9,29 +9,48 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from '../helpers/test-server.js';
+import { api, startTestServer } from '../helpers/test-server.js';
 import type { TestServer } from '../helpers/test-server.js';
+import { startKubernetesApi } from '../helpers/kubernetes-api.js';
+import type { KubernetesApi } from '../helpers/kubernetes-api.js';
 import { ensureGoClient, runGoClient } from './go-client.js';
 
 let server: TestServer;
+let k8s: KubernetesApi;
 let out: Record<string, any>;
 let unsealKey: string;
+let serviceAccountJwt: string;
+
+/** A Kubernetes mount (`go-k8s/`, role `eso`) for the library's kubernetes login helper. */
+async function kubernetesMount(): Promise<void> {
+  const put = async (path: string, body: unknown) => {
+    const res = await api(server, 'PUT', path, { token: server.rootToken, body });
+    expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
+  };
+  await put('sys/auth/go-k8s', { type: 'kubernetes' });
+  await put('auth/go-k8s/config', { kubernetes_host: k8s.url, kubernetes_ca_cert: k8s.caPem, token_reviewer_jwt: await k8s.reviewerToken() });
+  await put('auth/go-k8s/role/eso', { bound_service_account_names: 'external-secrets', bound_service_account_namespaces: 'external-secrets', token_policies: 'go-read' });
+  serviceAccountJwt = await k8s.mint({ namespace: 'external-secrets', name: 'external-secrets' });
+}
 
 beforeAll(async () => {
   ensureGoClient();
-  server = await startTestServer();
+  [server, k8s] = await Promise.all([startTestServer(), startKubernetesApi()]);
   unsealKey = readFileSync(join(server.dataDir, 'dev-unseal-share'), 'utf8').trim();
+  await kubernetesMount();
   const stdout = await runGoClient({
     VAULT_ADDR: server.address,
     VAULT_TOKEN: server.rootToken,
     HUSH_AUDIT_FILE: join(server.dataDir, 'go-audit.log'),
     // the dev server's one unseal share: a quorum of one for sys/generate-root
     HUSH_UNSEAL_KEY: unsealKey,
+    HUSH_K8S_JWT: serviceAccountJwt,
   });
   out = JSON.parse(stdout);
 });
 afterAll(async () => {
   await server?.close();
+  await k8s?.close();
 });
 
 describe('github.com/hashicorp/vault/api against Hush', () => {
@@ -89,7 +108,7 @@ describe('github.com/hashicorp/vault/api against Hush', () => {
   });
 
   it('logs in with the approle package (plain and wrapped secret IDs), then the mount is revoked by prefix', () => {
-    expect(out.auth_mounts).toEqual(['go-approle/', 'token/']);
+    expect(out.auth_mounts).toEqual(['go-approle/', 'go-k8s/', 'token/']);
     expect(out.approle_login_policies).toEqual(['default', 'go-read']);
     expect(out.approle_get).toBe('go-pw-final');
     expect(out.approle_other_status).toBe(403);
@@ -98,6 +117,17 @@ describe('github.com/hashicorp/vault/api against Hush', () => {
     expect(out.unwrap_twice_status).toBe(400);
     expect(out.after_revoke_status).toBe(403);
     expect(out.bad_login_status).toBe(400);
+  });
+
+  it('logs in with the userpass and kubernetes packages (as External Secrets Operator does)', () => {
+    expect(out.userpass_login_policies).toEqual(['default', 'go-read']);
+    expect(out.userpass_login_metadata).toEqual({ username: 'gopher' });
+    expect(out.userpass_get).toBe('go-pw-final');
+    expect(out.userpass_other_status).toBe(403);
+    expect(out.kubernetes_login_policies).toEqual(['default', 'go-read']);
+    expect(out.kubernetes_login_metadata).toMatchObject({ role: 'eso', service_account_name: 'external-secrets', service_account_namespace: 'external-secrets' });
+    expect(out.kubernetes_get).toBe('go-pw-final');
+    expect(out.kubernetes_other_status).toBe(403);
   });
 
   it('sees a missing secret as nil and a refused write as a ResponseError with errors', () => {
@@ -114,6 +144,8 @@ describe('github.com/hashicorp/vault/api against Hush', () => {
   it('leaves no secret value in the audit file', () => {
     const audit = readFileSync(join(server.dataDir, 'go-audit.log'), 'utf8');
     expect(audit.split('\n').length).toBeGreaterThan(50);
-    for (const value of ['go-pw-1', 'go-pw-2', 'go-pw-final', 'v1-value', server.rootToken, unsealKey]) expect(audit).not.toContain(value);
+    for (const value of ['go-pw-1', 'go-pw-2', 'go-pw-final', 'v1-value', 'go-user-pw', server.rootToken, unsealKey, serviceAccountJwt]) {
+      expect(audit).not.toContain(value);
+    }
   });
 });

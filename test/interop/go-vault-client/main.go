@@ -53,6 +53,7 @@ func main() {
 	kvV1AndMounts(root)
 	tokenCalls(root)
 	appRoleCalls(root)
+	otherLogins(root)
 	errorShapes(root)
 	if key := os.Getenv("HUSH_UNSEAL_KEY"); key != "" {
 		generateRoot(root, key)
