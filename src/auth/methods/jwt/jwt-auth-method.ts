@@ -18,8 +18,9 @@ import { checkAudience, checkBoundClaims, checkIssuer, checkSubject, checkTimes 
 import { checkConfigReachable, configResponse, loadConfig, parseConfig, saveConfig } from './jwt-config.js';
 import type { JwtConfig } from './jwt-config.js';
 import { loginResultFor } from './jwt-login-result.js';
-import { ROLE_NAME } from '../login-role-fields.js';
-import { deleteRole, listRoles, loadRole, parseRole, roleResponse, saveRole } from './jwt-role.js';
+import { rolePaths, roleStore } from '../method-storage.js';
+import { parseRole, roleResponse } from './jwt-role.js';
+import type { JwtRole } from './jwt-role.js';
 import { finishOidcLogin, startOidcLogin } from './oidc-flow.js';
 import type { OidcFlowContext } from './oidc-flow.js';
 import { PendingOidcLogins } from './oidc-pending-logins.js';
@@ -40,6 +41,7 @@ export function createJwtAuthMethod(opts: JwtAuthMethodOptions): AuthMethod {
   const { view, now } = opts;
   let keyCache: { readonly fingerprint: string; readonly keys: SigningKeys } | undefined;
   let defaultRole = opts.defaultRole ?? '';
+  const roles = roleStore<JwtRole>(view);
 
   function signingKeys(config: JwtConfig): SigningKeys {
     const fingerprint = JSON.stringify([
@@ -62,19 +64,13 @@ export function createJwtAuthMethod(opts: JwtAuthMethodOptions): AuthMethod {
     return keyCache.keys;
   }
 
-  function roleName(params: Readonly<Record<string, string>>): string {
-    const name = params.name ?? '';
-    if (!ROLE_NAME.test(name)) throw badRequest('invalid role name');
-    return name;
-  }
-
   async function login(req: AuthRequest): Promise<AuthResponse> {
     const config = await loadConfig(view);
     if (!config) throw badRequest('could not load configuration: write auth/<mount>/config first');
     defaultRole = config.default_role;
     const name = readString(req.data, 'role').trim() || config.default_role;
     if (name === '') throw badRequest('missing role');
-    const role = ROLE_NAME.test(name) ? await loadRole(view, name) : undefined;
+    const role = await roles.load(name);
     if (!role) throw badRequest(`role ${JSON.stringify(name.slice(0, 128))} could not be found`);
     if (role.role_type !== 'jwt') {
       throw badRequest(`role ${JSON.stringify(name.slice(0, 128))} is an OIDC role: log in through the browser (oidc/auth_url), or use a role_type "jwt" role`);
@@ -95,7 +91,7 @@ export function createJwtAuthMethod(opts: JwtAuthMethodOptions): AuthMethod {
     return { login: loginResultFor(claims, role, name) };
   }
 
-  const oidc: OidcFlowContext = { view, now, pending: new PendingOidcLogins(now), signingKeys };
+  const oidc: OidcFlowContext = { view, roles, now, pending: new PendingOidcLogins(now), signingKeys };
   const startOidc = (req: AuthRequest) => startOidcLogin(oidc, req);
   const finishOidc = (req: AuthRequest) => finishOidcLogin(oidc, req);
 
@@ -124,38 +120,7 @@ export function createJwtAuthMethod(opts: JwtAuthMethodOptions): AuthMethod {
         },
       },
     }),
-    definePath<AuthRequest>({
-      pattern: /^role\/?$/,
-      summary: 'List the roles.',
-      operations: {
-        list: async () => {
-          const keys = await listRoles(view);
-          if (keys.length === 0) throw notFound();
-          return { data: { keys } };
-        },
-      },
-    }),
-    definePath<AuthRequest>({
-      pattern: /^role\/(?<name>[^/]+)$/,
-      summary: 'Create, read, update or delete a role: who may log in and the token they get.',
-      operations: {
-        read: async (_req, params) => {
-          const role = await loadRole(view, roleName(params));
-          if (!role) throw notFound();
-          return { data: roleResponse(role) };
-        },
-        update: async (req, params) => {
-          const name = roleName(params);
-          const role = parseRole(req.data, await loadRole(view, name));
-          await saveRole(view, name, role);
-          return {};
-        },
-        delete: async (_req, params) => {
-          await deleteRole(view, roleName(params));
-          return {};
-        },
-      },
-    }),
+    ...rolePaths(roles, { parse: parseRole, show: roleResponse }, 'who may log in and the token they get'),
     definePath<AuthRequest>({
       pattern: /^oidc\/auth_url\/?$/,
       summary: 'Start a browser login: the provider URL for {"role", "redirect_uri", "client_nonce"}.',

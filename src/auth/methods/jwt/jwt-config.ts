@@ -11,6 +11,7 @@ import { X509Certificate } from 'node:crypto';
 import { badRequest } from '../../../lib/errors.js';
 import { readString, readStringList } from '../../token-fields.js';
 import type { Storage } from '../../../storage/storage.js';
+import { readJson, writeJson } from '../method-storage.js';
 import { fetchJson } from '../../../lib/fetch-json.js';
 import { PUBLIC_KEY_ALGORITHMS, fetchDiscovery, parseJwks, parsePemKeys } from './signing-keys.js';
 
@@ -40,14 +41,9 @@ export type OidcResponseType = 'code' | 'id_token';
 
 const CONFIG_KEY = 'config';
 
-export async function loadConfig(view: Storage): Promise<JwtConfig | undefined> {
-  const raw = await view.get(CONFIG_KEY);
-  return raw ? (JSON.parse(Buffer.from(raw).toString('utf8')) as JwtConfig) : undefined;
-}
+export const loadConfig = (view: Storage): Promise<JwtConfig | undefined> => readJson<JwtConfig>(view, CONFIG_KEY);
 
-export async function saveConfig(view: Storage, config: JwtConfig): Promise<void> {
-  await view.put(CONFIG_KEY, Buffer.from(JSON.stringify(config), 'utf8'));
-}
+export const saveConfig = (view: Storage, config: JwtConfig): Promise<void> => writeJson(view, CONFIG_KEY, config);
 
 function checkCaPem(pem: string, field: string): void {
   if (pem === '') return;

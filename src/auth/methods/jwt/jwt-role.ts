@@ -10,7 +10,6 @@
  */
 import { badRequest } from '../../../lib/errors.js';
 import { readBool, readDuration, readString, readStringList } from '../../token-fields.js';
-import type { Storage } from '../../../storage/storage.js';
 import { parseRoleTokenFields, roleTokenFieldsResponse } from '../login-role-fields.js';
 import type { RoleTokenFields } from '../login-role-fields.js';
 
@@ -41,25 +40,6 @@ export interface JwtRole extends RoleTokenFields {
   readonly max_age?: number;
   /** Accepted for Vault's API; Hush never logs claims, whatever it says. */
   readonly verbose_oidc_logging?: boolean;
-}
-
-const roleKey = (name: string) => `role/${name.toLowerCase()}`;
-
-export async function loadRole(view: Storage, name: string): Promise<JwtRole | undefined> {
-  const raw = await view.get(roleKey(name));
-  return raw ? (JSON.parse(Buffer.from(raw).toString('utf8')) as JwtRole) : undefined;
-}
-
-export async function saveRole(view: Storage, name: string, role: JwtRole): Promise<void> {
-  await view.put(roleKey(name), Buffer.from(JSON.stringify(role), 'utf8'));
-}
-
-export async function deleteRole(view: Storage, name: string): Promise<void> {
-  await view.delete(roleKey(name));
-}
-
-export async function listRoles(view: Storage): Promise<string[]> {
-  return (await view.list('role/')).filter((k) => !k.endsWith('/'));
 }
 
 type Data = Readonly<Record<string, unknown>>;

@@ -22,8 +22,7 @@ import type { Claims } from './claim-checks.js';
 import type { JwtConfig } from './jwt-config.js';
 import { loadConfig, usesImplicitFlow } from './jwt-config.js';
 import { loginResultFor } from './jwt-login-result.js';
-import { ROLE_NAME } from '../login-role-fields.js';
-import { loadRole } from './jwt-role.js';
+import type { RoleStore } from '../method-storage.js';
 import type { JwtRole } from './jwt-role.js';
 import type { PendingOidcLogins } from './oidc-pending-logins.js';
 import { sameSecret } from './oidc-pending-logins.js';
@@ -36,6 +35,7 @@ import type { Storage } from '../../../storage/storage.js';
 
 export interface OidcFlowContext {
   readonly view: Storage;
+  readonly roles: RoleStore<JwtRole>;
   readonly now: () => number;
   readonly pending: PendingOidcLogins;
   readonly signingKeys: (config: JwtConfig) => SigningKeys;
@@ -57,8 +57,8 @@ async function oidcConfig(view: Storage): Promise<JwtConfig> {
 }
 
 /** An `oidc` role by name. */
-async function oidcRole(view: Storage, name: string): Promise<JwtRole> {
-  const role = ROLE_NAME.test(name) ? await loadRole(view, name) : undefined;
+async function oidcRole(roles: RoleStore<JwtRole>, name: string): Promise<JwtRole> {
+  const role = await roles.load(name);
   if (!role) throw badRequest(`role ${quoted(name)} could not be found`);
   if (role.role_type !== 'oidc') {
     throw badRequest(`role ${quoted(name)} is not an OIDC role (role_type "${role.role_type}"): log in at auth/<mount>/login with a JWT`);
@@ -79,7 +79,7 @@ export async function startOidcLogin(ctx: OidcFlowContext, req: AuthRequest): Pr
   if (name === '') throw badRequest('missing role');
   const redirectUri = readString(req.data, 'redirect_uri').trim();
   if (redirectUri === '') throw badRequest('missing redirect_uri');
-  const role = await oidcRole(ctx.view, name);
+  const role = await oidcRole(ctx.roles, name);
   if (!isAllowedRedirect(redirectUri, role.allowed_redirect_uris ?? [])) {
     throw badRequest(`unauthorized redirect_uri ${quoted(redirectUri)}: it is not in the role's allowed_redirect_uris`);
   }
@@ -102,7 +102,7 @@ export async function finishOidcLogin(ctx: OidcFlowContext, req: AuthRequest): P
     throw badRequest(`${FAILED}: the provider answered with an error${code}`);
   }
   const config = await oidcConfig(ctx.view);
-  const role = await oidcRole(ctx.view, login.role);
+  const role = await oidcRole(ctx.roles, login.role);
   if (!isAddressAllowed(role.token_bound_cidrs, req.remoteAddress)) throw permissionDenied('request originated from invalid CIDR');
   const doc = await discovery(ctx, config);
 

@@ -16,10 +16,12 @@ import { readString } from '../../token-fields.js';
 import type { AuthMethod, AuthMethodContext, AuthMethodFactory, AuthRequest, AuthResponse } from '../auth-method.js';
 import { createPemSigningKeys } from '../jwt/signing-keys.js';
 import { verifySignature } from '../jwt/token-signature.js';
-import { ROLE_NAME, loginTokenParams } from '../login-role-fields.js';
+import { loginTokenParams } from '../login-role-fields.js';
+import { rolePaths, roleStore } from '../method-storage.js';
 import { configResponse, loadConfig, parseConfig, reviewAccess, saveConfig } from './kubernetes-config.js';
 import type { KubernetesConfig } from './kubernetes-config.js';
-import { deleteRole, isBound, listRoles, loadRole, parseRole, roleResponse, saveRole } from './kubernetes-role.js';
+import { isBound, parseRole, roleResponse } from './kubernetes-role.js';
+import type { KubernetesRole } from './kubernetes-role.js';
 import { serviceAccountOf, serviceAccountUser } from './service-account.js';
 import { reviewToken } from './token-review.js';
 
@@ -44,12 +46,7 @@ async function tokenClaims(config: KubernetesConfig, jwt: string): Promise<Claim
 
 export function createKubernetesAuthMethod(opts: KubernetesAuthMethodOptions): AuthMethod {
   const { view } = opts;
-
-  function roleName(params: Readonly<Record<string, string>>): string {
-    const name = params.name ?? '';
-    if (!ROLE_NAME.test(name)) throw badRequest('invalid role name');
-    return name;
-  }
+  const roles = roleStore<KubernetesRole>(view);
 
   async function login(req: AuthRequest): Promise<AuthResponse> {
     const config = await loadConfig(view);
@@ -58,7 +55,7 @@ export function createKubernetesAuthMethod(opts: KubernetesAuthMethodOptions): A
     if (name === '') throw badRequest('missing role');
     const jwt = readString(req.data, 'jwt').trim();
     if (jwt === '') throw badRequest('missing jwt');
-    const role = ROLE_NAME.test(name) ? await loadRole(view, name) : undefined;
+    const role = await roles.load(name);
     if (!role) throw badRequest(`invalid role name ${JSON.stringify(name.slice(0, 128))}`);
     if (!isAddressAllowed(role.token_bound_cidrs, req.remoteAddress)) throw permissionDenied('request originated from invalid CIDR');
 
@@ -115,37 +112,7 @@ export function createKubernetesAuthMethod(opts: KubernetesAuthMethodOptions): A
         },
       },
     }),
-    definePath<AuthRequest>({
-      pattern: /^role\/?$/,
-      summary: 'List the roles.',
-      operations: {
-        list: async () => {
-          const keys = await listRoles(view);
-          if (keys.length === 0) throw notFound();
-          return { data: { keys } };
-        },
-      },
-    }),
-    definePath<AuthRequest>({
-      pattern: /^role\/(?<name>[^/]+)$/,
-      summary: 'Create, read, update or delete a role: which service accounts may log in, and the token they get.',
-      operations: {
-        read: async (_req, params) => {
-          const role = await loadRole(view, roleName(params));
-          if (!role) throw notFound();
-          return { data: roleResponse(role) };
-        },
-        update: async (req, params) => {
-          const name = roleName(params);
-          await saveRole(view, name, parseRole(req.data, await loadRole(view, name)));
-          return {};
-        },
-        delete: async (_req, params) => {
-          await deleteRole(view, roleName(params));
-          return {};
-        },
-      },
-    }),
+    ...rolePaths(roles, { parse: parseRole, show: roleResponse }, 'which service accounts may log in, and the token they get'),
   ];
 
   // No loginIdentifier: failures are counted per source address only. A service account token

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { badRequest } from '../../../lib/errors.js';
 import type { Storage } from '../../../storage/storage.js';
+import { readJson, writeJson } from '../method-storage.js';
 import { readBool, readString, readStringList } from '../../token-fields.js';
 
 export interface KubernetesConfig {
@@ -28,14 +29,9 @@ export const POD_SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceac
 
 const CONFIG_KEY = 'config';
 
-export async function loadConfig(view: Storage): Promise<KubernetesConfig | undefined> {
-  const raw = await view.get(CONFIG_KEY);
-  return raw ? (JSON.parse(Buffer.from(raw).toString('utf8')) as KubernetesConfig) : undefined;
-}
+export const loadConfig = (view: Storage): Promise<KubernetesConfig | undefined> => readJson<KubernetesConfig>(view, CONFIG_KEY);
 
-export async function saveConfig(view: Storage, config: KubernetesConfig): Promise<void> {
-  await view.put(CONFIG_KEY, Buffer.from(JSON.stringify(config), 'utf8'));
-}
+export const saveConfig = (view: Storage, config: KubernetesConfig): Promise<void> => writeJson(view, CONFIG_KEY, config);
 
 /** `https://host:port` from a host, a host:port pair or a URL, without a trailing slash. */
 function apiBase(host: string): string {

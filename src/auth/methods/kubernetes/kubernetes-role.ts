@@ -7,7 +7,6 @@
  */
 import { badRequest } from '../../../lib/errors.js';
 import { globMatch } from '../../../lib/star-glob.js';
-import type { Storage } from '../../../storage/storage.js';
 import { readString, readStringList } from '../../token-fields.js';
 import { parseRoleTokenFields, roleTokenFieldsResponse } from '../login-role-fields.js';
 import type { RoleTokenFields } from '../login-role-fields.js';
@@ -19,25 +18,6 @@ export interface KubernetesRole extends RoleTokenFields {
   readonly bound_service_account_namespaces: readonly string[];
   readonly audience: string;
   readonly alias_name_source: AliasNameSource;
-}
-
-const roleKey = (name: string) => `role/${name.toLowerCase()}`;
-
-export async function loadRole(view: Storage, name: string): Promise<KubernetesRole | undefined> {
-  const raw = await view.get(roleKey(name));
-  return raw ? (JSON.parse(Buffer.from(raw).toString('utf8')) as KubernetesRole) : undefined;
-}
-
-export async function saveRole(view: Storage, name: string, role: KubernetesRole): Promise<void> {
-  await view.put(roleKey(name), Buffer.from(JSON.stringify(role), 'utf8'));
-}
-
-export async function deleteRole(view: Storage, name: string): Promise<void> {
-  await view.delete(roleKey(name));
-}
-
-export async function listRoles(view: Storage): Promise<string[]> {
-  return (await view.list('role/')).filter((k) => !k.endsWith('/'));
 }
 
 type Data = Readonly<Record<string, unknown>>;
