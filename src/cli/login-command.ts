@@ -18,6 +18,10 @@ interface LoginFlags extends OutputFlags {
   method?: string;
   store?: boolean;
   path?: string;
+  /** Print only the token, and store nothing (`export VAULT_TOKEN=$(hush login -token-only …)`). */
+  tokenOnly?: boolean;
+  /** Store the token but print nothing. */
+  print?: boolean;
 }
 
 function tokenRows(token: string, data: Readonly<Record<string, unknown>>): Record<string, unknown> {
@@ -86,8 +90,13 @@ async function login(args: readonly string[], flags: LoginFlags): Promise<void> 
   const client = clientFromEnv().withToken(token);
   const res = await client.read('auth/token/lookup-self');
   const data = dataOf(res.body);
-  const stored = flags.store !== false;
+  const stored = flags.store !== false && flags.tokenOnly !== true;
   if (stored) writeSecretFile(tokenFilePath(), `${token}\n`);
+  if (flags.tokenOnly) {
+    printRaw(token);
+    return;
+  }
+  if (flags.print === false) return;
 
   const rows = tokenRows(token, data);
   if (flags.field) {
@@ -115,6 +124,8 @@ export function createLoginCommand(): Command {
     .description('Check a token and store it for later commands (~/.hush-token, mode 0600)')
     .option('--method <method>', 'auth method: token, userpass, approle, jwt, kubernetes or oidc (browser login)', 'token')
     .option('--no-store', 'check the token but do not store it')
+    .option('--token-only', 'print only the token, and do not store it (implies -no-store)')
+    .option('--no-print', 'store the token but print nothing')
     .option('--path <path>', 'auth method mount path (defaults to the method name)')
     .argument('[args...]', 'the token (or - for stdin) with -method=token; KEY=VALUE login fields otherwise')
     .action((args: string[], flags: LoginFlags) => login(args, flags));

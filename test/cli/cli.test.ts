@@ -368,6 +368,16 @@ describe('hush CLI against a dev server', () => {
     expect((await run(['login', '-'], { env: noEnv, input: `${child}\n` })).code).toBe(0);
     expect(readFileSync(tokenFile, 'utf8').trim()).toBe(child);
     expect((await run(['login', '-field=token_policies', '-no-store', child], { env: noEnv })).stdout).toBe('["default"]');
+    // -token-only (export VAULT_TOKEN=$(hush login -token-only …)) prints the token alone and stores nothing
+    const other = (await run(['token', 'create', '-policy=default', '-field=token'])).stdout;
+    const only = await run(['login', '-token-only', other], { env: noEnv });
+    expect([only.code, only.stdout, only.stderr]).toEqual([0, other, '']);
+    expect(readFileSync(tokenFile, 'utf8').trim()).toBe(child);
+    // -no-print stores it and prints nothing
+    const quiet = await run(['login', '-no-print', other], { env: noEnv });
+    expect([quiet.code, quiet.stdout]).toEqual([0, '']);
+    expect(readFileSync(tokenFile, 'utf8').trim()).toBe(other);
+    writeFileSync(tokenFile, `${child}\n`, { mode: 0o600 }); // back to the token the checks below expect
 
     expectOneLineError(await run(['login', 'hvs.not-a-real-token'], { env: noEnv }), 2);
     expect(readFileSync(tokenFile, 'utf8').trim()).toBe(child);
