@@ -14,15 +14,16 @@
  * Failures are Vault-shaped 400s that say which check failed, never a token, code or secret.
  */
 import { HushError, badRequest, permissionDenied } from '../../../lib/errors.js';
+import type { Storage } from '../../../storage/storage.js';
 import { isAddressAllowed } from '../../bound-cidrs.js';
 import { readString } from '../../token-fields.js';
 import type { AuthRequest, AuthResponse } from '../auth-method.js';
+import type { RoleStore } from '../method-storage.js';
 import { checkBoundClaims, checkIssuer, checkOidcIdToken, checkSubject, checkTimes } from './claim-checks.js';
 import type { Claims } from './claim-checks.js';
 import type { JwtConfig } from './jwt-config.js';
 import { loadConfig, usesImplicitFlow } from './jwt-config.js';
 import { loginResultFor } from './jwt-login-result.js';
-import type { RoleStore } from '../method-storage.js';
 import type { JwtRole } from './jwt-role.js';
 import type { PendingOidcLogins } from './oidc-pending-logins.js';
 import { sameSecret } from './oidc-pending-logins.js';
@@ -31,7 +32,6 @@ import type { TokenAnswer } from './oidc-provider.js';
 import { isAllowedRedirect } from './redirect-uris.js';
 import type { DiscoveryDocument, SigningKeys } from './signing-keys.js';
 import { verifySignature } from './token-signature.js';
-import type { Storage } from '../../../storage/storage.js';
 
 export interface OidcFlowContext {
   readonly view: Storage;
