@@ -1,8 +1,9 @@
 /**
- * @module `hush login [TOKEN|-]`, or `hush login -method=userpass|approle|jwt|kubernetes|oidc K=V…` as the
- * vault CLI spells it: logs in, checks the token with `lookup-self` and stores it in the token
- * file (mode 0600) that every other command reads. A userpass password that is not given is
- * prompted for without echo; `oidc` is the browser login (`oidc-login.ts`).
+ * @module `hush login [TOKEN|-]`, or `hush login -method=userpass|approle|jwt|kubernetes|oidc
+ * K=V…` as the vault CLI spells it: logs in, checks the token with `lookup-self` and stores it in
+ * the token file (mode 0600) that every other command reads. A userpass password that is not
+ * given is prompted for without echo; `K=@file` reads a value from a file (as the vault CLI);
+ * `oidc` is the browser login (`oidc-login.ts`).
  */
 import { Command } from 'commander';
 import { clientFromEnv, tokenFilePath } from './cli-context.js';
