@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startTestServer } from '../helpers/test-server.js';
+import { api, apiFrom, startTestServer } from '../helpers/test-server.js';
+import { MAX_PENDING_PER_ADDRESS } from '../../src/auth/methods/jwt/oidc-pending-logins.js';
 import type { TestServer } from '../helpers/test-server.js';
 import { startOidcLoginProvider } from '../helpers/oidc-login-provider.js';
 import type { OidcLoginProvider } from '../helpers/oidc-login-provider.js';
@@ -297,5 +298,17 @@ describe('refusals', () => {
     await put('sys/auth/jwt-only', { type: 'jwt' });
     await put('auth/jwt-only/config', { oidc_discovery_url: provider.url });
     await expectRefused(await authUrl({ role: 'dev', redirect_uri: REDIRECT }, 'jwt-only'), /OIDC browser login is not configured: set .*oidc_client_id/);
+  });
+
+  // last: it leaves 127.0.0.1 without room for new logins for ten minutes
+  it('refuses one address more than its share of logins under way (429), not the others', async () => {
+    let refused: { status: number; body: any } | undefined;
+    for (let i = 0; i <= MAX_PENDING_PER_ADDRESS && !refused; i++) {
+      const res = await authUrl({ role: 'dev', redirect_uri: REDIRECT });
+      if (res.status !== 200) refused = res;
+    }
+    await expectRefused(refused!, /too many OIDC logins are under way on this mount \(or from this address\)/, 429);
+    const elsewhere = await apiFrom(s, '127.0.0.12', 'POST', 'auth/oidc/oidc/auth_url', { role: 'dev', redirect_uri: REDIRECT });
+    expect(elsewhere.status, JSON.stringify(elsewhere.body)).toBe(200);
   });
 });

@@ -84,8 +84,8 @@ export async function startOidcLogin(ctx: OidcFlowContext, req: AuthRequest): Pr
     throw badRequest(`unauthorized redirect_uri ${quoted(redirectUri)}: it is not in the role's allowed_redirect_uris`);
   }
   const doc = await discovery(ctx, config);
-  const started = ctx.pending.start(name, redirectUri, readString(req.data, 'client_nonce'));
-  if (!started) throw new HushError('rate_limited', 'too many OIDC logins are under way on this mount; try again in a few minutes');
+  const started = ctx.pending.start(name, redirectUri, readString(req.data, 'client_nonce'), req.remoteAddress);
+  if (!started) throw new HushError('rate_limited', 'too many OIDC logins are under way on this mount (or from this address); try again in a few minutes');
   return { data: { auth_url: authorizationUrl(doc, config, role, redirectUri, started) } };
 }
 

@@ -5,8 +5,8 @@ import { PENDING_LOGIN_TTL_MS, PendingOidcLogins, sameSecret } from './oidc-pend
 describe('PendingOidcLogins', () => {
   it('gives each login fresh random values and a PKCE S256 challenge of its verifier', () => {
     const logins = new PendingOidcLogins(() => 0);
-    const a = logins.start('dev', 'http://localhost:8250/oidc/callback', '');
-    const b = logins.start('dev', 'http://localhost:8250/oidc/callback', '');
+    const a = logins.start('dev', 'http://localhost:8250/oidc/callback', '', '10.0.0.1');
+    const b = logins.start('dev', 'http://localhost:8250/oidc/callback', '', '10.0.0.1');
     expect(a!.state).not.toBe(b!.state);
     expect(a!.nonce).not.toBe(b!.nonce);
     const taken = logins.take(a!.state)!;
@@ -17,10 +17,10 @@ describe('PendingOidcLogins', () => {
   it('hands a state out once, and not after ten minutes', () => {
     let now = 1_000;
     const logins = new PendingOidcLogins(() => now);
-    const first = logins.start('dev', 'http://x/cb', 'n')!;
+    const first = logins.start('dev', 'http://x/cb', 'n', '10.0.0.1')!;
     expect(logins.take(first.state)?.clientNonce).toBe('n');
     expect(logins.take(first.state)).toBeUndefined();
-    const late = logins.start('dev', 'http://x/cb', '')!;
+    const late = logins.start('dev', 'http://x/cb', '', '10.0.0.1')!;
     now += PENDING_LOGIN_TTL_MS;
     expect(logins.take(late.state)).toBeUndefined();
     expect(logins.size).toBe(0);
@@ -29,14 +29,28 @@ describe('PendingOidcLogins', () => {
   it('refuses new logins past its bound until older ones expire, never dropping those under way', () => {
     let now = 0;
     const logins = new PendingOidcLogins(() => now, 2);
-    const kept = logins.start('dev', 'http://x/cb', '')!;
-    expect(logins.start('dev', 'http://x/cb', '')).toBeDefined();
-    expect(logins.start('dev', 'http://x/cb', '')).toBeUndefined();
+    const kept = logins.start('dev', 'http://x/cb', '', '10.0.0.1')!;
+    expect(logins.start('dev', 'http://x/cb', '', '10.0.0.1')).toBeDefined();
+    expect(logins.start('dev', 'http://x/cb', '', '10.0.0.1')).toBeUndefined();
     expect(logins.take(kept.state)).toBeDefined();
-    expect(logins.start('dev', 'http://x/cb', '')).toBeDefined();
+    expect(logins.start('dev', 'http://x/cb', '', '10.0.0.1')).toBeDefined();
     now += PENDING_LOGIN_TTL_MS;
-    expect(logins.start('dev', 'http://x/cb', '')).toBeDefined();
+    expect(logins.start('dev', 'http://x/cb', '', '10.0.0.1')).toBeDefined();
     expect(logins.size).toBe(1);
+  });
+
+  it('lets one address hold only its share, and gives it back as its logins end', () => {
+    let now = 0;
+    const logins = new PendingOidcLogins(() => now, 100, 2);
+    const first = logins.start('dev', 'http://x/cb', '', '10.0.0.9')!;
+    expect(logins.start('dev', 'http://x/cb', '', '10.0.0.9')).toBeDefined();
+    expect(logins.start('dev', 'http://x/cb', '', '10.0.0.9')).toBeUndefined();
+    expect(logins.start('dev', 'http://x/cb', '', '10.0.0.7')).toBeDefined();
+    logins.take(first.state);
+    expect(logins.start('dev', 'http://x/cb', '', '10.0.0.9')).toBeDefined();
+    expect(logins.start('dev', 'http://x/cb', '', '10.0.0.9')).toBeUndefined();
+    now += PENDING_LOGIN_TTL_MS;
+    expect(logins.start('dev', 'http://x/cb', '', '10.0.0.9')).toBeDefined();
   });
 
   it('compares nonces exactly', () => {
