@@ -70,6 +70,7 @@ describe('config and roles', () => {
     const write = (body: unknown) => api(s, 'PUT', 'auth/k8s-conf/config', { token: root, body });
     await expectRefused(await write({}), 400, /no host provided \(kubernetes_host\)/);
     await expectRefused(await write({ kubernetes_host: k8s.url, kubernetes_ca_cert: 'not a certificate' }), 400, /kubernetes_ca_cert is not a PEM certificate/);
+    await expectRefused(await write({ kubernetes_host: k8s.url, pem_keys: ['not a key'] }), 400, /pem_keys\[0\] is not a PEM public key or certificate/);
   });
 
   it('reads back a role and refuses unbound or everyone-allowed ones', async () => {
@@ -182,7 +183,8 @@ describe('reaching the API server', () => {
       const before = k8s.reviews().length;
       await expectRefused(await login(await k8s.mint(ESO), 'eso', 'k8s-pem'), 400, /signature verification failed/);
       expect(k8s.reviews().length).toBe(before);
-      await put('auth/k8s-pem/config', { kubernetes_host: k8s.url, kubernetes_ca_cert: k8s.caPem, token_reviewer_jwt: reviewer, pem_keys: [await k8s.signingKeyPem()] });
+      // one string holding the PEM block, as Vault's sample payload sends it
+      await put('auth/k8s-pem/config', { kubernetes_host: k8s.url, kubernetes_ca_cert: k8s.caPem, token_reviewer_jwt: reviewer, pem_keys: await k8s.signingKeyPem() });
       expect((await login(await k8s.mint(ESO), 'eso', 'k8s-pem')).status).toBe(200);
     } finally {
       await other.close();

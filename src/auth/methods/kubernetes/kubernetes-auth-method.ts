@@ -15,6 +15,7 @@ import { isAddressAllowed } from '../../bound-cidrs.js';
 import { readString } from '../../token-fields.js';
 import type { AuthMethod, AuthMethodContext, AuthMethodFactory, AuthRequest, AuthResponse } from '../auth-method.js';
 import { createPemSigningKeys } from '../jwt/signing-keys.js';
+import type { SigningKeys } from '../jwt/signing-keys.js';
 import { verifySignature } from '../jwt/token-signature.js';
 import { loginTokenParams } from '../login-role-fields.js';
 import { rolePaths, roleStore } from '../method-storage.js';
@@ -33,20 +34,26 @@ export interface KubernetesAuthMethodOptions {
   readonly podServiceAccountDir?: string;
 }
 
-/** The token's claims: verified against `pem_keys` when configured, else only decoded (the
- * TokenReview is what vouches for them). */
-async function tokenClaims(config: KubernetesConfig, jwt: string): Promise<Claims> {
-  if (config.pem_keys.length > 0) return verifySignature(jwt, createPemSigningKeys(config.pem_keys), []);
-  try {
-    return decodeJwt(jwt);
-  } catch (err) {
-    throw badRequest('the service account token is not a JWT', err);
-  }
-}
-
 export function createKubernetesAuthMethod(opts: KubernetesAuthMethodOptions): AuthMethod {
   const { view } = opts;
   const roles = roleStore<KubernetesRole>(view);
+  /** The `pem_keys` of the config last used, parsed and imported once. */
+  let pemKeys: { readonly pems: string; readonly keys: SigningKeys } | undefined;
+
+  /** The token's claims: verified against `pem_keys` when configured, else only decoded (the
+   * TokenReview is what vouches for them). */
+  async function tokenClaims(config: KubernetesConfig, jwt: string): Promise<Claims> {
+    if (config.pem_keys.length > 0) {
+      const pems = JSON.stringify(config.pem_keys);
+      if (pemKeys?.pems !== pems) pemKeys = { pems, keys: createPemSigningKeys(config.pem_keys) };
+      return verifySignature(jwt, pemKeys.keys, []);
+    }
+    try {
+      return decodeJwt(jwt);
+    } catch (err) {
+      throw badRequest('the service account token is not a JWT', err);
+    }
+  }
 
   async function login(req: AuthRequest): Promise<AuthResponse> {
     const config = await loadConfig(view);

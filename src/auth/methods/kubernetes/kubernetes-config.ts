@@ -6,7 +6,7 @@
  * When Hush itself runs in a pod and the CA or reviewer token is not given, the pod's own are
  * used (`disable_local_ca_jwt` turns that off), read again at each login since they rotate.
  */
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { badRequest } from '../../../lib/errors.js';
@@ -54,11 +54,18 @@ function checkPem(pem: string, field: string): void {
   }
 }
 
+/** `pem_keys`: a JSON list, or one string holding PEM blocks (as Vault's sample sends it). */
+function readPemKeys(data: Readonly<Record<string, unknown>>): string[] {
+  const value = data['pem_keys'];
+  if (typeof value === 'string') return value.match(/-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g) ?? (value.trim() === '' ? [] : [value]);
+  return readStringList(data, 'pem_keys');
+}
+
 /** Reads and checks a config write (a write replaces the whole config, as in Vault). */
 export function parseConfig(data: Readonly<Record<string, unknown>>): KubernetesConfig {
   const host = readString(data, 'kubernetes_host').trim();
   if (host === '') throw badRequest('no host provided (kubernetes_host)');
-  const pemKeys = readStringList(data, 'pem_keys');
+  const pemKeys = readPemKeys(data);
   const config: KubernetesConfig = {
     kubernetes_host: apiBase(host),
     kubernetes_ca_cert: readString(data, 'kubernetes_ca_cert').trim(),
@@ -69,6 +76,13 @@ export function parseConfig(data: Readonly<Record<string, unknown>>): Kubernetes
     disable_iss_validation: readBool(data, 'disable_iss_validation', true),
   };
   if (config.kubernetes_ca_cert !== '') checkPem(config.kubernetes_ca_cert, 'kubernetes_ca_cert');
+  config.pem_keys.forEach((pem, i) => {
+    try {
+      if (createPublicKey(pem).type !== 'public') throw new Error('not a public key');
+    } catch (err) {
+      throw badRequest(`pem_keys[${i}] is not a PEM public key or certificate`, err);
+    }
+  });
   return config;
 }
 
