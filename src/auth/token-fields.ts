@@ -80,3 +80,15 @@ export function readDuration(data: Data, field: string): number {
     throw err;
   }
 }
+
+/** PEM lists: a JSON array, or one string holding one or more PEM blocks. */
+export function readPemList(data: Data, field: string): string[] {
+  const value = data[field];
+  if (value === undefined || value === null || value === '') return [];
+  if (typeof value === 'string') {
+    const blocks = value.match(/-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g);
+    return blocks ?? [value];
+  }
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw badRequest(`${field} must be a list of PEM strings`);
+  return (value as string[]).map((v) => v.trim()).filter((v) => v !== '');
+}

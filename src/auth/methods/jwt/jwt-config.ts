@@ -9,7 +9,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { badRequest } from '../../../lib/errors.js';
-import { readString, readStringList } from '../../token-fields.js';
+import { readPemList, readString, readStringList } from '../../token-fields.js';
 import type { Storage } from '../../../storage/storage.js';
 import { readJson, writeJson } from '../method-storage.js';
 import { fetchJson } from '../../../lib/fetch-json.js';
@@ -135,18 +135,6 @@ function checkOidcClient(config: JwtConfig): void {
   if (config.oidc_response_types?.includes('id_token') && config.oidc_response_mode !== 'form_post') {
     throw badRequest("'oidc_response_types' \"id_token\" requires 'oidc_response_mode' \"form_post\"");
   }
-}
-
-/** PEM lists: a JSON array, or one string holding one or more PEM blocks. */
-function readPemList(data: Readonly<Record<string, unknown>>, field: string): string[] {
-  const value = data[field];
-  if (value === undefined || value === null || value === '') return [];
-  if (typeof value === 'string') {
-    const blocks = value.match(/-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g);
-    return blocks ?? [value];
-  }
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw badRequest(`${field} must be a list of PEM strings`);
-  return (value as string[]).map((v) => v.trim()).filter((v) => v !== '');
 }
 
 /** Checks that the configured discovery document or JWKS can be fetched and parsed. */

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { badRequest } from '../../../lib/errors.js';
 import type { Storage } from '../../../storage/storage.js';
 import { readJson, writeJson } from '../method-storage.js';
-import { readBool, readString, readStringList } from '../../token-fields.js';
+import { readBool, readPemList, readString } from '../../token-fields.js';
 
 export interface KubernetesConfig {
   readonly kubernetes_host: string;
@@ -54,23 +54,15 @@ function checkPem(pem: string, field: string): void {
   }
 }
 
-/** `pem_keys`: a JSON list, or one string holding PEM blocks (as Vault's sample sends it). */
-function readPemKeys(data: Readonly<Record<string, unknown>>): string[] {
-  const value = data['pem_keys'];
-  if (typeof value === 'string') return value.match(/-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g) ?? (value.trim() === '' ? [] : [value]);
-  return readStringList(data, 'pem_keys');
-}
-
 /** Reads and checks a config write (a write replaces the whole config, as in Vault). */
 export function parseConfig(data: Readonly<Record<string, unknown>>): KubernetesConfig {
   const host = readString(data, 'kubernetes_host').trim();
   if (host === '') throw badRequest('no host provided (kubernetes_host)');
-  const pemKeys = readPemKeys(data);
   const config: KubernetesConfig = {
     kubernetes_host: apiBase(host),
     kubernetes_ca_cert: readString(data, 'kubernetes_ca_cert').trim(),
     token_reviewer_jwt: readString(data, 'token_reviewer_jwt').trim(),
-    pem_keys: pemKeys,
+    pem_keys: readPemList(data, 'pem_keys'),
     disable_local_ca_jwt: readBool(data, 'disable_local_ca_jwt'),
     issuer: readString(data, 'issuer').trim(),
     disable_iss_validation: readBool(data, 'disable_iss_validation', true),
