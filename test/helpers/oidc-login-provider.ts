@@ -38,8 +38,6 @@ export interface OidcLoginProvider extends OidcIssuer {
   refuseNext(error: string): void;
   /** Claims put over the next ID token's (a wrong nonce, audience …). */
   tamperNext(claims: Readonly<Record<string, unknown>>): void;
-  /** The authorization requests received, as their query parameters. */
-  authorizations(): readonly Readonly<Record<string, string>>[];
   tokenRequests(): readonly TokenRequestSeen[];
 }
 
@@ -82,7 +80,6 @@ export async function startOidcLoginProvider(opts: OidcLoginProviderOptions = {}
   const clientSecret = opts.clientSecret ?? randomBytes(18).toString('base64url');
   const codes = new Map<string, IssuedCode>();
   const accessTokens = new Map<string, ProviderUser>();
-  const authorizations: Record<string, string>[] = [];
   const tokenRequests: TokenRequestSeen[] = [];
   let refusal: string | undefined;
   let tamper: Readonly<Record<string, unknown>> | undefined;
@@ -103,7 +100,6 @@ export async function startOidcLoginProvider(opts: OidcLoginProviderOptions = {}
 
   const authorize = async (url: URL, res: ServerResponse) => {
     const q = Object.fromEntries(url.searchParams);
-    authorizations.push(q);
     if (q['client_id'] !== clientId || !q['redirect_uri']) {
       res.writeHead(400, { 'content-type': 'text/plain' }).end('unknown client or missing redirect_uri');
       return;
@@ -209,7 +205,6 @@ export async function startOidcLoginProvider(opts: OidcLoginProviderOptions = {}
     tamperNext: (claims: Readonly<Record<string, unknown>>) => {
       tamper = claims;
     },
-    authorizations: () => authorizations,
     tokenRequests: () => tokenRequests,
   });
 }
