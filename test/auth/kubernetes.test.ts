@@ -133,6 +133,9 @@ describe('login', () => {
     await expectRefused(await login(ci, 'ci'), 403, /did not authenticate the service account token/);
     const forged = `${ci.split('.').slice(0, 2).join('.')}.${Buffer.from('forged').toString('base64url')}`;
     await expectRefused(await login(forged, 'ci'), 403, /did not authenticate/);
+    // an API server that vouches for another account than the token names is not believed
+    k8s.misnameNext('kube-system', 'cluster-admin-bot');
+    await expectRefused(await login(await k8s.mint(ESO)), 403, /says the token belongs to another service account/);
   });
 
   it('checks the role\'s audience in the token and asks the API server for it', async () => {
