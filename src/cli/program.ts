@@ -28,6 +28,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   write: async () => (await import('./generic-commands.js')).createWriteCommand(),
   list: async () => (await import('./generic-commands.js')).createListCommand(),
   delete: async () => (await import('./generic-commands.js')).createDeleteCommand(),
+  unwrap: async () => (await import('./generic-commands.js')).createUnwrapCommand(),
   secrets: async () => (await import('./secrets-command.js')).createSecretsCommand(),
   auth: async () => (await import('./auth-command.js')).createAuthCommand(),
   policy: async () => (await import('./policy-command.js')).createPolicyCommand(),

@@ -21,6 +21,8 @@ export interface ClientOptions {
   readonly skipVerify?: boolean;
   /** Request timeout in milliseconds (default 60 s). */
   readonly timeoutMs?: number;
+  /** `X-Vault-Wrap-TTL` on every request: the server answers with a wrapping token instead. */
+  readonly wrapTtl?: string;
 }
 
 export interface ApiResponse<T = Record<string, unknown>> {
@@ -75,6 +77,11 @@ export class HushClient {
     return new HushClient({ ...this.#opts, token });
   }
 
+  /** The same client, asking for every answer wrapped for `ttl` (`-wrap-ttl=120s`). */
+  withWrapTtl(ttl: string): HushClient {
+    return new HushClient({ ...this.#opts, wrapTtl: ttl });
+  }
+
   get token(): string | undefined {
     return this.#opts.token;
   }
@@ -110,6 +117,7 @@ export class HushClient {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const reqHeaders: Record<string, string> = { 'x-vault-request': 'true', ...headers };
     if (this.#opts.token) reqHeaders['x-vault-token'] = this.#opts.token;
+    if (this.#opts.wrapTtl) reqHeaders['x-vault-wrap-ttl'] = this.#opts.wrapTtl;
     if (payload) {
       reqHeaders['content-type'] ??= 'application/json';
       reqHeaders['content-length'] = String(payload.length);

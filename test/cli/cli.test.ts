@@ -407,6 +407,21 @@ describe('hush CLI against a dev server', () => {
     expect(ar.code).toBe(0);
     expect(readFileSync(tokenFile, 'utf8').trim()).toBe(ar.stdout.trim());
 
+    // a deploy tool hands the new machine a wrapped secret ID; the machine unwraps it once
+    const shown = await run(['write', '-wrap-ttl=60s', '-f', 'auth/ci/role/deploy/secret-id']);
+    expect(shown.stdout).toMatch(/wrapping_token\s+hvs\./);
+    expect(shown.stdout).toMatch(/wrapping_token_creation_path\s+auth\/ci\/role\/deploy\/secret-id/);
+    expect(shown.stdout).not.toMatch(/secret_id\s/);
+    const wrapping = (await run(['write', '-wrap-ttl=120s', '-f', '-field=wrapping_token', 'auth/ci/role/deploy/secret-id'])).stdout.trim();
+    const machine = { HUSH_TOKEN: undefined, HUSH_TOKEN_FILE: join(home, 'new-machine-token') };
+    const unwrapped = await run(['unwrap', '-field=secret_id', wrapping], { env: machine });
+    expect(unwrapped.code, unwrapped.stderr).toBe(0);
+    const machineLogin = await run(['login', '-method=approle', '-path=ci', `role_id=${roleId}`, `secret_id=${unwrapped.stdout.trim()}`, '-token-only'], { env: machine });
+    expect(machineLogin.code, machineLogin.stderr).toBe(0);
+    expectOneLineError(await run(['unwrap', wrapping], { env: machine }), 2);
+    const wrappedRead = (await run(['read', '-wrap-ttl=1m', '-field=wrapping_token', 'auth/ci/role/deploy/role-id'])).stdout.trim();
+    expect((await run(['unwrap', '-field=role_id', wrappedRead], { env: machine })).stdout).toBe(roleId);
+
     // vault auth tune -token-type=batch: later logins on the mount get batch tokens
     const tuned = await run(['auth', 'tune', '-token-type=batch', '-default-lease-ttl=15m', 'ci/']);
     expect(tuned.stdout).toContain('Success! Tuned the auth method at: ci/');
