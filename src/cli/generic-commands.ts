@@ -8,46 +8,23 @@ import { Command } from 'commander';
 import { clientFromEnv } from './cli-context.js';
 import { CliError } from './cli-errors.js';
 import { parseKeyValues } from './cli-input.js';
-import { formatDuration, formatTable, printList, printRaw, printStructured, printSuccess, pickField, withFormatFlag, withOutputFlags } from './output.js';
+import { formatTable, printList, printRaw, printStructured, printSuccess, pickField, withFormatFlag, withOutputFlags } from './output.js';
 import type { OutputFlags } from './output.js';
 import { isRecord, printWarnings, secretRows } from './secret-display.js';
 import type { ApiBody } from './secret-display.js';
+import { withWrapTtlFlag, wrapInfoOf, wrapRows, wrappingClient } from './wrapping.js';
+import type { WrapFlags } from './wrapping.js';
 
 function clean(path: string): string {
   return path.replace(/^\/+/, '');
-}
-
-interface WrapFlags {
-  wrapTtl?: string;
-}
-
-/** The environment's client, asking for wrapped answers when `-wrap-ttl` was given. */
-function commandClient(flags: WrapFlags) {
-  const client = clientFromEnv();
-  return flags.wrapTtl ? client.withWrapTtl(flags.wrapTtl) : client;
-}
-
-function withWrapTtlFlag(cmd: Command): Command {
-  return cmd.option('--wrap-ttl <duration>', 'answer with a single-use wrapping token valid this long (e.g. 120s) instead of the data');
-}
-
-/** The rows of a wrapped answer, as `vault write -wrap-ttl` shows them. */
-function wrapRows(info: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  return {
-    wrapping_token: info.token,
-    wrapping_accessor: info.accessor,
-    wrapping_token_ttl: formatDuration(info.ttl ?? 0),
-    wrapping_token_creation_time: info.creation_time,
-    wrapping_token_creation_path: info.creation_path,
-    ...(info.wrapped_accessor ? { wrapped_accessor: info.wrapped_accessor } : {}),
-  };
 }
 
 /** Prints a response like `vault read`: rows of lease + data (or of the wrapping token), or the
  * body for json/yaml. */
 export function printSecret(flags: OutputFlags, body: unknown): void {
   printWarnings(body, flags.format);
-  const rows = isRecord(body) && isRecord(body.wrap_info) ? wrapRows(body.wrap_info) : secretRows(body);
+  const wrapped = wrapInfoOf(body);
+  const rows = wrapped ? wrapRows(wrapped) : secretRows(body);
   if (flags.field) {
     const data = isRecord(body) && isRecord(body.data) ? body.data : undefined;
     printRaw(pickField(flags.field, data, rows, isRecord(body) ? body : undefined));
@@ -58,7 +35,7 @@ export function printSecret(flags: OutputFlags, body: unknown): void {
 }
 
 async function read(path: string, args: readonly string[], flags: OutputFlags & WrapFlags): Promise<void> {
-  const client = commandClient(flags);
+  const client = wrappingClient(flags);
   const query = Object.fromEntries(Object.entries(await parseKeyValues(args)).map(([k, v]) => [k, String(v)]));
   const p = clean(path);
   const res = await client.request<ApiBody>('GET', p, undefined, query, {}, [404]);
@@ -68,11 +45,11 @@ async function read(path: string, args: readonly string[], flags: OutputFlags & 
 
 async function write(path: string, args: readonly string[], flags: OutputFlags & WrapFlags & { force?: boolean }): Promise<void> {
   if (args.length === 0 && !flags.force) throw new CliError('Must supply data or use -force', 1);
-  const client = commandClient(flags);
+  const client = wrappingClient(flags);
   const p = clean(path);
   const res = await client.write<ApiBody>(p, await parseKeyValues(args));
   const body = res.body;
-  const hasContent = isRecord(body) && (isRecord(body.data) || isRecord(body.auth) || isRecord(body.wrap_info));
+  const hasContent = isRecord(body) && (isRecord(body.data) || isRecord(body.auth) || wrapInfoOf(body) !== undefined);
   if (!hasContent && !flags.field) {
     printWarnings(body, flags.format);
     printSuccess(flags, `Success! Data written to: ${p}`, body ?? {});
@@ -82,10 +59,10 @@ async function write(path: string, args: readonly string[], flags: OutputFlags &
 }
 
 async function list(path: string, flags: OutputFlags & WrapFlags): Promise<void> {
-  const client = commandClient(flags);
+  const client = wrappingClient(flags);
   const p = clean(path);
   const res = await client.request<ApiBody>('GET', p, undefined, { list: 'true' }, {}, [404]);
-  if (isRecord(res.body) && isRecord(res.body.wrap_info)) {
+  if (wrapInfoOf(res.body)) {
     printSecret(flags, res.body);
     return;
   }

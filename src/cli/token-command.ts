@@ -10,6 +10,9 @@ import { formatDuration, formatTable, printRaw, printStructured, printSuccess, p
 import type { OutputFlags } from './output.js';
 import { authRows, dataOf, isRecord, printWarnings, sortedRows } from './secret-display.js';
 import type { ApiBody } from './secret-display.js';
+import { printSecret } from './generic-commands.js';
+import { withWrapTtlFlag, wrapInfoOf, wrappingClient } from './wrapping.js';
+import type { WrapFlags } from './wrapping.js';
 
 /** Prints a response carrying an `auth` block (create, renew, login). */
 export function printAuth(flags: OutputFlags, body: ApiBody | undefined): void {
@@ -30,7 +33,7 @@ export function lookupRows(data: Readonly<Record<string, unknown>>): Record<stri
   return rows;
 }
 
-interface CreateFlags extends OutputFlags {
+interface CreateFlags extends OutputFlags, WrapFlags {
   policy?: string[];
   ttl?: string;
   explicitMaxTtl?: string;
@@ -61,8 +64,9 @@ async function create(flags: CreateFlags): Promise<void> {
   if (flags.id) body.id = flags.id;
   if (flags.type) body.type = flags.type;
   const path = flags.role ? `auth/token/create/${encodeURIComponent(flags.role)}` : flags.orphan ? 'auth/token/create-orphan' : 'auth/token/create';
-  const res = await clientFromEnv().write<ApiBody>(path, body);
-  printAuth(flags, res.body);
+  const res = await wrappingClient(flags).write<ApiBody>(path, body);
+  if (wrapInfoOf(res.body)) printSecret(flags, res.body);
+  else printAuth(flags, res.body);
 }
 
 async function lookup(token: string | undefined, flags: OutputFlags & { accessor?: boolean }): Promise<void> {
@@ -115,7 +119,7 @@ async function renew(token: string | undefined, flags: OutputFlags & { increment
 export function createTokenCommand(): Command {
   const token = new Command('token').description('Create, look up, renew and revoke tokens');
   token.addCommand(
-    withOutputFlags(new Command('create'))
+    withWrapTtlFlag(withOutputFlags(new Command('create')))
       .description('Create a token (a child of the caller\'s token unless -orphan)')
       .option('--policy <name>', 'a policy for the token (repeatable)', collect)
       .option('--ttl <duration>', 'initial TTL (e.g. 1h)')

@@ -421,6 +421,9 @@ describe('hush CLI against a dev server', () => {
     expectOneLineError(await run(['unwrap', wrapping], { env: machine }), 2);
     const wrappedRead = (await run(['read', '-wrap-ttl=1m', '-field=wrapping_token', 'auth/ci/role/deploy/role-id'])).stdout.trim();
     expect((await run(['unwrap', '-field=role_id', wrappedRead], { env: machine })).stdout).toBe(roleId);
+    const wrappedToken = (await run(['token', 'create', '-wrap-ttl=1m', '-policy=default', '-field=wrapping_token'])).stdout.trim();
+    const opened = (await run(['unwrap', '-field=token', wrappedToken], { env: machine })).stdout;
+    expect((await run(['token', 'lookup', '-field=policies'], { env: { ...machine, HUSH_TOKEN: opened } })).stdout).toBe('["default"]');
 
     // vault auth tune -token-type=batch: later logins on the mount get batch tokens
     const tuned = await run(['auth', 'tune', '-token-type=batch', '-default-lease-ttl=15m', 'ci/']);
