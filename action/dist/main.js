@@ -61,6 +61,10 @@ var HushClient = class _HushClient {
   withToken(token) {
     return new _HushClient({ ...this.#opts, token });
   }
+  /** The same client, asking for every answer wrapped for `ttl` (`-wrap-ttl=120s`). */
+  withWrapTtl(ttl) {
+    return new _HushClient({ ...this.#opts, wrapTtl: ttl });
+  }
   get token() {
     return this.#opts.token;
   }
@@ -87,6 +91,7 @@ var HushClient = class _HushClient {
     const payload = body === void 0 ? void 0 : Buffer.from(JSON.stringify(body));
     const reqHeaders = { "x-vault-request": "true", ...headers };
     if (this.#opts.token) reqHeaders["x-vault-token"] = this.#opts.token;
+    if (this.#opts.wrapTtl) reqHeaders["x-vault-wrap-ttl"] = this.#opts.wrapTtl;
     if (payload) {
       reqHeaders["content-type"] ??= "application/json";
       reqHeaders["content-length"] = String(payload.length);
