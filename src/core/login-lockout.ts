@@ -7,6 +7,7 @@
  * the right credential. Settings come per mount from `sys/auth/:path/tune`
  * (`user_lockout_config`). Kept in memory on this node: a restart forgets the counters.
  */
+import { addressScoped } from '../auth/methods/auth-method.js';
 import { HushError } from '../lib/errors.js';
 
 export interface LockoutSettings {
@@ -95,11 +96,15 @@ export class LoginLockout {
     return out;
   }
 
-  /** Unlocks `key` on the mount, whether it names an identifier or an address. */
+  /** Unlocks `key` on the mount, whether it names an identifier or an address; a name's
+   * address-scoped locks ({@link addressScoped}) go with it, so `unlock/<role>` frees the role
+   * for every address. */
   unlock(mountAccessor: string, key: string): boolean {
-    const a = this.#counters.delete(counterKey(mountAccessor, 'identifier', key));
-    const b = this.#counters.delete(counterKey(mountAccessor, 'address', key));
-    return a || b;
+    let found = this.#counters.delete(counterKey(mountAccessor, 'identifier', key));
+    found = this.#counters.delete(counterKey(mountAccessor, 'address', key)) || found;
+    const scoped = counterKey(mountAccessor, 'identifier', addressScoped(key, ''));
+    for (const counter of [...this.#counters.keys()]) if (counter.startsWith(scoped)) found = this.#counters.delete(counter) || found;
+    return found;
   }
 
   #keys(mountAccessor: string, identifier: string | undefined, address: string): [KeyKind, string][] {

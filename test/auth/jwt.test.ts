@@ -272,6 +272,11 @@ describe('GitHub Actions login (as hashicorp/vault-action sends it)', () => {
     const unlocked = await api(s, 'POST', `sys/locked-users/${accessor}/unlock/${encodeURIComponent(key!)}`, { token: root });
     expect(unlocked.status, JSON.stringify(unlocked.body)).toBe(204);
     expect((await login(await issuer.mint(githubClaims()))).status).toBe(200);
+    // unlocking the role by its name lifts its locks from every address
+    for (let i = 0; i < 5; i++) expect((await login(bad)).status).toBe(400);
+    expect((await login(await issuer.mint(githubClaims()))).status).toBe(429);
+    expect((await api(s, 'POST', `sys/locked-users/${accessor}/unlock/shop-main`, { token: root })).status).toBe(204);
+    expect((await login(await issuer.mint(githubClaims()))).status).toBe(200);
   });
 
   it('refuses a login from outside token_bound_cidrs', async () => {

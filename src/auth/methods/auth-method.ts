@@ -51,7 +51,8 @@ export interface AuthMethod {
   isUnauthenticatedPath(path: string): boolean;
   /**
    * The name lockout counts failed logins against (user name, role id, role), read from a login
-   * request before it is handled; undefined when the request names none.
+   * request before it is handled; undefined when the request names none. A name anyone can
+   * know may be scoped to the caller's address ({@link addressScoped}).
    */
   loginIdentifier?(req: AuthRequest): string | undefined;
   /** Removes what has expired from the method's storage (the server's periodic sweep); resolves
@@ -71,4 +72,11 @@ export interface AuthMethodFactory {
   /** Mount type, e.g. `approle`, `jwt`, `userpass`. */
   readonly type: string;
   create(ctx: AuthMethodContext): Promise<AuthMethod>;
+}
+
+/** A login identifier that counts for one source address only (JWT roles: a role's name is
+ * public, so a lock of the name itself would let anyone lock everyone out). Unlocking the bare
+ * name lifts these too. */
+export function addressScoped(name: string, address: string): string {
+  return `${name} from ${address}`;
 }

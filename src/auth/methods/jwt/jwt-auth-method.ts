@@ -13,6 +13,7 @@ import type { PathDeclaration } from '../../../engines/path-table.js';
 import type { Storage } from '../../../storage/storage.js';
 import { isAddressAllowed } from '../../bound-cidrs.js';
 import { readString } from '../../token-fields.js';
+import { addressScoped } from '../auth-method.js';
 import type { AuthMethod, AuthMethodContext, AuthMethodFactory, AuthRequest, AuthResponse } from '../auth-method.js';
 import { checkAudience, checkBoundClaims, checkIssuer, checkSubject, checkTimes } from './claim-checks.js';
 import { checkConfigReachable, configResponse, loadConfig, parseConfig, saveConfig } from './jwt-config.js';
@@ -143,7 +144,7 @@ export function createJwtAuthMethod(opts: JwtAuthMethodOptions): AuthMethod {
       if (!/^login\/?$/.test(req.path)) return undefined;
       const role = typeof req.data.role === 'string' ? req.data.role.trim() : '';
       const name = (role || defaultRole).toLowerCase();
-      return name === '' ? undefined : `${name} from ${req.remoteAddress}`;
+      return name === '' ? undefined : addressScoped(name, req.remoteAddress);
     },
   };
 }
