@@ -17,6 +17,7 @@ import { HushError, badRequest, permissionDenied } from '../../../lib/errors.js'
 import type { Storage } from '../../../storage/storage.js';
 import { isAddressAllowed } from '../../bound-cidrs.js';
 import { readString } from '../../token-fields.js';
+import { constantTimeEqual } from '../../token-format.js';
 import type { AuthRequest, AuthResponse } from '../auth-method.js';
 import type { RoleStore } from '../method-storage.js';
 import { checkBoundClaims, checkIssuer, checkOidcIdToken, checkSubject, checkTimes } from './claim-checks.js';
@@ -26,7 +27,6 @@ import { loadConfig, usesImplicitFlow } from './jwt-config.js';
 import { loginResultFor } from './jwt-login-result.js';
 import type { JwtRole } from './jwt-role.js';
 import type { PendingOidcLogins } from './oidc-pending-logins.js';
-import { sameSecret } from './oidc-pending-logins.js';
 import { authorizationUrl, exchangeCode, userInfoClaims } from './oidc-provider.js';
 import type { TokenAnswer } from './oidc-provider.js';
 import { isAllowedRedirect } from './redirect-uris.js';
@@ -93,7 +93,7 @@ export async function startOidcLogin(ctx: OidcFlowContext, req: AuthRequest): Pr
 export async function finishOidcLogin(ctx: OidcFlowContext, req: AuthRequest): Promise<AuthResponse> {
   const login = ctx.pending.take(readString(req.data, 'state'));
   if (!login) throw badRequest(`${FAILED}: expired or missing OAuth state; start the login again`);
-  if (login.clientNonce !== '' && !sameSecret(readString(req.data, 'client_nonce'), login.clientNonce)) {
+  if (login.clientNonce !== '' && !constantTimeEqual(readString(req.data, 'client_nonce'), login.clientNonce)) {
     throw badRequest(`${FAILED}: invalid client_nonce`);
   }
   const providerError = readString(req.data, 'error');
@@ -120,7 +120,7 @@ export async function finishOidcLogin(ctx: OidcFlowContext, req: AuthRequest): P
   checkIssuer(idClaims, config.bound_issuer || doc.issuer);
   const now = ctx.now();
   checkTimes(idClaims, role, now);
-  checkOidcIdToken(idClaims, role, config.oidc_client_id ?? '', (nonce) => sameSecret(nonce, login.nonce), now);
+  checkOidcIdToken(idClaims, role, config.oidc_client_id ?? '', (nonce) => constantTimeEqual(nonce, login.nonce), now);
   const claims = await withUserInfo(ctx, doc, config, answer.accessToken, idClaims);
   checkSubject(claims, role);
   checkBoundClaims(claims, role);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { PENDING_LOGIN_TTL_MS, PendingOidcLogins, sameSecret } from './oidc-pending-logins.js';
+import { constantTimeEqual } from '../../token-format.js';
+import { PENDING_LOGIN_TTL_MS, PendingOidcLogins } from './oidc-pending-logins.js';
 
 describe('PendingOidcLogins', () => {
   it('gives each login fresh random values and a PKCE S256 challenge of its verifier', () => {
@@ -53,10 +54,10 @@ describe('PendingOidcLogins', () => {
     expect(logins.start('dev', 'http://x/cb', '', '10.0.0.9')).toBeDefined();
   });
 
-  it('compares nonces exactly', () => {
-    expect(sameSecret('abc', 'abc')).toBe(true);
-    expect(sameSecret('abc', 'abd')).toBe(false);
-    expect(sameSecret('abc', 'abcd')).toBe(false);
-    expect(sameSecret('', 'x')).toBe(false);
+  it('compares nonces exactly (with the token store\'s constant-time comparison)', () => {
+    expect(constantTimeEqual('abc', 'abc')).toBe(true);
+    expect(constantTimeEqual('abc', 'abd')).toBe(false);
+    expect(constantTimeEqual('abc', 'abcd')).toBe(false);
+    expect(constantTimeEqual('', 'x')).toBe(false);
   });
 });

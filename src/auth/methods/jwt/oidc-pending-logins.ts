@@ -7,7 +7,7 @@
  * new logins are refused until older ones finish or expire, never the older ones dropped; and
  * one source address may hold only a share of it, so that one client cannot fill it for all.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 export interface PendingOidcLogin {
   readonly role: string;
@@ -89,11 +89,4 @@ export class PendingOidcLogins {
     const now = this.#now();
     for (const [state, login] of this.#byState) if (login.expiresAt <= now) this.#forget(state, login);
   }
-}
-
-/** Compares two values a client sends back (nonces) in constant time. */
-export function sameSecret(a: string, b: string): boolean {
-  const x = createHash('sha256').update(a).digest();
-  const y = createHash('sha256').update(b).digest();
-  return timingSafeEqual(x, y);
 }
