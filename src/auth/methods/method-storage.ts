@@ -1,7 +1,8 @@
 /**
  * @module What a login method keeps in its mount's storage: its config (one JSON record) and its
  * roles (`role/<name>`, JSON, names compared without case, as Vault does), and the paths that
- * manage the roles: `role/` (list) and `role/:name` (read, write over the stored role, delete).
+ * manage them: `config` (read, write), `role/` (list) and `role/:name` (read, write over the
+ * stored role, delete).
  * Used by the JWT/OIDC and Kubernetes methods; each gives how a write is read into its role and
  * how a role is shown.
  */
@@ -38,6 +39,31 @@ export function roleStore<T>(view: Storage): RoleStore<T> {
     remove: (name) => view.delete(key(name)),
     list: async () => (await view.list('role/')).filter((k) => !k.endsWith('/')),
   };
+}
+
+/** The `config` path: a read shows the stored config (404 before the first write); a write
+ * goes to `write`, which checks and stores it. */
+export function configPath<C>(
+  summary: string,
+  load: () => Promise<C | undefined>,
+  show: (config: C) => Record<string, unknown>,
+  write: (data: Readonly<Record<string, unknown>>) => Promise<void>,
+): PathDeclaration<AuthRequest> {
+  return definePath<AuthRequest>({
+    pattern: /^config\/?$/,
+    summary,
+    operations: {
+      read: async () => {
+        const config = await load();
+        if (!config) throw notFound();
+        return { data: show(config) };
+      },
+      update: async (req) => {
+        await write(req.data);
+        return {};
+      },
+    },
+  });
 }
 
 /** How a method reads a role write (over the stored role when updating) and shows a role. */

@@ -7,7 +7,7 @@
  * (`oidc-flow.ts`). A login returns who logged in (the role's `user_claim`) and the token
  * parameters; the core issues the token, counts failures for lockout and audits.
  */
-import { badRequest, notFound, permissionDenied } from '../../../lib/errors.js';
+import { badRequest, permissionDenied } from '../../../lib/errors.js';
 import { definePath, dispatch } from '../../../engines/path-table.js';
 import type { PathDeclaration } from '../../../engines/path-table.js';
 import type { Storage } from '../../../storage/storage.js';
@@ -19,7 +19,7 @@ import { checkAudience, checkBoundClaims, checkIssuer, checkSubject, checkTimes 
 import { checkConfigReachable, configResponse, loadConfig, parseConfig, saveConfig } from './jwt-config.js';
 import type { JwtConfig } from './jwt-config.js';
 import { loginResultFor } from './jwt-login-result.js';
-import { rolePaths, roleStore } from '../method-storage.js';
+import { configPath, rolePaths, roleStore } from '../method-storage.js';
 import { parseRole, roleResponse } from './jwt-role.js';
 import type { JwtRole } from './jwt-role.js';
 import { finishOidcLogin, startOidcLogin } from './oidc-flow.js';
@@ -102,25 +102,18 @@ export function createJwtAuthMethod(opts: JwtAuthMethodOptions): AuthMethod {
       summary: 'Log in with a signed JWT for a role: {"role": …, "jwt": …}.',
       operations: { update: login, create: login },
     }),
-    definePath<AuthRequest>({
-      pattern: /^config\/?$/,
-      summary: 'Read or write where verification keys come from, the bound issuer and the default role.',
-      operations: {
-        read: async () => {
-          const config = await loadConfig(view);
-          if (!config) throw notFound();
-          return { data: configResponse(config) };
-        },
-        update: async (req) => {
-          const config = parseConfig(req.data);
-          await checkConfigReachable(config);
-          await saveConfig(view, config);
-          keyCache = undefined;
-          defaultRole = config.default_role;
-          return {};
-        },
+    configPath(
+      'Read or write where verification keys come from, the bound issuer and the default role.',
+      () => loadConfig(view),
+      configResponse,
+      async (data) => {
+        const config = parseConfig(data);
+        await checkConfigReachable(config);
+        await saveConfig(view, config);
+        keyCache = undefined;
+        defaultRole = config.default_role;
       },
-    }),
+    ),
     ...rolePaths(roles, { parse: parseRole, show: roleResponse }, 'who may log in and the token they get'),
     definePath<AuthRequest>({
       pattern: /^oidc\/auth_url\/?$/,

@@ -7,7 +7,7 @@
  * valid, and that it belongs to that same account. The core issues the token.
  */
 import { decodeJwt } from 'jose';
-import { badRequest, notFound, permissionDenied } from '../../../lib/errors.js';
+import { badRequest, permissionDenied } from '../../../lib/errors.js';
 import { definePath, dispatch } from '../../../engines/path-table.js';
 import type { PathDeclaration } from '../../../engines/path-table.js';
 import type { Storage } from '../../../storage/storage.js';
@@ -18,7 +18,7 @@ import { createPemSigningKeys } from '../jwt/signing-keys.js';
 import type { SigningKeys } from '../jwt/signing-keys.js';
 import { verifySignature } from '../jwt/token-signature.js';
 import { loginTokenParams } from '../login-role-fields.js';
-import { rolePaths, roleStore } from '../method-storage.js';
+import { configPath, rolePaths, roleStore } from '../method-storage.js';
 import { configResponse, loadConfig, parseConfig, reviewAccess, saveConfig } from './kubernetes-config.js';
 import type { KubernetesConfig } from './kubernetes-config.js';
 import { isBound, parseRole, roleResponse } from './kubernetes-role.js';
@@ -104,21 +104,12 @@ export function createKubernetesAuthMethod(opts: KubernetesAuthMethodOptions): A
       summary: 'Log in with a service account token: {"role": …, "jwt": …}.',
       operations: { update: login, create: login },
     }),
-    definePath<AuthRequest>({
-      pattern: /^config\/?$/,
-      summary: 'Read or write how to reach the cluster\'s API server.',
-      operations: {
-        read: async () => {
-          const config = await loadConfig(view);
-          if (!config) throw notFound();
-          return { data: configResponse(config) };
-        },
-        update: async (req) => {
-          await saveConfig(view, parseConfig(req.data));
-          return {};
-        },
-      },
-    }),
+    configPath(
+      "Read or write how to reach the cluster's API server.",
+      () => loadConfig(view),
+      configResponse,
+      (data) => saveConfig(view, parseConfig(data)),
+    ),
     ...rolePaths(roles, { parse: parseRole, show: roleResponse }, 'which service accounts may log in, and the token they get'),
   ];
 
