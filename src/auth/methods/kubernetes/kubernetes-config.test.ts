@@ -22,4 +22,18 @@ describe('reviewAccess', () => {
   it('works outside a pod: nothing local to read', () => {
     expect(reviewAccess(parseConfig({ kubernetes_host: 'kube.example:6443' }), join(pod, 'missing'))).toEqual({ apiBase: 'https://kube.example:6443', caCert: '', reviewerJwt: '' });
   });
+
+  it('reads the pod\'s rotating token again after a minute, not at every login', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hush-pod-rotate-'));
+    try {
+      writeFileSync(join(dir, 'token'), 'first\n');
+      const config = parseConfig({ kubernetes_host: 'https://10.0.0.1' });
+      expect(reviewAccess(config, dir, 1_000).reviewerJwt).toBe('first');
+      writeFileSync(join(dir, 'token'), 'rotated\n');
+      expect(reviewAccess(config, dir, 31_000).reviewerJwt).toBe('first');
+      expect(reviewAccess(config, dir, 61_000).reviewerJwt).toBe('rotated');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

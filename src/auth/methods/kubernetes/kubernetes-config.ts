@@ -4,7 +4,7 @@
  * shows it to review service account tokens (`token_reviewer_jwt`, never shown again), optional
  * keys to check their signatures before asking (`pem_keys`), and Vault's deprecated issuer check.
  * When Hush itself runs in a pod and the CA or reviewer token is not given, the pod's own are
- * used (`disable_local_ca_jwt` turns that off), read again at each login since they rotate.
+ * used (`disable_local_ca_jwt` turns that off), read again every minute since the token rotates.
  */
 import { X509Certificate, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -107,12 +107,29 @@ function readLocal(dir: string, name: string): string {
   }
 }
 
+/** How long the pod's CA and token are kept before they are read again (the kubelet renews a
+ * projected token well before it expires, so a minute is safe). */
+const POD_FILES_TTL_MS = 60_000;
+const podFiles = new Map<string, { readonly at: number; readonly ca: string; readonly token: string }>();
+
+/** The pod's CA and token ('' where absent), read at most once a minute instead of at each
+ * login (outside a pod, that is two failed reads per login saved). */
+function podCredentials(dir: string, now: number): { readonly ca: string; readonly token: string } {
+  let files = podFiles.get(dir);
+  if (!files || now - files.at >= POD_FILES_TTL_MS) {
+    files = { at: now, ca: readLocal(dir, 'ca.crt'), token: readLocal(dir, 'token') };
+    podFiles.set(dir, files);
+  }
+  return files;
+}
+
 /** The config's CA and reviewer token, or the pod's own when they are not set. */
-export function reviewAccess(config: KubernetesConfig, podDir = POD_SERVICE_ACCOUNT_DIR): ReviewAccess {
-  const local = !config.disable_local_ca_jwt;
+export function reviewAccess(config: KubernetesConfig, podDir = POD_SERVICE_ACCOUNT_DIR, now = Date.now()): ReviewAccess {
+  const needed = !config.disable_local_ca_jwt && (config.kubernetes_ca_cert === '' || config.token_reviewer_jwt === '');
+  const pod = needed ? podCredentials(podDir, now) : { ca: '', token: '' };
   return {
     apiBase: config.kubernetes_host,
-    caCert: config.kubernetes_ca_cert || (local ? readLocal(podDir, 'ca.crt') : ''),
-    reviewerJwt: config.token_reviewer_jwt || (local ? readLocal(podDir, 'token') : ''),
+    caCert: config.kubernetes_ca_cert || pod.ca,
+    reviewerJwt: config.token_reviewer_jwt || pod.token,
   };
 }
