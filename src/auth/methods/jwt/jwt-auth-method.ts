@@ -84,7 +84,7 @@ export function createJwtAuthMethod(opts: JwtAuthMethodOptions): AuthMethod {
 
     const keys = signingKeys(config);
     const claims = await verifySignature(jwt, keys, config.jwt_supported_algs);
-    checkIssuer(claims, config.bound_issuer || (await keys.discoveredIssuer()));
+    checkIssuer(claims, config.bound_issuer || (await keys.discovered())?.issuer);
     checkTimes(claims, role, now());
     checkAudience(claims, role);
     checkSubject(claims, role);

@@ -17,9 +17,7 @@ export type VerificationKey = CryptoKey | KeyObject;
 /** Keys able to verify a token with this header; throws a clear error when there are none. */
 export interface SigningKeys {
   keysFor(alg: string, kid: string | undefined): Promise<VerificationKey[]>;
-  /** The issuer named by a discovery document, when keys come from one. */
-  discoveredIssuer(): Promise<string | undefined>;
-  /** The discovery document, when keys come from one (the OIDC flow needs its endpoints). */
+  /** The discovery document, when keys come from one (its issuer; the OIDC flow's endpoints). */
   discovered(): Promise<DiscoveryDocument | undefined>;
 }
 
@@ -91,7 +89,6 @@ export function createPemSigningKeys(pems: readonly string[]): SigningKeys {
       }
       return found;
     },
-    discoveredIssuer: async () => undefined,
     discovered: async () => undefined,
   };
 }
@@ -239,7 +236,6 @@ export function createRemoteSigningKeys(
       if (out.length === 0) throw badRequest(`error validating token: the matching JWKS key is unusable for ${alg}`);
       return out;
     },
-    discoveredIssuer: async () => (await discovered())?.issuer,
     discovered,
   };
 }

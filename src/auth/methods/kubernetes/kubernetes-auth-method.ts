@@ -28,14 +28,7 @@ import { reviewToken } from './token-review.js';
 
 type Claims = Readonly<Record<string, unknown>>;
 
-export interface KubernetesAuthMethodOptions {
-  readonly view: Storage;
-  /** Where the pod's own CA and token are (tests give another directory). */
-  readonly podServiceAccountDir?: string;
-}
-
-export function createKubernetesAuthMethod(opts: KubernetesAuthMethodOptions): AuthMethod {
-  const { view } = opts;
+function createKubernetesAuthMethod(view: Storage): AuthMethod {
   const roles = roleStore<KubernetesRole>(view);
   /** The `pem_keys` of the config last used, parsed and imported once. */
   let pemKeys: { readonly pems: string; readonly keys: SigningKeys } | undefined;
@@ -78,7 +71,7 @@ export function createKubernetesAuthMethod(opts: KubernetesAuthMethodOptions): A
       if (!aud.includes(role.audience)) throw permissionDenied('invalid audience (aud) claim: the token was not issued for the role\'s audience');
     }
 
-    const reviewed = await reviewToken(reviewAccess(config, opts.podServiceAccountDir), jwt, role.audience);
+    const reviewed = await reviewToken(reviewAccess(config), jwt, role.audience);
     if (reviewed.username !== serviceAccountUser(sa) || (sa.uid !== '' && reviewed.uid !== sa.uid)) {
       throw permissionDenied('the Kubernetes API server says the token belongs to another service account');
     }
@@ -126,5 +119,5 @@ export function createKubernetesAuthMethod(opts: KubernetesAuthMethodOptions): A
 /** `hush auth enable kubernetes`: logins with Kubernetes service account tokens. */
 export const kubernetesAuthMethodFactory: AuthMethodFactory = {
   type: 'kubernetes',
-  create: async (ctx: AuthMethodContext) => createKubernetesAuthMethod({ view: ctx.view }),
+  create: async (ctx: AuthMethodContext) => createKubernetesAuthMethod(ctx.view),
 };
