@@ -1,14 +1,21 @@
 /**
  * @module The `LIST` verb on a real connection. Node's HTTP parser refuses `LIST` with
- * `HPE_INVALID_METHOD` before any handler runs, and a refused parser cannot go on. So the HTTP
- * server never sees the real socket: each connection is a chain of {@link VirtualSocket}s, one
- * per parser. When a parser refuses `LIST …`, the request (bytes from its `L` on, plus
- * everything received after) is rewritten to `GET …?list=true&…` and replayed to a fresh
- * parser on a new virtual socket, on the same connection. Responses still leave in request
- * order: only the oldest virtual socket in the chain writes; a newer one's writes wait until
- * every response of the older ones has been written. Keep-alive, pipelining, bodies, TLS and a
- * method split across TCP segments all work because nothing here frames HTTP: the bytes the
- * parser saw are exactly the bytes that arrived, except the one rewritten request line.
+ * `HPE_INVALID_METHOD` before any handler runs, and a refused parser cannot go on.
+ *
+ * A connection starts served by Node directly: its parser reads the real socket itself (from
+ * C++, the fastest path; putting a stream between them cost about 13 µs of the event loop per
+ * request). When that parser refuses a request (`LIST`, or anything else), the connection is
+ * taken over ({@link SplicedConnection.adopt}): Node's listeners leave the real socket, and from
+ * then on it is a chain of {@link VirtualSocket}s, one per parser. When a parser refuses
+ * `LIST …`, the request (bytes from its `L` on, plus everything received after) is rewritten to
+ * `GET …?list=true&…` and replayed to a fresh parser on a new virtual socket, on the same
+ * connection. Responses still leave in request order: the responses Node is still writing for
+ * the direct parser go first, then only the oldest virtual socket in the chain writes; a newer
+ * one's writes wait until every response of the older ones has been written. Keep-alive,
+ * pipelining, bodies, TLS and a method split across TCP segments all work because nothing here
+ * frames HTTP: the bytes the parser saw are exactly the bytes that arrived, except the one
+ * rewritten request line (see `classifyRefusedMethod` for the segments the direct parser read
+ * unseen).
  */
 import { STATUS_CODES } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -32,20 +39,38 @@ const FAILED_CONNECTION_GRACE_MS = 2_000;
 
 type ConnectionListener = (this: Server, socket: Duplex) => void;
 
+/** Socket events whose listeners Node's HTTP server adds to a connection it serves. */
+const NODE_SOCKET_EVENTS = ['data', 'end', 'timeout', 'drain', 'close', 'error', 'resume', 'pause'] as const;
+/** Those that stop at a take-over: Node's parser no longer reads, and the connection's
+ * timeouts, end and pauses are the chain's. 'close' (frees Node's parser, aborts its requests)
+ * and 'drain' (its responses' backpressure) stay for the responses Node still writes. */
+const DETACHED_EVENTS: ReadonlySet<string> = new Set(['data', 'end', 'timeout', 'resume', 'pause']);
+
+/** A connection Node's parser serves directly (until its first refused request). */
+interface DirectConnection {
+  /** The listeners Node's HTTP server added to the real socket. */
+  readonly nodeListeners: ReadonlyArray<readonly [event: string, listener: (...args: unknown[]) => void]>;
+  /** The last request Node's parser emitted on it. */
+  lastRequest: IncomingMessage | undefined;
+  /** Taken over by a {@link SplicedConnection}. */
+  adopted: boolean;
+}
+
 /** What the HTTP server wiring needs from the LIST support. */
 export interface ListVerbSupport {
   /** Install as the server's only 'clientError' handler. */
   onClientError(err: Error, socket: Duplex): void;
   /** Call for every request before the application sees it. */
   trackRequest(req: IncomingMessage, res: ServerResponse): void;
-  /** Destroys every open connection (the last step of closing the server). */
+  /** Destroys every connection taken over (the last step of closing the server; Node closes the
+   * ones it serves directly). */
   destroyAll(): void;
-  /** Open connections (real sockets), for tests and shutdown. */
+  /** Connections taken over and still open, for tests. */
   readonly connectionCount: number;
 }
 
 /**
- * Puts virtual sockets between `server` and its connections.
+ * Serves `server`'s connections directly and takes one over when its parser refuses a request.
  * @param connectionEvent `'connection'` for `http.Server`, `'secureConnection'` for `https.Server`
  * @param maxLineBytes longest request line accepted while rewriting (Node's header size limit)
  */
@@ -59,22 +84,42 @@ export function installListVerb(
     throw new Error(`expected exactly one '${connectionEvent}' listener on the HTTP server`);
   }
   server.removeListener(connectionEvent, nodeListener);
+  const direct = new WeakMap<Duplex, DirectConnection>();
   const connections = new Set<SplicedConnection>();
   const attach = (socket: VirtualSocket): void => nodeListener.call(server, socket);
 
   server.on(connectionEvent, (raw: Socket) => {
-    const connection = new SplicedConnection(raw, attach, maxLineBytes, () => connections.delete(connection));
-    connections.add(connection);
-    connection.start();
+    const before = new Set(NODE_SOCKET_EVENTS.flatMap((event) => raw.listeners(event)));
+    nodeListener.call(server, raw);
+    const nodeListeners = NODE_SOCKET_EVENTS.flatMap((event) =>
+      (raw.listeners(event) as Array<(...args: unknown[]) => void>).filter((l) => !before.has(l)).map((l) => [event, l] as const),
+    );
+    direct.set(raw, { nodeListeners, lastRequest: undefined, adopted: false });
   });
 
   return {
     onClientError(err, socket) {
-      if (socket instanceof VirtualSocket) socket.parseFailed(err);
-      else socket.destroy(); // e.g. a failed TLS handshake: nothing to answer
+      if (socket instanceof VirtualSocket) {
+        socket.parseFailed(err);
+        return;
+      }
+      const served = direct.get(socket);
+      if (served === undefined) {
+        socket.destroy(); // e.g. a failed TLS handshake: nothing to answer
+        return;
+      }
+      if (served.adopted) return; // a late error of the parser it had (a request timeout): the chain serves it now
+      served.adopted = true;
+      const connection = new SplicedConnection(socket as Socket, attach, maxLineBytes, () => connections.delete(connection));
+      connections.add(connection);
+      connection.adopt(served, err);
     },
     trackRequest(req, res) {
       if (req.socket instanceof VirtualSocket) req.socket.trackRequest(req, res);
+      else {
+        const served = direct.get(req.socket);
+        if (served !== undefined) served.lastRequest = req;
+      }
     },
     destroyAll() {
       for (const connection of connections) connection.destroyAll();
@@ -92,6 +137,9 @@ class SplicedConnection implements SocketOwner {
   readonly #onGone: () => void;
   /** Oldest first: the head may write, the last one reads. */
   readonly #chain: VirtualSocket[] = [];
+  /** Node's parser served the connection before it was taken over, and responses to its
+   * requests are still being written: nothing in the chain may write yet. */
+  #directResponses = false;
   /** Bytes of a refused request while its request line is still arriving. */
   #collecting: Buffer | null = null;
   /** A final error answer, written once every earlier response has been written. */
@@ -107,18 +155,49 @@ class SplicedConnection implements SocketOwner {
     this.#onGone = onGone;
   }
 
-  start(): void {
+  /**
+   * Takes over a connection Node's parser served until it refused a request (`err`): Node's
+   * listeners leave the socket (adding ours makes Node stop reading it from C++), the refused
+   * request is handled as a virtual socket's would be, and the chain writes once Node has
+   * written every response it owes.
+   */
+  adopt(served: DirectConnection, err: Error): void {
+    const raw = this.raw;
+    for (const [event, listener] of served.nodeListeners) if (DETACHED_EVENTS.has(event)) raw.removeListener(event, listener);
+    this.#directResponses = true;
+    this.#listen();
+    raw.resume(); // Node may have paused it for its responses' backpressure
+    this.#refused(err, { current: true, midRequest: served.lastRequest !== undefined && !served.lastRequest.complete, tailBefore: undefined, after: [] });
+    this.#afterDirectResponses();
+  }
+
+  /** Opens the chain's turn to write once Node's own responses on the socket are written:
+   * Node writes them one after another, so the one it writes now (`_httpMessage`, Node's
+   * property) is followed by the next when it closes, and none is left when it has none. */
+  #afterDirectResponses(): void {
+    if (this.#gone) return;
+    const writing = (this.raw as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (writing !== null && writing !== undefined && !this.raw.destroyed) {
+      writing.once('close', () => this.#afterDirectResponses());
+      return;
+    }
+    this.#directResponses = false;
+    // Node set its keep-alive timer after its last response: the chain keeps its own time.
+    this.raw.setTimeout(this.#collecting === null ? 0 : REQUEST_LINE_TIMEOUT_MS);
+    this.#advance();
+  }
+
+  #listen(): void {
     const raw = this.raw;
     raw.on('data', this.#onData);
     raw.on('end', this.#onEnd);
     raw.on('timeout', this.#onTimeout);
     raw.on('error', () => {}); // 'close' follows and tears everything down
     raw.on('close', () => this.destroyAll());
-    this.#spawn(null);
   }
 
   isHead(socket: VirtualSocket): boolean {
-    return this.#chain[0] === socket;
+    return this.#chain[0] === socket && !this.#directResponses;
   }
 
   isCurrent(socket: VirtualSocket): boolean {
@@ -150,10 +229,17 @@ class SplicedConnection implements SocketOwner {
   onParseError(socket: VirtualSocket, error: Error): void {
     if (socket.dead || socket.retired || this.#gone) return;
     socket.dead = true;
+    const current = this.isCurrent(socket);
+    this.#refused(error, { current, midRequest: socket.midRequest, tailBefore: socket.tailBefore, after: current ? socket.takeUndelivered() : [] });
+  }
+
+  /** Answers what a parser refused: a `LIST` is rewritten and replayed, anything else answered
+   * with an error (after the responses before it) or, inside a request, the connection cut. */
+  #refused(error: Error, at: RefusalContext): void {
     const err = error as ClientError;
     const packet = err.rawPacket;
-    if (err.code === 'HPE_INVALID_METHOD' && this.isCurrent(socket) && Buffer.isBuffer(packet)) {
-      const refused = classifyRefusedMethod(packet, err.bytesParsed ?? -1, socket.tailBefore, socket.takeUndelivered());
+    if (err.code === 'HPE_INVALID_METHOD' && at.current && Buffer.isBuffer(packet)) {
+      const refused = classifyRefusedMethod(packet, err.bytesParsed ?? -1, at.tailBefore, at.after);
       if (refused.kind === 'list') {
         this.#collecting = refused.bytes;
         this.raw.resume(); // it may have been paused for the refused parser's backlog
@@ -167,7 +253,7 @@ class SplicedConnection implements SocketOwner {
       return;
     }
     const answer = answerFor(err.code);
-    if (answer === null || socket.midRequest || !this.isCurrent(socket)) {
+    if (answer === null || at.midRequest || !at.current) {
       this.destroyAll();
       return;
     }
@@ -184,13 +270,14 @@ class SplicedConnection implements SocketOwner {
     this.#onGone();
   }
 
-  #spawn(initial: Buffer | null): void {
+  /** A new parser on a virtual socket, fed `initial` (a rewritten request and what followed). */
+  #spawn(initial: Buffer): void {
     const socket = new VirtualSocket(this);
     // Forget the timer of an earlier parser: the new one sets its own keep-alive timer when idle.
-    if (initial !== null) this.raw.setTimeout(0);
+    this.raw.setTimeout(0);
     this.#chain.push(socket);
     this.#attach(socket);
-    if (initial !== null) this.#feed(socket, initial);
+    this.#feed(socket, initial);
     if (this.#rawEnded) socket.push(null);
     this.#advance();
   }
@@ -257,7 +344,7 @@ class SplicedConnection implements SocketOwner {
 
   /** Retires dead sockets at the head whose responses are all written; lets the next write. */
   #advance(): void {
-    if (this.#gone) return;
+    if (this.#gone || this.#directResponses) return;
     while (this.#chain.length > 0) {
       const head = this.#chain[0] as VirtualSocket;
       if (!head.dead || head.pendingResponses > 0) break;
@@ -277,6 +364,18 @@ class SplicedConnection implements SocketOwner {
       setTimeout(() => this.destroyAll(), FAILED_CONNECTION_GRACE_MS).unref();
     }
   }
+}
+
+/** Where a parser's refusal happened, as {@link SplicedConnection} needs to answer it. */
+interface RefusalContext {
+  /** The refusing parser is the last one (it reads the connection now). */
+  readonly current: boolean;
+  /** It refused inside a request whose body it had not finished. */
+  readonly midRequest: boolean;
+  /** The last bytes it saw before the refused chunk; undefined when they were not seen. */
+  readonly tailBefore: Buffer | undefined;
+  /** Bytes received after the refused chunk that it has not parsed. */
+  readonly after: readonly Buffer[];
 }
 
 function answerFor(code: string | undefined): { status: number; message: string } | null {

@@ -57,6 +57,16 @@ describe('classifyRefusedMethod', () => {
     expect(bytesOf(classifyRefusedMethod(b('LIS'), 2, b(''), [b('T /')]))).toBe('LIST /');
   });
 
+  it('takes a refusal at the first bytes of a chunk for the rest of LIST when the bytes before were not seen', () => {
+    expect(bytesOf(classifyRefusedMethod(b('ST /x HTTP/1.1\r\n\r\n'), 0, undefined, []))).toBe('LIST /x HTTP/1.1\r\n\r\n');
+    expect(bytesOf(classifyRefusedMethod(b('IST /x'), 1, undefined, []))).toBe('LIST /x');
+    expect(bytesOf(classifyRefusedMethod(b('GET / HTTP/1.1\r\n\r\nLIST /y'), 20, undefined, []))).toBe('LIST /y');
+    // only an S can be the rest of LIST; an earlier byte that is not I rules it out
+    expect(bytesOf(classifyRefusedMethod(b('OST /x'), 1, undefined, []))).toBe('unknown-verb');
+    expect(bytesOf(classifyRefusedMethod(b('XT /x'), 0, undefined, []))).toBe('unknown-verb');
+    expect(bytesOf(classifyRefusedMethod(b('GET / HTTP/1.1\r\n\r\nLIX'), 20, undefined, []))).toBe('unknown-verb');
+  });
+
   it('tells another verb from garbage', () => {
     expect(bytesOf(classifyRefusedMethod(b('FOO /x HTTP/1.1'), 0, b(''), []))).toBe('unknown-verb');
     expect(bytesOf(classifyRefusedMethod(b('LIX /x HTTP/1.1'), 2, b(''), []))).toBe('unknown-verb');

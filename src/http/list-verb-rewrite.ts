@@ -1,5 +1,5 @@
 /**
- * @module Byte-level helpers for the `LIST` verb (see `connection-splicer.ts` for the plumbing).
+ * @module Byte-level helpers for the `LIST` verb (see `list-verb-connection.ts` for the plumbing).
  * Node's HTTP parser only knows a fixed set of methods and stops at `LIST` with
  * `HPE_INVALID_METHOD`. These pure functions find the failed request's first bytes and turn
  * `LIST /v1/x?a=b HTTP/1.1` into `GET /v1/x?list=true&a=b HTTP/1.1`, leaving headers and body
@@ -33,6 +33,8 @@ export type RefusedMethod =
   | { readonly kind: 'garbage' };
 
 const LI = Buffer.from('LI', 'latin1');
+const L = 0x4c;
+const I = 0x49;
 const S = 0x53;
 
 /**
@@ -44,27 +46,38 @@ const S = 0x53;
  * previous request's body ended just before it without a line break, and even when `LI` came
  * in an earlier TCP segment (hence `tailBefore`).
  *
+ * When the earlier segments were never seen (`tailBefore` undefined: Node's parser read the
+ * connection itself), a refusal at the packet's first `S`, or at an `S` right after a first `I`,
+ * means the method began in an earlier segment (no method starts with `I`, and `S` may start
+ * one), and its bytes there are taken to be `LI` / `L`. A client sending methods Node knows,
+ * and `LIST`, is only refused there inside `LIST`: any other method that goes on with that `S`
+ * is a prefix Node's parser accepts. Only an unknown method ending in `…ST` or `…IST`, split
+ * at that point, would be read as `LIST`; the rewrite still needs `ST ` to follow.
+ *
  * @param packet the chunk the parser was executing (`err.rawPacket`)
  * @param errorAt where in `packet` it stopped (`err.bytesParsed`)
- * @param tailBefore the last bytes delivered before `packet`
+ * @param tailBefore the last bytes delivered before `packet`, or undefined when not seen
  * @param after bytes received after `packet` that the parser has not seen
  */
 export function classifyRefusedMethod(
   packet: Buffer,
   errorAt: number,
-  tailBefore: Buffer,
+  tailBefore: Buffer | undefined,
   after: readonly Buffer[],
 ): RefusedMethod {
   if (errorAt < 0 || errorAt >= packet.length) return { kind: 'garbage' };
   const failed = packet[errorAt] as number;
-  if (failed === S && byteBefore(packet, errorAt, tailBefore, 2) === 0x4c && byteBefore(packet, errorAt, tailBefore, 1) === 0x49) {
+  if (failed === S && byteBefore(packet, errorAt, tailBefore, 2, L) === L && byteBefore(packet, errorAt, tailBefore, 1, I) === I) {
     return { kind: 'list', bytes: Buffer.concat([LI, packet.subarray(errorAt), ...after]) };
   }
   return failed >= 0x41 && failed <= 0x5a ? { kind: 'unknown-verb' } : { kind: 'garbage' };
 }
 
-function byteBefore(packet: Buffer, at: number, tail: Buffer, back: number): number | undefined {
-  return at - back >= 0 ? packet[at - back] : tail[tail.length - (back - at)];
+/** The byte `back` places before `packet[at]`; `unseen` when it came before `packet` and the
+ * bytes there were not seen. */
+function byteBefore(packet: Buffer, at: number, tail: Buffer | undefined, back: number, unseen: number): number | undefined {
+  if (at - back >= 0) return packet[at - back];
+  return tail === undefined ? unseen : tail[tail.length - (back - at)];
 }
 
 /** Outcome of {@link rewriteListRequest}. */

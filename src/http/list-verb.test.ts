@@ -1,9 +1,12 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDevTls } from './dev-tls.js';
 import { createHttpServer } from './http-server.js';
+import { installListVerb } from './list-verb-connection.js';
 import type { HttpServer } from './http-server.js';
 import { RawConnection, echoHandler, echoed } from './testing/raw-http-client.js';
 
@@ -237,12 +240,56 @@ describe('the LIST verb on raw sockets', () => {
     }
   });
 
+  it('answers oversized headers with 431 in Vault\'s shape after the response before it', async () => {
+    const c = await connect();
+    await c.write(`GET /v1/slow-first HTTP/1.1\r\n${H}\r\nGET /v1/big HTTP/1.1\r\n${H}X-Big: ${'b'.repeat(20_000)}\r\n\r\n`);
+    const all = await c.responses(2);
+    expect(echoed(all[0])).toEqual({ operation: 'read', path: 'slow-first' });
+    expect(all[1]?.status).toBe(431);
+    expect(JSON.parse(all[1]?.body ?? '')).toEqual({ errors: ['request header fields too large'] });
+    expect(await c.closedByServer()).toBe(true);
+  });
+
+  it('cuts a connection whose parser fails inside a request body, answering nothing for it', async () => {
+    const c = await connect();
+    await c.write(`GET /v1/before HTTP/1.1\r\n${H}\r\n`);
+    expect((await c.responses(1)).map(echoed)).toEqual([{ operation: 'read', path: 'before' }]);
+    await c.write(`POST /v1/chunked HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\nzz\r\n`);
+    expect(await c.closedByServer()).toBe(true);
+    expect(await c.responses(1)).toHaveLength(1);
+  });
+
   it('leaves no connection behind', async () => {
     for (const c of open.splice(0)) c.destroy();
     const connections = () => new Promise<number>((resolve) => server.server.getConnections((_e, n) => resolve(n)));
     const deadline = Date.now() + 3000;
     while ((await connections()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(await connections()).toBe(0);
+  });
+});
+
+describe('connections served directly until a parser refuses', () => {
+  it('takes a connection over at its first LIST only, and keeps serving it', async () => {
+    const server = http.createServer((_req, res) => res.end('ok'));
+    const support = installListVerb(server, 'connection', http.maxHeaderSize);
+    server.on('clientError', (err, socket) => support.onClientError(err, socket));
+    server.prependListener('request', (req, res) => support.trackRequest(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const c = await RawConnection.open(port);
+    try {
+      await c.write(`GET /v1/a HTTP/1.1\r\n${H}\r\nGET /v1/b HTTP/1.1\r\n${H}\r\n`);
+      expect((await c.responses(2)).map((r) => r.status)).toEqual([200, 200]);
+      expect(support.connectionCount).toBe(0);
+      await c.write(`LIST /v1/c HTTP/1.1\r\n${H}\r\nGET /v1/d HTTP/1.1\r\n${H}\r\n`);
+      expect((await c.responses(4)).map((r) => r.status)).toEqual([200, 200, 200, 200]);
+      expect(support.connectionCount).toBe(1);
+      expect(c.closed).toBe(false);
+    } finally {
+      c.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 
