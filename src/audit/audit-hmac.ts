@@ -5,7 +5,8 @@
  * are kept. The salt (32 random bytes) lives in the storage the broker is given (a barrier view,
  * so it is encrypted at rest) and never leaves this module.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { hmacSha256Hex } from '../lib/hmac-sha256.js';
 
 export const HMAC_PREFIX = 'hmac-sha256:';
 const SALT_BYTES = 32;
@@ -22,9 +23,8 @@ export interface HmacOptions {
 
 /** A hasher keyed by `salt`: `hmac-sha256:` + hex HMAC-SHA256(salt, value). */
 export function createAuditHasher(salt: Uint8Array): AuditHasher {
-  // A raw key, copied once: Node sets up an HMAC from bytes faster than from a KeyObject.
-  const key = Buffer.from(salt);
-  return (value) => HMAC_PREFIX + createHmac('sha256', key).update(value, 'utf8').digest('hex');
+  const hmac = hmacSha256Hex(salt);
+  return (value) => HMAC_PREFIX + hmac(value);
 }
 
 /** Storage key of a device's salt (`path` as listed, e.g. `file/`). */

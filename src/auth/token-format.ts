@@ -13,7 +13,9 @@
  * and so do the storage keys (whose values alone are encrypted).
  * Tokens and accessors from before the stamp (or with a custom ID) keep their plain hash.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { hmacSha256Hex } from '../lib/hmac-sha256.js';
+import type { HmacSha256Hex } from '../lib/hmac-sha256.js';
 import { randomBytesPooled } from '../lib/random-pool.js';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -85,8 +87,18 @@ export function generateAccessor(unixMs: number): string {
  * dev root token's.
  */
 export function hashToken(secret: string, key?: Uint8Array): string {
-  if (key !== undefined && key.length > 0) return createHmac('sha256', key).update(secret, 'utf8').digest('hex');
+  if (key !== undefined && key.length > 0) return keyedHmac(key)(secret);
   return createHash('sha256').update('hush-token:', 'utf8').update(secret, 'utf8').digest('hex');
+}
+
+/** The HMAC of each key in use, made once (it keeps the key's padded blocks; see `hmac-sha256.ts`),
+ * as long as the key's bytes are in use. */
+const hmacsByKey = new WeakMap<Uint8Array, HmacSha256Hex>();
+
+function keyedHmac(key: Uint8Array): HmacSha256Hex {
+  let hmac = hmacsByKey.get(key);
+  if (hmac === undefined) hmacsByKey.set(key, (hmac = hmacSha256Hex(key)));
+  return hmac;
 }
 
 /**
