@@ -39,17 +39,18 @@ const FAILED_CONNECTION_GRACE_MS = 2_000;
 
 type ConnectionListener = (this: Server, socket: Duplex) => void;
 
-/** Socket events whose listeners Node's HTTP server adds to a connection it serves. */
-const NODE_SOCKET_EVENTS = ['data', 'end', 'timeout', 'drain', 'close', 'error', 'resume', 'pause'] as const;
-/** Those that stop at a take-over: Node's parser no longer reads, and the connection's
- * timeouts, end and pauses are the chain's. 'close' (frees Node's parser, aborts its requests)
- * and 'drain' (its responses' backpressure) stay for the responses Node still writes. */
-const DETACHED_EVENTS: ReadonlySet<string> = new Set(['data', 'end', 'timeout', 'resume', 'pause']);
+/** Socket events whose listeners from Node's HTTP server leave the socket at a take-over: its
+ * parser no longer reads, and the connection's timeouts, end and pauses are the chain's. Its
+ * 'close' (frees its parser, aborts its requests) and 'drain' (its responses' backpressure)
+ * listeners stay for the responses it still writes. */
+const DETACHED_EVENTS = ['data', 'end', 'timeout', 'resume', 'pause'] as const;
+
+type SocketListener = (...args: unknown[]) => void;
 
 /** A connection Node's parser serves directly (until its first refused request). */
 interface DirectConnection {
-  /** The listeners Node's HTTP server added to the real socket. */
-  readonly nodeListeners: ReadonlyArray<readonly [event: string, listener: (...args: unknown[]) => void]>;
+  /** The listeners of {@link DETACHED_EVENTS} Node's HTTP server added to the real socket. */
+  readonly nodeListeners: ReadonlyArray<readonly [event: string, listener: SocketListener]>;
   /** The last request Node's parser emitted on it. */
   lastRequest: IncomingMessage | undefined;
   /** Taken over by a {@link SplicedConnection}. */
@@ -89,10 +90,10 @@ export function installListVerb(
   const attach = (socket: VirtualSocket): void => nodeListener.call(server, socket);
 
   server.on(connectionEvent, (raw: Socket) => {
-    const before = new Set(NODE_SOCKET_EVENTS.flatMap((event) => raw.listeners(event)));
+    const before = new Set(DETACHED_EVENTS.flatMap((event) => raw.listeners(event)));
     nodeListener.call(server, raw);
-    const nodeListeners = NODE_SOCKET_EVENTS.flatMap((event) =>
-      (raw.listeners(event) as Array<(...args: unknown[]) => void>).filter((l) => !before.has(l)).map((l) => [event, l] as const),
+    const nodeListeners = DETACHED_EVENTS.flatMap((event) =>
+      (raw.listeners(event) as SocketListener[]).filter((l) => !before.has(l)).map((l) => [event, l] as const),
     );
     direct.set(raw, { nodeListeners, lastRequest: undefined, adopted: false });
   });
@@ -163,7 +164,7 @@ class SplicedConnection implements SocketOwner {
    */
   adopt(served: DirectConnection, err: Error): void {
     const raw = this.raw;
-    for (const [event, listener] of served.nodeListeners) if (DETACHED_EVENTS.has(event)) raw.removeListener(event, listener);
+    for (const [event, listener] of served.nodeListeners) raw.removeListener(event, listener);
     this.#directResponses = true;
     this.#listen();
     raw.resume(); // Node may have paused it for its responses' backpressure
