@@ -4,8 +4,9 @@
  * meets in a file without the server ever sending the value, and two responses cannot be
  * correlated with each other (or with an audit log, whose HMAC uses another key).
  */
-import { createHmac, createSecretKey, randomBytes } from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { hmacSha256Hex } from '../../lib/hmac-sha256.js';
+import type { HmacSha256Hex } from '../../lib/hmac-sha256.js';
 
 /** How a value appears in scanned text; the scanner reports it as the finding's `encoding`. */
 export type ValueEncoding = 'plain' | 'base64' | 'base64-unpadded' | 'base64url' | 'url' | 'json';
@@ -25,17 +26,18 @@ export const MIN_VALUE_LENGTH = 8;
 /** One request's HMAC key. The raw bytes go to the caller (it hashes candidates with them);
  * they are never stored. */
 export class FingerprintKey {
-  readonly #key: KeyObject;
+  readonly #hmac: HmacSha256Hex;
   readonly encoded: string;
 
   constructor() {
     const raw = randomBytes(32);
-    this.#key = createSecretKey(raw);
+    this.#hmac = hmacSha256Hex(raw);
     this.encoded = raw.toString('base64');
+    raw.fill(0);
   }
 
   hmac(text: string): string {
-    return createHmac('sha256', this.#key).update(text, 'utf8').digest('hex');
+    return this.#hmac(text);
   }
 }
 

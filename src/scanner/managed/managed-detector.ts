@@ -7,8 +7,8 @@
  * The finding names the managed path, key and version, never the value; its fingerprint is the
  * usual `sha256(ruleId, matched text)`, so baselines and `.hushignore` work as for other rules.
  */
-import { createHmac, createSecretKey } from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
+import { hmacSha256Hex } from '../../lib/hmac-sha256.js';
+import type { HmacSha256Hex } from '../../lib/hmac-sha256.js';
 import type { DetectorHit, TextDetector } from '../engine/scan-engine.js';
 import { forEachCandidate } from './candidate-spans.js';
 import { describeRef } from './fingerprint-set.js';
@@ -27,13 +27,13 @@ const MEMO_LIMIT = 50_000;
 const MEMO_MAX_LENGTH = 128;
 
 export class ManagedSecretDetector implements TextDetector {
-  readonly #key: KeyObject;
+  readonly #hmac: HmacSha256Hex;
   readonly #byHmac = new Map<string, Match[]>();
   readonly #lengths = new Set<number>();
   #memo = new Map<string, Match[] | null>();
 
   constructor(data: ManagedFingerprintData) {
-    this.#key = createSecretKey(Buffer.from(data.hmacKey, 'base64'));
+    this.#hmac = hmacSha256Hex(Buffer.from(data.hmacKey, 'base64'));
     for (const entry of data.entries) {
       const ref: ManagedSecretRef = {
         mount: entry.mount,
@@ -70,7 +70,7 @@ export class ManagedSecretDetector implements TextDetector {
   #lookup(candidate: string): Match[] | null {
     const known = this.#memo.get(candidate);
     if (known !== undefined) return known;
-    const hmac = createHmac('sha256', this.#key).update(candidate, 'utf8').digest('hex');
+    const hmac = this.#hmac(candidate);
     const found = this.#byHmac.get(hmac) ?? null;
     if (candidate.length <= MEMO_MAX_LENGTH) {
       if (this.#memo.size >= MEMO_LIMIT) this.#memo = new Map();
