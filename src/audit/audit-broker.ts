@@ -63,8 +63,9 @@ export interface AuditBroker {
   /** Disables a device and forgets its salt. Disabling a path with no device is a no-op. */
   disable(path: string): Promise<void>;
   list(): Record<string, AuditDeviceListing>;
-  /** Logs the request entry; rejects when no enabled device could write it (fail closed). */
-  logRequest(input: AuditRequestInput): Promise<void>;
+  /** Logs the request entry; rejects when no enabled device could write it (fail closed).
+   * `awaited`: the caller holds the request back until it is written (see `AuditDevice.write`). */
+  logRequest(input: AuditRequestInput, awaited?: boolean): Promise<void>;
   /** Logs the response entry; rejects when no enabled device could write it (fail closed). */
   logResponse(input: AuditResponseInput): Promise<void>;
   /** `hmac-sha256:<hex>` of `input` with the device's salt (`sys/audit-hash`). */
@@ -253,27 +254,33 @@ export function createAuditBroker(deps: AuditBrokerDeps): AuditBroker {
     return blocks;
   }
 
-  function writeTo(d: LiveDevice, input: AuditRequestInput | AuditResponseInput, type: 'request' | 'response', time: string): Promise<void> {
+  function writeTo(
+    d: LiveDevice,
+    input: AuditRequestInput | AuditResponseInput,
+    type: 'request' | 'response',
+    time: string,
+    awaited: boolean,
+  ): Promise<void> {
     const blocks = blocksFor(d, input);
     const response = type === 'response' ? blocks.hasher.response(responseBlock(input as AuditResponseInput)) : undefined;
     const parts: LineParts = { time, type, auth: blocks.auth, request: blocks.request, response, error: input.error };
-    return d.device.write(renderLine(parts, d.settings.prefix));
+    return d.device.write(renderLine(parts, d.settings.prefix), awaited);
   }
 
-  async function write(input: AuditRequestInput | AuditResponseInput, type: 'request' | 'response'): Promise<void> {
+  async function write(input: AuditRequestInput | AuditResponseInput, type: 'request' | 'response', awaited = false): Promise<void> {
     if (devices.size === 0) return;
     const time = isoNow();
     const only = devices.size === 1 ? devices.values().next().value : undefined;
     if (only !== undefined) {
       // the usual set-up: its failure is the failure of all devices
       try {
-        return await writeTo(only, input, type, time);
+        return await writeTo(only, input, type, time, awaited);
       } catch (err) {
         throw auditFailure([err]);
       }
     }
     const live = [...devices.values()];
-    const results = await Promise.allSettled(live.map((d) => writeTo(d, input, type, time)));
+    const results = await Promise.allSettled(live.map((d) => writeTo(d, input, type, time, awaited)));
     const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ path: live[i]?.entry.path, err: r.reason }] : []));
     if (failed.length === results.length) throw auditFailure(failed.map((f) => f.err));
     for (const f of failed) warn(`audit device ${f.path ?? '?'} failed to write an entry`, f.err);
@@ -362,7 +369,7 @@ export function createAuditBroker(deps: AuditBrokerDeps): AuditBroker {
       return out;
     },
 
-    logRequest: (input) => write(input, 'request'),
+    logRequest: (input, awaited) => write(input, 'request', awaited),
     logResponse: (input) => write(input, 'response'),
 
     async hash(rawPath, input) {

@@ -15,7 +15,12 @@ export interface AuditDevice {
   readonly type: string;
   /** The options as given at enable time (strings, as Vault stores them). */
   readonly options: Readonly<Record<string, string>>;
-  write(line: AuditLine): Promise<void>;
+  /**
+   * Appends `line`. `awaited`: the caller holds its request back until the line is written (the
+   * request line of a request that changes something); a device may take more time over lines
+   * nobody waits on before going on (see `file-device.ts`).
+   */
+  write(line: AuditLine, awaited?: boolean): Promise<void>;
   /** Optional: opens the sink now so that `enable` fails early; otherwise it opens on first use. */
   open?(): Promise<void>;
   /** Closes and re-opens the sink (log rotation on SIGHUP). A no-op for streams. */

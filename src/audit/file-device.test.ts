@@ -105,17 +105,49 @@ describe('file audit device', () => {
     await expect(verifyAuditLog(file)).resolves.toMatchObject({ ok: true, lines: 1 });
   });
 
-  it('writes the lines queued in one tick with one write call', async () => {
-    const spy = vi.spyOn(fs, 'writeSync');
+  it('writes the lines queued in one tick with one write call: on the event loop when one is awaited, else from the thread pool', async () => {
+    const onLoop = vi.spyOn(fs, 'writeSync');
+    const inPool = vi.spyOn(fs, 'write');
     try {
       const d = device(join(dir, 'audit.log'));
-      await Promise.all(Array.from({ length: 100 }, (_, n) => d.write(`{"n":${n}}`)));
-      expect(spy).toHaveBeenCalledTimes(1);
+      await Promise.all(Array.from({ length: 100 }, (_, n) => d.write(`{"n":${n}}`, n === 50)));
+      expect([onLoop.mock.calls.length, inPool.mock.calls.length]).toEqual([1, 0]);
+      await Promise.all(Array.from({ length: 100 }, (_, n) => d.write(`{"n":${100 + n}}`)));
+      expect([onLoop.mock.calls.length, inPool.mock.calls.length]).toEqual([1, 1]);
       await d.close();
     } finally {
-      spy.mockRestore();
+      onLoop.mockRestore();
+      inPool.mockRestore();
     }
-    expect(await lines(join(dir, 'audit.log'))).toHaveLength(100);
+    expect((await lines(join(dir, 'audit.log'))).map((l) => (JSON.parse(l) as { n: number }).n)).toEqual(Array.from({ length: 200 }, (_, n) => n));
+    await expect(verifyAuditLog(join(dir, 'audit.log'))).resolves.toMatchObject({ ok: true, lines: 200 });
+  });
+
+  it('fails every caller of a batch whose write fails, on the event loop or from the thread pool, then reopens', async () => {
+    const file = join(dir, 'audit.log');
+    const d = device(file);
+    await d.write('{"n":0}');
+    const failure = Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+    const onLoop = vi.spyOn(fs, 'writeSync').mockImplementation(() => {
+      throw failure;
+    });
+    const inPool = vi.spyOn(fs, 'write').mockImplementation(((...args: unknown[]) => {
+      (args[args.length - 1] as (err: Error) => void)(failure);
+    }) as typeof fs.write);
+    try {
+      const awaited = [d.write('{"n":1}', true), d.write('{"n":2}')];
+      await expect(Promise.all(awaited)).rejects.toMatchObject({ code: 'unavailable' });
+      await expect(Promise.allSettled(awaited)).resolves.toMatchObject([{ status: 'rejected' }, { status: 'rejected' }]);
+      const unawaited = [d.write('{"n":3}'), d.write('{"n":4}')];
+      await expect(Promise.allSettled(unawaited)).resolves.toMatchObject([{ status: 'rejected' }, { status: 'rejected' }]);
+    } finally {
+      onLoop.mockRestore();
+      inPool.mockRestore();
+    }
+    await d.write('{"n":5}');
+    await d.close();
+    expect((await lines(file)).map((l) => (JSON.parse(l) as { n: number }).n)).toEqual([0, 5]);
+    await expect(verifyAuditLog(file)).resolves.toMatchObject({ ok: true, lines: 2 });
   });
 
   it('rejects writes after close', async () => {

@@ -254,8 +254,9 @@ export class Core implements RequestHandler, CoreServices {
       const audit = state.audit.hasDevices();
       let requestLogged: Promise<void> | undefined;
       if (audit) {
-        requestLogged = state.audit.logRequest({ request: auditReq, auth });
-        if (!isReadOnly(req)) await requestLogged;
+        const awaited = !isReadOnly(req);
+        requestLogged = state.audit.logRequest({ request: auditReq, auth }, awaited);
+        if (awaited) await requestLogged;
         else requestLogged.catch(() => undefined); // awaited below, before anything is answered
       }
       let res: CoreResponse;
