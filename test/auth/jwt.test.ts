@@ -337,6 +337,22 @@ describe('keys from jwks_url', () => {
   });
 });
 
+describe('an issuer that cannot be reached', () => {
+  it('answers a login 500 naming the JWKS (not 503, which clients read as a sealed server)', async () => {
+    const gone = await startOidcIssuer();
+    const put = (path: string, body: unknown) => api(s, 'PUT', path, { token: root, body });
+    expect((await put('sys/auth/jwt-gone', { type: 'jwt' })).status).toBe(204);
+    expect((await put('auth/jwt-gone/config', { jwks_url: gone.jwksUrl, bound_issuer: gone.url })).status).toBe(204);
+    expect((await put('auth/jwt-gone/role/gone', { ...GITHUB_ROLE, user_claim: 'sub' })).status).toBe(204);
+    const jwt = await gone.mint(githubClaims());
+    await gone.close();
+    const res = await login(jwt, 'gone', 'jwt-gone');
+    expect(res.status).toBe(500);
+    expect(res.body.errors).toEqual([expect.stringContaining('unable to fetch the signing keys (JWKS) of the issuer')]);
+    expect(JSON.stringify(res.body)).not.toContain(jwt.split('.')[1]!);
+  });
+});
+
 describe('GitLab CI (id_tokens), keys as jwt_validation_pubkeys, mounted as type oidc', () => {
   it('logs in for the protected main branch of acme/shop and refuses other refs and projects', async () => {
     const put = (path: string, body: unknown) => api(s, 'PUT', path, { token: root, body });

@@ -28,9 +28,9 @@ describe('remote signing keys', () => {
     expect(await keys.keysFor('ES256', undefined)).toHaveLength(1);
   });
 
-  it('reports an unreachable issuer without keys as unavailable', async () => {
+  it('reports an unreachable issuer without keys as an internal error (500, not the 503 of a sealed server)', async () => {
     const keys = createRemoteSigningKeys({ discoveryUrl: 'http://127.0.0.1:9' }, undefined, { now: Date.now });
-    await expect(keys.keysFor('RS256', 'k')).rejects.toMatchObject({ code: 'unavailable' });
+    await expect(keys.keysFor('RS256', 'k')).rejects.toMatchObject({ code: 'internal', messages: [expect.stringContaining('JWKS')] });
   });
 });
 

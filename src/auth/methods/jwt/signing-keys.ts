@@ -176,7 +176,8 @@ export function createRemoteSigningKeys(
         fetchedAt = opts.now() - maxAgeMs + Math.min(60_000, maxAgeMs); // keep the keys we have; retry in a minute
         return;
       }
-      throw new HushError('unavailable', 'unable to fetch the signing keys (JWKS) of the issuer', { cause: err });
+      // 500, as Vault answers: 503 would tell clients (hvac's VaultDown) the server is sealed
+      throw new HushError('internal', 'unable to fetch the signing keys (JWKS) of the issuer: check oidc_discovery_url or jwks_url and their CA', { cause: err });
     }
   }
 
