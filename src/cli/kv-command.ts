@@ -23,6 +23,9 @@ import { isRecord, printWarnings, sortedRows } from './secret-display.js';
 import type { ApiBody } from './secret-display.js';
 import { ApiError } from '../client/hush-client.js';
 import type { HushClient } from '../client/hush-client.js';
+import { printSecret } from './generic-commands.js';
+import { withWrapTtlFlag, wrapInfoOf, wrappingClient } from './wrapping.js';
+import type { WrapFlags } from './wrapping.js';
 
 /** Where a KV path lives: the mount (`secret/`), the key below it, and the engine version. */
 export interface KvTarget {
@@ -108,14 +111,19 @@ function printWritten(flags: OutputFlags, t: KvTarget, path: string, body: ApiBo
   );
 }
 
-async function kvGet(path: string, flags: OutputFlags & MountFlag & { version?: string }): Promise<void> {
+async function kvGet(path: string, flags: OutputFlags & MountFlag & WrapFlags & { version?: string }): Promise<void> {
   const client = clientFromEnv();
   const t = await resolveKvPath(client, path, flags.mount);
   const p = apiPath(t, 'data');
   const version = parseIntFlag(flags.version, '-version');
   if (version !== undefined && !t.v2) throw new CliError('-version is not supported on KV version 1 mounts', 1);
-  const res = await client.request<ApiBody>('GET', p, undefined, version ? { version: String(version) } : undefined, {}, [404]);
+  // only the read itself is wrapped, not the mount lookup before it
+  const res = await wrappingClient(flags).request<ApiBody>('GET', p, undefined, version ? { version: String(version) } : undefined, {}, [404]);
   const body = res.body;
+  if (wrapInfoOf(body)) {
+    printSecret(flags, body);
+    return;
+  }
   const outer = isRecord(body?.data) ? body.data : undefined;
   const data = t.v2 ? (isRecord(outer?.data) ? outer.data : undefined) : outer;
   const meta = t.v2 && isRecord(outer?.metadata) ? outer.metadata : undefined;
@@ -186,11 +194,15 @@ async function kvPatch(
   printWritten(flags, t, p, res.body);
 }
 
-async function kvList(path: string, flags: OutputFlags & MountFlag): Promise<void> {
+async function kvList(path: string, flags: OutputFlags & MountFlag & WrapFlags): Promise<void> {
   const client = clientFromEnv();
   const t = await resolveKvPath(client, path.endsWith('/') || path === '' ? path : `${path}/`, flags.mount);
   const p = apiPath(t, 'metadata');
-  const res = await client.request<ApiBody>('GET', p, undefined, { list: 'true' }, {}, [404]);
+  const res = await wrappingClient(flags).request<ApiBody>('GET', p, undefined, { list: 'true' }, {}, [404]);
+  if (wrapInfoOf(res.body)) {
+    printSecret(flags, res.body);
+    return;
+  }
   const keys = isRecord(res.body?.data) && Array.isArray(res.body.data.keys) ? res.body.data.keys.map(String) : undefined;
   if (res.status === 404 || !keys) throw noValue(p);
   if (flags.format === 'json' || flags.format === 'yaml') printStructured(flags.format, keys);
@@ -323,7 +335,7 @@ export function createKvCommand(): Command {
   const kv = new Command('kv').description('Read and write key/value secrets (KV v1 and v2)');
 
   kv.addCommand(
-    kvLeaf('get', 'Read a secret (the latest version, or -version=N)', true)
+    withWrapTtlFlag(kvLeaf('get', 'Read a secret (the latest version, or -version=N)', true))
       .option('--version <n>', 'the version to read (KV v2)')
       .argument('<path>')
       .action((path: string, flags) => kvGet(path, flags)),
@@ -344,7 +356,7 @@ export function createKvCommand(): Command {
       .action((path: string, data: string[], flags) => kvPatch(path, data, flags)),
   );
   kv.addCommand(
-    kvLeaf('list', 'List the keys below a path')
+    withWrapTtlFlag(kvLeaf('list', 'List the keys below a path', true))
       .argument('<path>')
       .action((path: string, flags) => kvList(path, flags)),
   );

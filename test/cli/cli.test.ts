@@ -421,6 +421,17 @@ describe('hush CLI against a dev server', () => {
     expectOneLineError(await run(['unwrap', wrapping], { env: machine }), 2);
     const wrappedRead = (await run(['read', '-wrap-ttl=1m', '-field=wrapping_token', 'auth/ci/role/deploy/role-id'])).stdout.trim();
     expect((await run(['unwrap', '-field=role_id', wrappedRead], { env: machine })).stdout).toBe(roleId);
+    // kv get / kv list -wrap-ttl: only the read is wrapped (the mount lookup before it is not)
+    expect((await run(['kv', 'put', 'secret/handover/db', 'password=handed-over'])).code).toBe(0);
+    const wrappedKv = await run(['kv', 'get', '-wrap-ttl=1m', 'secret/handover/db']);
+    expect(wrappedKv.code, wrappedKv.stderr).toBe(0);
+    expect(wrappedKv.stdout).toMatch(/wrapping_token_creation_path\s+secret\/data\/handover\/db/);
+    expect(wrappedKv.stdout).not.toContain('handed-over');
+    const kvWrapping = (await run(['kv', 'get', '-wrap-ttl=1m', '-field=wrapping_token', 'secret/handover/db'])).stdout.trim();
+    const kvOpened = JSON.parse((await run(['unwrap', '-format=json', kvWrapping], { env: machine })).stdout);
+    expect(kvOpened.data.data).toEqual({ password: 'handed-over' });
+    const listWrapping = (await run(['kv', 'list', '-wrap-ttl=1m', '-field=wrapping_token', 'secret/handover'])).stdout.trim();
+    expect(JSON.parse((await run(['unwrap', '-format=json', listWrapping], { env: machine })).stdout).data.keys).toEqual(['db']);
     const wrappedToken = (await run(['token', 'create', '-wrap-ttl=1m', '-policy=default', '-field=wrapping_token'])).stdout.trim();
     const opened = (await run(['unwrap', '-field=token', wrappedToken], { env: machine })).stdout;
     expect((await run(['token', 'lookup', '-field=policies'], { env: { ...machine, HUSH_TOKEN: opened } })).stdout).toBe('["default"]');
