@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HushClient } from '../../src/client/hush-client.js';
 import { createDevTls } from '../../src/http/dev-tls.js';
-import { api, startTestServer } from '../helpers/test-server.js';
+import { api, putAsRoot, startTestServer } from '../helpers/test-server.js';
 import type { TestServer } from '../helpers/test-server.js';
 import { startOidcIssuer } from '../helpers/oidc-issuer.js';
 import type { OidcIssuer } from '../helpers/oidc-issuer.js';
@@ -150,11 +150,7 @@ beforeAll(async () => {
   idTokens.addJob('job-main');
   idTokens.addJob('job-feature', { ref: 'refs/heads/feature-x' });
   const root = server.rootToken;
-  const put = async (path: string, body: unknown) => {
-    const res = await api(server, 'PUT', path, { token: root, body });
-    expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
-    return res;
-  };
+  const put = (path: string, body: unknown) => putAsRoot(server, path, body);
   await put('sys/auth/jwt', { type: 'jwt' });
   await put('auth/jwt/config', { oidc_discovery_url: issuer.url, bound_issuer: issuer.url });
   await put('sys/policies/acl/shop-ci', { policy: 'path "secret/data/shop/*" {\n  capabilities = ["read"]\n}\n' });

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HVAC_VERSIONS, ensureVenv, runPython } from '../interop/python-env.js';
-import { api, startTestServer } from '../helpers/test-server.js';
+import { putAsRoot, startTestServer } from '../helpers/test-server.js';
 import type { TestServer } from '../helpers/test-server.js';
 import { githubClaims, startOidcIssuer } from '../helpers/oidc-issuer.js';
 import type { OidcIssuer } from '../helpers/oidc-issuer.js';
@@ -42,10 +42,7 @@ describe.each(HVAC_VERSIONS)('hvac %s jwt_login', (name, packages) => {
   beforeAll(async () => {
     python = ensureVenv(`hvac-${name}`, packages);
     [server, issuer] = await Promise.all([startTestServer({ storage: 'memory' }), startOidcIssuer()]);
-    const put = async (path: string, body: unknown) => {
-      const res = await api(server, 'PUT', path, { token: server.rootToken, body });
-      expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
-    };
+    const put = (path: string, body: unknown) => putAsRoot(server, path, body);
     await put('sys/auth/jwt', { type: 'jwt' });
     await put('auth/jwt/config', { oidc_discovery_url: issuer.url, bound_issuer: issuer.url });
     await put('sys/policies/acl/shop-ci', { policy: 'path "secret/data/shop/ci" { capabilities = ["read"] }' });

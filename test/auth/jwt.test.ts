@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDevTls } from '../../src/http/dev-tls.js';
-import { api, apiFrom, startTestServer } from '../helpers/test-server.js';
+import { api, apiFrom, putAsRoot, startTestServer } from '../helpers/test-server.js';
 import type { TestServer } from '../helpers/test-server.js';
 import { githubClaims, gitlabClaims, startOidcIssuer } from '../helpers/oidc-issuer.js';
 import type { OidcIssuer } from '../helpers/oidc-issuer.js';
@@ -58,10 +58,7 @@ async function expectRejected(jwt: string, message: RegExp, role: string | null 
 beforeAll(async () => {
   [s, issuer] = await Promise.all([startTestServer({ storage: 'memory' }), startOidcIssuer()]);
   root = s.rootToken;
-  const put = async (path: string, body: unknown) => {
-    const res = await api(s, 'PUT', path, { token: root, body });
-    expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
-  };
+  const put = (path: string, body: unknown) => putAsRoot(s, path, body);
   await put('sys/auth/jwt', { type: 'jwt' });
   await put('auth/jwt/config', { oidc_discovery_url: issuer.url, bound_issuer: issuer.url });
   await put('sys/policies/acl/shop-ci', { policy: SHOP_POLICY });

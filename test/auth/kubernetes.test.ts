@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import nodeVault from 'node-vault';
 import { HVAC_VERSIONS, ensureVenv, runPython } from '../interop/python-env.js';
-import { api, startTestServer } from '../helpers/test-server.js';
+import { api, putAsRoot, startTestServer } from '../helpers/test-server.js';
 import type { TestServer } from '../helpers/test-server.js';
 import { startKubernetesApi } from '../helpers/kubernetes-api.js';
 import { runProcess } from '../helpers/run-process.js';
@@ -30,10 +30,7 @@ const ESO_ROLE = {
   token_ttl: '1h',
 };
 
-async function put(path: string, body: unknown): Promise<void> {
-  const res = await api(s, 'PUT', path, { token: root, body });
-  expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
-}
+const put = (path: string, body: unknown) => putAsRoot(s, path, body);
 
 const login = (jwt: string, role = 'eso', mount = 'kubernetes') => api(s, 'POST', `auth/${mount}/login`, { body: { role, jwt } });
 

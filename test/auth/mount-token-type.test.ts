@@ -5,16 +5,13 @@
  * secrets engine).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startTestServer } from '../helpers/test-server.js';
+import { api, putAsRoot, startTestServer } from '../helpers/test-server.js';
 import type { TestServer } from '../helpers/test-server.js';
 
 let s: TestServer;
 let root: string;
 
-async function put(path: string, body: unknown): Promise<void> {
-  const res = await api(s, 'PUT', path, { token: root, body });
-  expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
-}
+const put = (path: string, body: unknown) => putAsRoot(s, path, body);
 
 /** The kind of token an AppRole login with `role` receives. */
 async function approleLoginType(role: string): Promise<string> {

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HVAC_VERSIONS, ensureVenv, runPython } from '../interop/python-env.js';
-import { api, startTestServer } from '../helpers/test-server.js';
+import { putAsRoot, startTestServer } from '../helpers/test-server.js';
 import type { TestServer } from '../helpers/test-server.js';
 import { startOidcLoginProvider } from '../helpers/oidc-login-provider.js';
 import type { OidcLoginProvider } from '../helpers/oidc-login-provider.js';
@@ -61,10 +61,7 @@ describe.each(HVAC_VERSIONS)('hvac %s OIDC browser login', (name, packages) => {
     python = ensureVenv(`hvac-${name}`, packages);
     [server, provider] = await Promise.all([startTestServer({ storage: 'memory' }), startOidcLoginProvider()]);
     provider.user = { sub: 'u-42', claims: { email: 'carol@acme.test', groups: ['developers'] } };
-    const put = async (path: string, body: unknown) => {
-      const res = await api(server, 'PUT', path, { token: server.rootToken, body });
-      expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
-    };
+    const put = (path: string, body: unknown) => putAsRoot(server, path, body);
     await put('sys/auth/oidc', { type: 'oidc' });
     await put('auth/oidc/config', { oidc_discovery_url: provider.url, oidc_client_id: provider.clientId, oidc_client_secret: provider.clientSecret });
     await put('sys/policies/acl/dev-read', { policy: 'path "secret/data/dev/*" { capabilities = ["read"] }' });

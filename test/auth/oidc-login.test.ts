@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, apiFrom, startTestServer } from '../helpers/test-server.js';
+import { api, apiFrom, putAsRoot, startTestServer } from '../helpers/test-server.js';
 import { MAX_PENDING_PER_ADDRESS } from '../../src/auth/methods/jwt/oidc-pending-logins.js';
 import type { TestServer } from '../helpers/test-server.js';
 import { startOidcLoginProvider } from '../helpers/oidc-login-provider.js';
@@ -30,10 +30,7 @@ const DEV_ROLE = {
 };
 const ALICE = { sub: 'u-1001', claims: { email: 'alice@acme.test', name: 'Alice', groups: ['developers', 'staff'] } };
 
-async function put(path: string, body: unknown): Promise<void> {
-  const res = await api(s, 'PUT', path, { token: root, body });
-  expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
-}
+const put = (path: string, body: unknown) => putAsRoot(s, path, body);
 
 /** Enables an `oidc` mount for `idp`'s client (config over-written by `config`) with the dev role. */
 async function mountOidc(mount: string, config: Record<string, unknown> = {}, idp: OidcLoginProvider = provider): Promise<void> {

@@ -16,7 +16,7 @@ import { startOidcLoginProvider } from '../helpers/oidc-login-provider.js';
 import type { OidcLoginProvider } from '../helpers/oidc-login-provider.js';
 import { collectOutput } from '../helpers/run-process.js';
 import type { ProcessResult } from '../helpers/run-process.js';
-import { api, startTestServer } from '../helpers/test-server.js';
+import { api, putAsRoot, startTestServer } from '../helpers/test-server.js';
 import type { TestServer } from '../helpers/test-server.js';
 
 const MAIN = join(resolve(dirname(fileURLToPath(import.meta.url)), '../..'), 'bin/hush.js');
@@ -62,10 +62,7 @@ beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'hush-oidc-cli-'));
   [server, provider] = await Promise.all([startTestServer({ storage: 'memory' }), startOidcLoginProvider()]);
   provider.user = { sub: 'u-7', claims: { email: 'bob@acme.test' } };
-  const put = async (path: string, body: unknown) => {
-    const res = await api(server, 'PUT', path, { token: server.rootToken, body });
-    expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
-  };
+  const put = (path: string, body: unknown) => putAsRoot(server, path, body);
   await put('sys/policies/acl/dev-read', { policy: 'path "secret/data/dev/*" {\n  capabilities = ["read"]\n}\n' });
   await put('secret/data/dev/app', { data: { API_KEY: 'dev-api-key' } });
   for (const [mount, extra] of [['oidc', {}], ['sso', { oidc_response_mode: 'form_post' }]] as const) {

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { buildCore, openBackend, serve } from '../../src/main.js';
 import type { RunningServer } from '../../src/main.js';
 import { setUpDevServer } from '../../src/dev-setup.js';
@@ -94,6 +95,18 @@ export async function api(
     parsed = text;
   }
   return { status: res.status, body: parsed, headers: res.headers };
+}
+
+/** PUT as the server's root token, failing the test unless it succeeds (mounts, roles, policies
+ * a test sets up). */
+export async function putAsRoot(
+  server: Pick<TestServer, 'address' | 'rootToken'>,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const res = await api(server, 'PUT', path, { token: server.rootToken, body });
+  expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
+  return res;
 }
 
 /** A JSON request sent from `localAddress` (a loopback address such as 127.0.0.10), so the

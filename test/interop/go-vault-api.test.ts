@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startTestServer } from '../helpers/test-server.js';
+import { putAsRoot, startTestServer } from '../helpers/test-server.js';
 import type { TestServer } from '../helpers/test-server.js';
 import { startKubernetesApi } from '../helpers/kubernetes-api.js';
 import type { KubernetesApi } from '../helpers/kubernetes-api.js';
@@ -23,10 +23,7 @@ let serviceAccountJwt: string;
 
 /** A Kubernetes mount (`go-k8s/`, role `eso`) for the library's kubernetes login helper. */
 async function kubernetesMount(): Promise<void> {
-  const put = async (path: string, body: unknown) => {
-    const res = await api(server, 'PUT', path, { token: server.rootToken, body });
-    expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
-  };
+  const put = (path: string, body: unknown) => putAsRoot(server, path, body);
   await put('sys/auth/go-k8s', { type: 'kubernetes' });
   await put('auth/go-k8s/config', { kubernetes_host: k8s.url, kubernetes_ca_cert: k8s.caPem, token_reviewer_jwt: await k8s.reviewerToken() });
   await put('auth/go-k8s/role/eso', { bound_service_account_names: 'external-secrets', bound_service_account_namespaces: 'external-secrets', token_policies: 'go-read' });
